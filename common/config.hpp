@@ -1,0 +1,213 @@
+#pragma once
+// The configuration, in the shape of design.md ("Contracts other programs rely on").
+// load_config() is strict: unknown keys, wrong types, bad durations/times/zones, missing
+// *_file secrets all throw ConfigError naming file:line:column and the key path.
+// Defaults below are the documented ones (systemd/ozonwatch.example.yaml repeats them).
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "common/time.hpp"
+
+namespace ozw {
+
+using namespace std::chrono_literals;
+
+class ConfigError : public std::runtime_error {
+public:
+    // what() = "config.yaml:12:5: watches.postings.interval: expected a duration like 90s, 5m, 2h"
+    ConfigError(std::string file, int line, int column, std::string key_path, std::string message);
+    const std::string& file() const { return file_; }
+    int line() const { return line_; }
+    int column() const { return column_; }
+    const std::string& key_path() const { return key_path_; }
+    const std::string& message() const { return message_; }
+
+private:
+    std::string file_, key_path_, message_;
+    int line_, column_;
+};
+
+enum class Severity { info = 0, warning = 1, critical = 2 };
+
+struct InsalesConfig {
+    std::string url;       // https://myshop.myinsales.ru
+    std::string login;
+    std::string password;  // from password or password_file
+};
+
+struct OnecConfig {
+    std::string offers;  // path to CommerceML offers.xml
+    Millis max_age = 24h;
+};
+
+struct AccountConfig {
+    std::string name;
+    std::string client_id;
+    std::string api_key;  // from api_key or api_key_file
+    std::string base_url = "https://api-seller.ozon.ru";
+    std::string ca_file;  // extra CA bundle (tests, corporate proxies); empty = system store
+    Millis request_timeout = 30s;
+    double rate_limit = 20.0;  // requests/s shared by all watches of the account, <= 50
+    std::optional<InsalesConfig> insales;
+    std::optional<OnecConfig> onec;
+};
+
+struct WatchCommon {
+    bool enabled = true;
+    Millis interval = 2min;
+};
+
+struct PostingsWatchConfig : WatchCommon {
+    TimeOfDay handover_deadline{17, 0};
+    Millis warn_before = 2h;
+    Millis lookback = 14 * 24h;
+    Millis overlap = 10min;
+    Millis reconcile_every = 6h;
+    Millis stuck_delivering = 10 * 24h;
+    Millis stuck_driver_pickup = 24h;
+    Millis stuck_acceptance = 24h;  // acceptance_in_progress, awaiting_registration
+};
+struct ReturnsWatchConfig : WatchCommon {
+    ReturnsWatchConfig() { interval = 10min; }
+};
+struct FinanceWatchConfig : WatchCommon {
+    FinanceWatchConfig() { interval = 1h; }
+    int grace_days = 3;
+};
+struct StocksWatchConfig : WatchCommon {
+    StocksWatchConfig() { interval = 15min; }
+    std::vector<long long> suspicious_values{100, 1000};
+    double jump_factor = 10.0;
+    std::vector<std::string> compare_with;  // "insales", "onec"
+    Millis mismatch_grace = 30min;
+};
+struct ReviewsWatchConfig : WatchCommon {
+    ReviewsWatchConfig() { interval = 10min; }
+    int alert_rating = 3;
+};
+struct ChatsWatchConfig : WatchCommon {
+    ChatsWatchConfig() { interval = 5min; }
+};
+
+struct WatchesConfig {
+    PostingsWatchConfig postings;
+    ReturnsWatchConfig returns;
+    FinanceWatchConfig finance;
+    StocksWatchConfig stocks;
+    ReviewsWatchConfig reviews;
+    ChatsWatchConfig chats;
+    Millis unavailable_after = 15min;
+};
+
+struct QuietHours {
+    TimeOfDay from{22, 0};
+    TimeOfDay to{8, 0};
+};
+
+// Routing filters common to every channel.
+struct RouteConfig {
+    Severity min_severity = Severity::info;
+    std::vector<std::string> include_types;  // empty = all; "posting.*" prefixes allowed
+    std::vector<std::string> exclude_types;
+    std::vector<std::string> accounts;  // empty = all
+    std::optional<QuietHours> quiet_hours;
+};
+
+struct TelegramChat {
+    std::string chat_id;  // int64 as text, or "@channel"
+    std::optional<long long> message_thread_id;
+    RouteConfig route;
+};
+
+struct TelegramConfig {
+    std::string bot_token;  // from bot_token or bot_token_file
+    std::string api_base = "https://api.telegram.org";
+    std::string ca_file;
+    std::vector<TelegramChat> chats;
+};
+
+struct EmailConfig {
+    std::string url;  // smtps://host:465 or smtp://host:587 (STARTTLS required)
+    std::string username;
+    std::string password;  // from password or password_file
+    std::string from;
+    std::vector<std::string> to;
+    std::string ca_file;
+    RouteConfig route;  // default min_severity critical
+};
+
+struct EventLogConfig {
+    std::string path;
+    RouteConfig route;
+};
+
+struct NotifyConfig {
+    std::optional<TelegramConfig> telegram;
+    std::optional<EmailConfig> email;
+    std::optional<EventLogConfig> event_log;
+    std::string language = "ru";  // ru | en
+    Millis group_wait = 30s;
+    Millis group_interval = 5min;
+    Millis repeat_critical = 4h;
+    Millis repeat_warning = 24h;
+    std::vector<std::string> no_resolved_types;  // types that get no "resolved" message
+    int max_attempts = 10;
+};
+
+struct ReportConfig {
+    bool enabled = true;
+    TimeOfDay at{9, 0};
+};
+struct PushConfig {
+    bool enabled = false;
+    std::string listen = "127.0.0.1:8081";
+    std::string path = "/ozon/push";
+};
+struct MetricsConfig {
+    bool enabled = false;
+    std::string listen = "127.0.0.1:9187";
+};
+struct LoggingConfig {
+    std::string level = "info";  // trace|debug|info|warn|error
+    std::string file;            // optional rotating log file
+    std::size_t max_size = 10 * 1024 * 1024;
+    std::size_t max_files = 5;
+};
+
+struct Config {
+    std::string source_file;  // the path it was loaded from
+    std::string timezone = "Europe/Moscow";
+    std::string state_dir = "/var/lib/ozonwatch";
+    std::vector<AccountConfig> accounts;
+    WatchesConfig watches;
+    NotifyConfig notify;
+    ReportConfig report;
+    PushConfig push;
+    MetricsConfig metrics;
+    LoggingConfig logging;
+
+    // Every secret value present in the configuration (for log masking).
+    std::vector<std::string> secrets() const;
+};
+
+// Warnings found while loading (e.g. a world-readable secret file); not fatal.
+struct ConfigLoadResult {
+    Config config;
+    std::vector<std::string> warnings;
+};
+
+// Throws ConfigError. `env` lookups go through getenv unless an override map is given (tests).
+ConfigLoadResult load_config(const std::string& path,
+                             const std::map<std::string, std::string>* env_override = nullptr);
+ConfigLoadResult load_config_text(const std::string& text, const std::string& display_name,
+                                  const std::map<std::string, std::string>* env_override = nullptr);
+
+const char* to_string(Severity s);
+std::optional<Severity> parse_severity(std::string_view s);
+
+}  // namespace ozw

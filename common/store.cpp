@@ -1,0 +1,665 @@
+#include "common/store.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <random>
+#include <set>
+
+#include "common/time.hpp"
+
+namespace ozw {
+namespace {
+
+long long ms(TimePoint t) { return t.time_since_epoch().count(); }
+TimePoint tp(long long v) { return TimePoint{Millis{v}}; }
+
+// Forward migrations: index i upgrades schema version i to i+1. Never edit a shipped entry;
+// append a new one and bump kSchemaVersion.
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE snapshots(
+  account TEXT NOT NULL, watch TEXT NOT NULL, item_key TEXT NOT NULL,
+  fingerprint TEXT NOT NULL, data TEXT NOT NULL,
+  first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
+  PRIMARY KEY(account, watch, item_key)) WITHOUT ROWID;
+CREATE TABLE cursors(
+  account TEXT NOT NULL, watch TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY(account, watch, name)) WITHOUT ROWID;
+CREATE TABLE events(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  uid TEXT NOT NULL UNIQUE,
+  key TEXT NOT NULL, type TEXT NOT NULL, kind TEXT NOT NULL, severity TEXT NOT NULL,
+  state TEXT NOT NULL, account TEXT NOT NULL, scope TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL,
+  occurred_at INTEGER NOT NULL, detected_at INTEGER NOT NULL);
+-- A transition happens once: its dedupe key is unique among transitions.
+CREATE UNIQUE INDEX events_transition_key ON events(account, key) WHERE kind = 'transition';
+CREATE INDEX events_detected ON events(detected_at);
+CREATE TABLE conditions(
+  account TEXT NOT NULL, scope TEXT NOT NULL, key TEXT NOT NULL,
+  last_event_id INTEGER NOT NULL REFERENCES events(id),
+  first_fired_at INTEGER NOT NULL, last_announced_at INTEGER NOT NULL,
+  PRIMARY KEY(account, key)) WITHOUT ROWID;
+CREATE INDEX conditions_scope ON conditions(account, scope);
+CREATE TABLE outbox(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id INTEGER NOT NULL REFERENCES events(id),
+  channel TEXT NOT NULL, reason TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK(status IN ('pending','sent','failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL,
+  sent_at INTEGER, last_error TEXT NOT NULL DEFAULT '');
+CREATE INDEX outbox_due ON outbox(channel, status, next_attempt_at);
+CREATE TABLE silences(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  matcher TEXT NOT NULL, reason TEXT NOT NULL,
+  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+)sql",
+};
+static_assert(std::size(kMigrations) == kSchemaVersion);
+
+std::string new_uid() {
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    static const char* hex = "0123456789abcdef";
+    std::string s(32, '0');
+    for (auto& c : s) c = hex[rng() & 15];
+    return s;
+}
+
+std::string event_body(const Event& e) {
+    nlohmann::json j = to_json(e);
+    return j.dump();
+}
+
+Event event_from_row(SQLite::Statement& q, int body_col, long long id) {
+    Event e = event_from_json(nlohmann::json::parse(q.getColumn(body_col).getString()));
+    if (e.id.empty()) e.id = std::to_string(id);
+    return e;
+}
+
+OutboxStatus parse_status(const std::string& s) {
+    if (s == "sent") return OutboxStatus::sent;
+    if (s == "failed") return OutboxStatus::failed;
+    return OutboxStatus::pending;
+}
+
+}  // namespace
+
+const char* to_string(OutboxStatus s) {
+    switch (s) {
+        case OutboxStatus::pending: return "pending";
+        case OutboxStatus::sent: return "sent";
+        case OutboxStatus::failed: return "failed";
+    }
+    return "pending";
+}
+
+bool Silence::matches(const Event& e) const {
+    if (matcher.empty()) return false;
+    if (matcher == e.type || matcher == e.key) return true;
+    if (matcher.size() > 1 && matcher.back() == '*') {
+        std::string_view prefix(matcher.data(), matcher.size() - 1);
+        return std::string_view(e.type).starts_with(prefix) ||
+               std::string_view(e.key).starts_with(prefix);
+    }
+    return false;
+}
+
+std::vector<Event> diff_conditions(const std::vector<ActiveCondition>& active,
+                                   const std::vector<Event>& holding, TimePoint now) {
+    std::map<std::string, const ActiveCondition*> by_key;
+    for (const auto& a : active) by_key[a.key] = &a;
+    std::vector<Event> out;
+    std::set<std::string> seen;
+    for (const auto& h : holding) {
+        if (!seen.insert(h.key).second) continue;  // a watch listing a key twice fires once
+        auto it = by_key.find(h.key);
+        if (it == by_key.end() || h.severity > it->second->event.severity) {
+            Event e = h;
+            e.kind = EventKind::condition;
+            e.state = EventState::firing;
+            if (e.detected_at == TimePoint{}) e.detected_at = now;
+            if (e.occurred_at == TimePoint{}) e.occurred_at = now;
+            out.push_back(std::move(e));
+        }
+    }
+    for (const auto& a : active) {
+        if (seen.count(a.key)) continue;
+        Event e = a.event;
+        e.id.clear();
+        e.kind = EventKind::condition;
+        e.state = EventState::resolved;
+        e.occurred_at = now;
+        e.detected_at = now;
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+Store::Store(const std::string& path) : path_(path) {
+    std::error_code ec;
+    auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    try {
+        db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE |
+                                                           SQLite::OPEN_FULLMUTEX);
+        db_->setBusyTimeout(5000);
+        // Fails with SQLITE_NOTADB on a file that is not a database.
+        db_->exec("PRAGMA journal_mode=WAL");
+        db_->exec("PRAGMA synchronous=FULL");
+        db_->exec("PRAGMA foreign_keys=ON");
+        std::string check = db_->execAndGet("PRAGMA quick_check").getString();
+        if (check != "ok") throw StoreError("integrity check failed: " + check);
+    } catch (const StoreError& e) {
+        throw StoreError("state database " + path + " is corrupt (" + e.what() +
+                         "). ozonwatch will not touch it. To recover: stop the service, move the "
+                         "file aside (mv " + path + " " + path + ".corrupt), and start again; "
+                         "the first poll then rebuilds a silent baseline. Or try "
+                         "`sqlite3 " + path + " .recover`.");
+    } catch (const SQLite::Exception& e) {
+        throw StoreError("cannot open state database " + path + ": " + e.what() +
+                         ". If the file is corrupt, stop the service and move it aside (mv " +
+                         path + " " + path + ".corrupt); ozonwatch then rebuilds a silent "
+                         "baseline. Check also the directory's owner and permissions.");
+    }
+    migrate();
+}
+
+Store::~Store() = default;
+
+int Store::schema_version() {
+    std::lock_guard lk(mu_);
+    return db_->execAndGet("PRAGMA user_version").getInt();
+}
+
+void Store::migrate() {
+    int version = db_->execAndGet("PRAGMA user_version").getInt();
+    if (version > kSchemaVersion) {
+        throw StoreError("state database " + path_ + " has schema version " +
+                         std::to_string(version) + ", newer than this ozonwatch understands (" +
+                         std::to_string(kSchemaVersion) +
+                         "). It was written by a newer release: install that release again, or "
+                         "move the file aside to start from a fresh baseline. Nothing was changed.");
+    }
+    for (int v = version; v < kSchemaVersion; ++v) {
+        SQLite::Transaction tx(*db_);
+        db_->exec(kMigrations[v]);
+        db_->exec("PRAGMA user_version=" + std::to_string(v + 1));
+        tx.commit();
+    }
+}
+
+std::map<std::string, SnapshotItem> Store::load_snapshot(const std::string& account,
+                                                         const std::string& watch) {
+    std::lock_guard lk(mu_);
+    std::map<std::string, SnapshotItem> out;
+    SQLite::Statement q(*db_,
+                        "SELECT item_key, fingerprint, data, first_seen, last_seen FROM snapshots "
+                        "WHERE account=? AND watch=?");
+    q.bind(1, account);
+    q.bind(2, watch);
+    while (q.executeStep()) {
+        SnapshotItem it;
+        it.key = q.getColumn(0).getString();
+        it.fingerprint = q.getColumn(1).getString();
+        it.data = q.getColumn(2).getString();
+        it.first_seen = tp(q.getColumn(3).getInt64());
+        it.last_seen = tp(q.getColumn(4).getInt64());
+        out.emplace(it.key, std::move(it));
+    }
+    return out;
+}
+
+bool Store::has_snapshot(const std::string& account, const std::string& watch) {
+    std::lock_guard lk(mu_);
+    // A watch that has completed a poll has at least its "baseline" cursor, even when the
+    // snapshot itself is empty (a shop with no postings).
+    SQLite::Statement q(*db_,
+                        "SELECT 1 FROM cursors WHERE account=? AND watch=? AND name='baseline' "
+                        "UNION ALL SELECT 1 FROM snapshots WHERE account=? AND watch=? LIMIT 1");
+    q.bind(1, account);
+    q.bind(2, watch);
+    q.bind(3, account);
+    q.bind(4, watch);
+    return q.executeStep();
+}
+
+std::optional<std::string> Store::cursor(const std::string& account, const std::string& watch,
+                                         const std::string& name) {
+    std::lock_guard lk(mu_);
+    SQLite::Statement q(*db_, "SELECT value FROM cursors WHERE account=? AND watch=? AND name=?");
+    q.bind(1, account);
+    q.bind(2, watch);
+    q.bind(3, name);
+    if (q.executeStep()) return q.getColumn(0).getString();
+    return std::nullopt;
+}
+
+void Store::check_statement_budget() {
+    if (fail_after_ >= 0 && ++statements_ > fail_after_)
+        throw StoreError("injected failure inside apply (test)");
+}
+
+long long Store::insert_event(const Event& e, const std::string& scope) {
+    SQLite::Statement q(*db_,
+                        "INSERT INTO events(uid, key, type, kind, severity, state, account, body, "
+                        "occurred_at, detected_at, scope) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+    q.bind(1, e.id);
+    q.bind(2, e.key);
+    q.bind(3, e.type);
+    q.bind(4, to_string(e.kind));
+    q.bind(5, to_string(e.severity));
+    q.bind(6, to_string(e.state));
+    q.bind(7, e.account);
+    q.bind(8, event_body(e));
+    q.bind(9, static_cast<int64_t>(ms(e.occurred_at)));
+    q.bind(10, static_cast<int64_t>(ms(e.detected_at)));
+    q.bind(11, scope);
+    q.exec();
+    return db_->getLastInsertRowid();
+}
+
+void Store::insert_outbox(long long event_id, const std::vector<OutboxTarget>& targets,
+                          const std::string& reason, TimePoint now) {
+    SQLite::Statement q(*db_,
+                        "INSERT INTO outbox(event_id, channel, reason, created_at, next_attempt_at) "
+                        "VALUES(?,?,?,?,?)");
+    for (const auto& t : targets) {
+        check_statement_budget();
+        q.bind(1, static_cast<int64_t>(event_id));
+        q.bind(2, t.channel);
+        q.bind(3, reason);
+        q.bind(4, static_cast<int64_t>(ms(now)));
+        q.bind(5, static_cast<int64_t>(ms(std::max(now, t.not_before))));
+        q.exec();
+        q.reset();
+    }
+}
+
+ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
+    std::lock_guard lk(mu_);
+    ApplyResult result;
+    statements_ = 0;
+    const TimePoint now = batch.now;
+    SQLite::Transaction tx(*db_);
+
+    for (const auto& d : batch.snapshots) {
+        if (d.replace_all) {
+            // Delete what is not in the new full snapshot; keep first_seen of what stays.
+            std::set<std::string> keep;
+            for (const auto& u : d.upserts) keep.insert(u.key);
+            SQLite::Statement sel(*db_, "SELECT item_key FROM snapshots WHERE account=? AND watch=?");
+            sel.bind(1, d.account);
+            sel.bind(2, d.watch);
+            std::vector<std::string> gone;
+            while (sel.executeStep()) {
+                auto k = sel.getColumn(0).getString();
+                if (!keep.count(k)) gone.push_back(std::move(k));
+            }
+            SQLite::Statement del(*db_, "DELETE FROM snapshots WHERE account=? AND watch=? AND item_key=?");
+            for (const auto& k : gone) {
+                check_statement_budget();
+                del.bind(1, d.account);
+                del.bind(2, d.watch);
+                del.bind(3, k);
+                del.exec();
+                del.reset();
+            }
+        }
+        SQLite::Statement up(*db_,
+                             "INSERT INTO snapshots(account, watch, item_key, fingerprint, data, "
+                             "first_seen, last_seen) VALUES(?,?,?,?,?,?,?) "
+                             "ON CONFLICT(account, watch, item_key) DO UPDATE SET "
+                             "fingerprint=excluded.fingerprint, data=excluded.data, "
+                             "last_seen=excluded.last_seen");
+        for (const auto& u : d.upserts) {
+            check_statement_budget();
+            up.bind(1, d.account);
+            up.bind(2, d.watch);
+            up.bind(3, u.key);
+            up.bind(4, u.fingerprint);
+            up.bind(5, u.data);
+            up.bind(6, static_cast<int64_t>(ms(now)));
+            up.bind(7, static_cast<int64_t>(ms(now)));
+            up.exec();
+            up.reset();
+        }
+        SQLite::Statement del(*db_, "DELETE FROM snapshots WHERE account=? AND watch=? AND item_key=?");
+        for (const auto& k : d.removals) {
+            check_statement_budget();
+            del.bind(1, d.account);
+            del.bind(2, d.watch);
+            del.bind(3, k);
+            del.exec();
+            del.reset();
+        }
+        SQLite::Statement cur(*db_,
+                              "INSERT INTO cursors(account, watch, name, value, updated_at) "
+                              "VALUES(?,?,?,?,?) ON CONFLICT(account, watch, name) DO UPDATE SET "
+                              "value=excluded.value, updated_at=excluded.updated_at");
+        auto put_cursor = [&](const std::string& name, const std::string& value) {
+            check_statement_budget();
+            cur.bind(1, d.account);
+            cur.bind(2, d.watch);
+            cur.bind(3, name);
+            cur.bind(4, value);
+            cur.bind(5, static_cast<int64_t>(ms(now)));
+            cur.exec();
+            cur.reset();
+        };
+        for (const auto& [name, value] : d.cursors) put_cursor(name, value);
+        if (!d.cursors.count("baseline")) put_cursor("baseline", format_iso8601(now));
+    }
+
+    auto record = [&](Event e, const std::string& scope) -> std::optional<long long> {
+        if (e.id.empty()) e.id = new_uid();
+        if (e.detected_at == TimePoint{}) e.detected_at = now;
+        if (e.occurred_at == TimePoint{}) e.occurred_at = e.detected_at;
+        check_statement_budget();
+        if (e.kind == EventKind::transition) {
+            SQLite::Statement dup(*db_,
+                                  "SELECT 1 FROM events WHERE account=? AND key=? AND kind='transition'");
+            dup.bind(1, e.account);
+            dup.bind(2, e.key);
+            if (dup.executeStep()) return std::nullopt;  // already recorded: not news again
+        }
+        long long id = insert_event(e, scope);
+        if (route) {
+            auto targets = route(e);
+            insert_outbox(id, targets, "new", now);
+            result.outbox_rows += static_cast<int>(targets.size());
+        }
+        result.recorded.push_back(e);
+        return id;
+    };
+
+    for (const auto& t : batch.transitions) {
+        Event e = t;
+        e.kind = EventKind::transition;
+        record(std::move(e), "");
+    }
+
+    for (const auto& set : batch.conditions) {
+        auto active = active_conditions(set.account, set.scope);
+        for (auto& e : diff_conditions(active, set.holding, now)) {
+            e.account = set.account;
+            auto id = record(e, set.scope);
+            if (!id) continue;
+            check_statement_budget();
+            if (e.state == EventState::firing) {
+                SQLite::Statement up(*db_,
+                                     "INSERT INTO conditions(account, scope, key, last_event_id, "
+                                     "first_fired_at, last_announced_at) VALUES(?,?,?,?,?,?) "
+                                     "ON CONFLICT(account, key) DO UPDATE SET "
+                                     "last_event_id=excluded.last_event_id, "
+                                     "last_announced_at=excluded.last_announced_at, scope=excluded.scope");
+                up.bind(1, set.account);
+                up.bind(2, set.scope);
+                up.bind(3, e.key);
+                up.bind(4, static_cast<int64_t>(*id));
+                up.bind(5, static_cast<int64_t>(ms(now)));
+                up.bind(6, static_cast<int64_t>(ms(now)));
+                up.exec();
+            } else {
+                SQLite::Statement del(*db_, "DELETE FROM conditions WHERE account=? AND key=?");
+                del.bind(1, set.account);
+                del.bind(2, e.key);
+                del.exec();
+            }
+        }
+        // Keep the stored details of still-holding conditions current (days waiting, ...)
+        // without announcing them: the next repeat shows fresh figures.
+        std::map<std::string, const ActiveCondition*> by_key;
+        for (const auto& a : active) by_key[a.key] = &a;
+        for (const auto& h : set.holding) {
+            auto it = by_key.find(h.key);
+            if (it == by_key.end() || h.severity > it->second->event.severity) continue;
+            Event cur = h;
+            cur.id = it->second->event.id;
+            cur.account = set.account;
+            cur.kind = EventKind::condition;
+            cur.state = EventState::firing;
+            cur.occurred_at = it->second->event.occurred_at;
+            cur.detected_at = it->second->event.detected_at;
+            cur.severity = it->second->event.severity;
+            check_statement_budget();
+            SQLite::Statement upd(*db_, "UPDATE events SET body=? WHERE id=?");
+            upd.bind(1, event_body(cur));
+            upd.bind(2, static_cast<int64_t>(it->second->last_event_id));
+            upd.exec();
+        }
+    }
+
+    tx.commit();
+    return result;
+}
+
+std::vector<ActiveCondition> Store::active_conditions(const std::string& account,
+                                                      const std::string& scope) {
+    std::lock_guard lk(mu_);
+    std::string sql =
+        "SELECT c.account, c.scope, c.key, c.last_event_id, c.first_fired_at, "
+        "c.last_announced_at, e.body FROM conditions c JOIN events e ON e.id = c.last_event_id";
+    std::vector<std::string> where;
+    if (!account.empty()) where.push_back("c.account=?");
+    if (!scope.empty()) where.push_back("c.scope=?");
+    for (size_t i = 0; i < where.size(); ++i) sql += (i ? " AND " : " WHERE ") + where[i];
+    sql += " ORDER BY c.first_fired_at, c.key";
+    SQLite::Statement q(*db_, sql);
+    int n = 1;
+    if (!account.empty()) q.bind(n++, account);
+    if (!scope.empty()) q.bind(n++, scope);
+    std::vector<ActiveCondition> out;
+    while (q.executeStep()) {
+        ActiveCondition a;
+        a.account = q.getColumn(0).getString();
+        a.scope = q.getColumn(1).getString();
+        a.key = q.getColumn(2).getString();
+        a.last_event_id = q.getColumn(3).getInt64();
+        a.first_fired_at = tp(q.getColumn(4).getInt64());
+        a.last_announced_at = tp(q.getColumn(5).getInt64());
+        a.event = event_from_row(q, 6, a.last_event_id);
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+void Store::mark_announced(const std::string& account, const std::string& key, TimePoint when) {
+    std::lock_guard lk(mu_);
+    SQLite::Statement q(*db_, "UPDATE conditions SET last_announced_at=? WHERE account=? AND key=?");
+    q.bind(1, static_cast<int64_t>(ms(when)));
+    q.bind(2, account);
+    q.bind(3, key);
+    q.exec();
+}
+
+void Store::enqueue(long long event_id, const std::vector<OutboxTarget>& targets,
+                    const std::string& reason, TimePoint now) {
+    std::lock_guard lk(mu_);
+    SQLite::Transaction tx(*db_);
+    insert_outbox(event_id, targets, reason, now);
+    tx.commit();
+}
+
+Event Store::record_notice(Event e, const std::vector<OutboxTarget>& targets, TimePoint now) {
+    std::lock_guard lk(mu_);
+    if (e.id.empty()) e.id = new_uid();
+    if (e.detected_at == TimePoint{}) e.detected_at = now;
+    if (e.occurred_at == TimePoint{}) e.occurred_at = now;
+    // A notice is a one-off: its key must not collide with a transition recorded before.
+    e.kind = EventKind::condition;
+    SQLite::Transaction tx(*db_);
+    long long id = insert_event(e, "notice");
+    insert_outbox(id, targets, "notice", now);
+    tx.commit();
+    return e;
+}
+
+namespace {
+const char* kOutboxSelect =
+    "SELECT o.id, o.event_id, o.channel, o.reason, o.status, o.attempts, o.created_at, "
+    "o.next_attempt_at, o.last_error, e.body FROM outbox o JOIN events e ON e.id = o.event_id ";
+
+OutboxRow outbox_from_row(SQLite::Statement& q) {
+    OutboxRow r;
+    r.id = q.getColumn(0).getInt64();
+    r.event_id = q.getColumn(1).getInt64();
+    r.channel = q.getColumn(2).getString();
+    r.reason = q.getColumn(3).getString();
+    r.status = parse_status(q.getColumn(4).getString());
+    r.attempts = q.getColumn(5).getInt();
+    r.created_at = tp(q.getColumn(6).getInt64());
+    r.next_attempt_at = tp(q.getColumn(7).getInt64());
+    r.last_error = q.getColumn(8).getString();
+    r.event = event_from_row(q, 9, r.event_id);
+    return r;
+}
+}  // namespace
+
+std::vector<OutboxRow> Store::due_outbox(const std::string& channel, TimePoint now, int limit) {
+    std::lock_guard lk(mu_);
+    SQLite::Statement q(*db_, std::string(kOutboxSelect) +
+                                  "WHERE o.channel=? AND o.status='pending' AND o.next_attempt_at<=? "
+                                  "ORDER BY o.id LIMIT ?");
+    q.bind(1, channel);
+    q.bind(2, static_cast<int64_t>(ms(now)));
+    q.bind(3, limit);
+    std::vector<OutboxRow> out;
+    while (q.executeStep()) out.push_back(outbox_from_row(q));
+    return out;
+}
+
+std::vector<OutboxRow> Store::pending_outbox(const std::string& channel) {
+    std::lock_guard lk(mu_);
+    std::string sql = std::string(kOutboxSelect) + "WHERE o.status='pending'";
+    if (!channel.empty()) sql += " AND o.channel=?";
+    sql += " ORDER BY o.id";
+    SQLite::Statement q(*db_, sql);
+    if (!channel.empty()) q.bind(1, channel);
+    std::vector<OutboxRow> out;
+    while (q.executeStep()) out.push_back(outbox_from_row(q));
+    return out;
+}
+
+std::vector<OutboxRow> Store::outbox_rows(std::optional<OutboxStatus> status) {
+    std::lock_guard lk(mu_);
+    std::string sql = kOutboxSelect;
+    if (status) sql += "WHERE o.status=?";
+    sql += " ORDER BY o.id";
+    SQLite::Statement q(*db_, sql);
+    if (status) q.bind(1, to_string(*status));
+    std::vector<OutboxRow> out;
+    while (q.executeStep()) out.push_back(outbox_from_row(q));
+    return out;
+}
+
+std::vector<std::string> Store::channels_with_pending() {
+    std::lock_guard lk(mu_);
+    SQLite::Statement q(*db_, "SELECT DISTINCT channel FROM outbox WHERE status='pending' ORDER BY channel");
+    std::vector<std::string> out;
+    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+    return out;
+}
+
+void Store::mark_sent(const std::vector<long long>& ids, TimePoint now) {
+    std::lock_guard lk(mu_);
+    SQLite::Transaction tx(*db_);
+    SQLite::Statement q(*db_,
+                        "UPDATE outbox SET status='sent', sent_at=?, attempts=attempts+1 "
+                        "WHERE id=? AND status='pending'");
+    for (auto id : ids) {
+        q.bind(1, static_cast<int64_t>(ms(now)));
+        q.bind(2, static_cast<int64_t>(id));
+        q.exec();
+        q.reset();
+    }
+    tx.commit();
+}
+
+void Store::mark_retry(const std::vector<long long>& ids, TimePoint next_attempt,
+                       const std::string& error) {
+    std::lock_guard lk(mu_);
+    SQLite::Transaction tx(*db_);
+    SQLite::Statement q(*db_,
+                        "UPDATE outbox SET attempts=attempts+1, next_attempt_at=?, last_error=? "
+                        "WHERE id=? AND status='pending'");
+    for (auto id : ids) {
+        q.bind(1, static_cast<int64_t>(ms(next_attempt)));
+        q.bind(2, error);
+        q.bind(3, static_cast<int64_t>(id));
+        q.exec();
+        q.reset();
+    }
+    tx.commit();
+}
+
+void Store::mark_failed(const std::vector<long long>& ids, const std::string& error, TimePoint now) {
+    std::lock_guard lk(mu_);
+    SQLite::Transaction tx(*db_);
+    SQLite::Statement q(*db_,
+                        "UPDATE outbox SET status='failed', attempts=attempts+1, last_error=?, "
+                        "sent_at=? WHERE id=? AND status='pending'");
+    for (auto id : ids) {
+        q.bind(1, error);
+        q.bind(2, static_cast<int64_t>(ms(now)));
+        q.bind(3, static_cast<int64_t>(id));
+        q.exec();
+        q.reset();
+    }
+    tx.commit();
+}
+
+std::vector<Event> Store::events_since(TimePoint since, int limit) {
+    std::lock_guard lk(mu_);
+    SQLite::Statement q(*db_, "SELECT id, body FROM events WHERE detected_at>=? ORDER BY id LIMIT ?");
+    q.bind(1, static_cast<int64_t>(ms(since)));
+    q.bind(2, limit);
+    std::vector<Event> out;
+    while (q.executeStep()) out.push_back(event_from_row(q, 1, q.getColumn(0).getInt64()));
+    return out;
+}
+
+long long Store::add_silence(const std::string& matcher, TimePoint expires_at,
+                             const std::string& reason, TimePoint now) {
+    std::lock_guard lk(mu_);
+    SQLite::Statement q(*db_, "INSERT INTO silences(matcher, reason, created_at, expires_at) VALUES(?,?,?,?)");
+    q.bind(1, matcher);
+    q.bind(2, reason);
+    q.bind(3, static_cast<int64_t>(ms(now)));
+    q.bind(4, static_cast<int64_t>(ms(expires_at)));
+    q.exec();
+    return db_->getLastInsertRowid();
+}
+
+std::vector<Silence> Store::silences(TimePoint now, bool include_expired) {
+    std::lock_guard lk(mu_);
+    SQLite::Statement q(*db_, std::string("SELECT id, matcher, reason, created_at, expires_at FROM silences") +
+                                  (include_expired ? "" : " WHERE expires_at>?") + " ORDER BY id");
+    if (!include_expired) q.bind(1, static_cast<int64_t>(ms(now)));
+    std::vector<Silence> out;
+    while (q.executeStep()) {
+        Silence s;
+        s.id = q.getColumn(0).getInt64();
+        s.matcher = q.getColumn(1).getString();
+        s.reason = q.getColumn(2).getString();
+        s.created_at = tp(q.getColumn(3).getInt64());
+        s.expires_at = tp(q.getColumn(4).getInt64());
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+bool Store::remove_silence(long long id) {
+    std::lock_guard lk(mu_);
+    SQLite::Statement q(*db_, "DELETE FROM silences WHERE id=?");
+    q.bind(1, static_cast<int64_t>(id));
+    return q.exec() > 0;
+}
+
+}  // namespace ozw

@@ -1,0 +1,193 @@
+#pragma once
+// The state store: one SQLite file (WAL) at state_dir/ozonwatch.db.
+//
+// Tables: snapshots (per account/watch/item), cursors, events (append-only log of what
+// happened: transitions and condition state changes), conditions (the current state of each
+// condition key), outbox (one row per event and channel), silences, meta.
+//
+// The key promise (design.md): snapshot changes, new events and their outbox rows are written
+// in ONE transaction (Store::apply). A kill -9 at any moment loses no event and repeats none
+// recorded as sent.
+#include <SQLiteCpp/Database.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/event.hpp"
+
+namespace ozw {
+
+class StoreError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+inline constexpr int kSchemaVersion = 1;
+
+struct SnapshotItem {
+    std::string key;          // item key, e.g. a posting number
+    std::string fingerprint;  // cheap change detector (e.g. hash or status)
+    std::string data;         // JSON text of the item as the watch keeps it
+    TimePoint first_seen{};   // filled by load_snapshot
+    TimePoint last_seen{};
+};
+
+// Changes to one watch's snapshot.
+struct SnapshotDelta {
+    std::string account;
+    std::string watch;
+    std::vector<SnapshotItem> upserts;
+    std::vector<std::string> removals;
+    bool replace_all = false;  // true: items absent from upserts are deleted
+    std::map<std::string, std::string> cursors;  // cursor name -> value, written with the delta
+};
+
+// The complete set of conditions that hold now for one scope (e.g. account "main", scope
+// "postings"). Store::apply turns it into firing/resolved events by comparing with the
+// conditions table (see diff_conditions).
+struct ConditionSet {
+    std::string account;
+    std::string scope;
+    std::vector<Event> holding;  // kind = condition, state = firing
+};
+
+// Where an event must be delivered: computed by the alert router, recorded by the store.
+struct OutboxTarget {
+    std::string channel;     // "telegram:-100123", "email", "event_log", "console"
+    TimePoint not_before{};  // quiet hours / group_wait may push this later
+};
+using Router = std::function<std::vector<OutboxTarget>(const Event&)>;
+
+struct ApplyBatch {
+    std::vector<SnapshotDelta> snapshots;
+    std::vector<Event> transitions;  // deduplicated by key: a key already recorded is ignored
+    std::vector<ConditionSet> conditions;
+    TimePoint now{};
+};
+
+struct ApplyResult {
+    std::vector<Event> recorded;  // events actually written (with ids), in order
+    int outbox_rows = 0;
+};
+
+struct ActiveCondition {
+    std::string account;
+    std::string scope;
+    std::string key;
+    Event event;  // the last firing event (with current details/severity)
+    TimePoint first_fired_at{};
+    TimePoint last_announced_at{};
+    long long last_event_id = 0;
+};
+
+// Pure: what the holding set means given the active (firing) conditions of the same scope.
+// New key -> firing; a key that left -> resolved (copy of the last firing event, state
+// resolved, detected_at = now); a key whose severity rose -> firing again (escalation).
+// Keys that still hold with the same or lower severity produce nothing.
+std::vector<Event> diff_conditions(const std::vector<ActiveCondition>& active,
+                                   const std::vector<Event>& holding, TimePoint now);
+
+enum class OutboxStatus { pending, sent, failed };
+
+struct OutboxRow {
+    long long id = 0;
+    long long event_id = 0;
+    std::string channel;
+    std::string reason;  // "new" | "repeat" | "notice"
+    OutboxStatus status = OutboxStatus::pending;
+    int attempts = 0;
+    TimePoint created_at{};
+    TimePoint next_attempt_at{};
+    std::string last_error;
+    Event event;
+};
+
+struct Silence {
+    long long id = 0;
+    std::string matcher;  // an event type ("posting.stuck"), a type prefix ("posting.*") or a key
+    std::string reason;
+    TimePoint created_at{};
+    TimePoint expires_at{};
+    bool matches(const Event& e) const;
+};
+
+class Store {
+public:
+    // Opens (creating if needed) the database; runs forward migrations. Throws StoreError with
+    // a recovery hint for a corrupt file or a schema newer than this build understands.
+    explicit Store(const std::string& path);
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    const std::string& path() const { return path_; }
+    int schema_version();
+
+    // --- snapshots and cursors
+    std::map<std::string, SnapshotItem> load_snapshot(const std::string& account,
+                                                      const std::string& watch);
+    bool has_snapshot(const std::string& account, const std::string& watch);
+    std::optional<std::string> cursor(const std::string& account, const std::string& watch,
+                                      const std::string& name);
+
+    // --- the one atomic write. `route` is called for each event actually recorded; its
+    // targets become outbox rows in the same transaction. `fail_after` (tests only) throws
+    // after that many statements to prove that a failure halfway leaves no trace.
+    ApplyResult apply(const ApplyBatch& batch, const Router& route);
+
+    // --- conditions
+    std::vector<ActiveCondition> active_conditions(const std::string& account = {},
+                                                   const std::string& scope = {});
+    void mark_announced(const std::string& account, const std::string& key, TimePoint when);
+
+    // --- outbox
+    // Adds rows for an existing event (repeat announcements, failure notices).
+    void enqueue(long long event_id, const std::vector<OutboxTarget>& targets,
+                 const std::string& reason, TimePoint now);
+    // Records a free-standing event (e.g. a delivery-failure notice) with outbox rows.
+    Event record_notice(Event e, const std::vector<OutboxTarget>& targets, TimePoint now);
+    std::vector<OutboxRow> due_outbox(const std::string& channel, TimePoint now, int limit = 500);
+    std::vector<OutboxRow> pending_outbox(const std::string& channel = {});
+    std::vector<std::string> channels_with_pending();
+    void mark_sent(const std::vector<long long>& ids, TimePoint now);
+    void mark_retry(const std::vector<long long>& ids, TimePoint next_attempt,
+                    const std::string& error);
+    void mark_failed(const std::vector<long long>& ids, const std::string& error, TimePoint now);
+    std::vector<OutboxRow> outbox_rows(std::optional<OutboxStatus> status = std::nullopt);
+
+    // --- events
+    std::vector<Event> events_since(TimePoint since, int limit = 1000);
+
+    // --- silences
+    long long add_silence(const std::string& matcher, TimePoint expires_at,
+                          const std::string& reason, TimePoint now);
+    std::vector<Silence> silences(TimePoint now, bool include_expired = false);
+    bool remove_silence(long long id);
+
+    // Test hook: make apply() throw after N statements inside its transaction.
+    void set_fail_after_for_tests(int statements) { fail_after_ = statements; statements_ = 0; }
+
+private:
+    void migrate();
+    void check_statement_budget();
+    long long insert_event(const Event& e, const std::string& scope);
+    void insert_outbox(long long event_id, const std::vector<OutboxTarget>& targets,
+                       const std::string& reason, TimePoint now);
+
+    std::string path_;
+    std::unique_ptr<SQLite::Database> db_;
+    std::recursive_mutex mu_;
+    int fail_after_ = -1;
+    int statements_ = 0;
+};
+
+const char* to_string(OutboxStatus s);
+
+}  // namespace ozw

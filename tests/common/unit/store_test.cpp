@@ -1,0 +1,316 @@
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "common/store.hpp"
+
+namespace fs = std::filesystem;
+using namespace ozw;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        path = fs::temp_directory_path() /
+               ("ozw-store-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
+        fs::create_directories(path);
+    }
+    ~TempDir() { fs::remove_all(path); }
+    static int& counter() { static int c = 0; return c; }
+    std::string db() const { return (path / "ozonwatch.db").string(); }
+};
+
+TimePoint at(long long seconds) { return TimePoint{Millis{seconds * 1000}}; }
+
+Event transition(std::string key, std::string type = "posting.new") {
+    Event e;
+    e.type = std::move(type);
+    e.key = std::move(key);
+    e.account = "main";
+    e.kind = EventKind::transition;
+    e.details = {{"posting_number", "1-1"}};
+    return e;
+}
+
+Event condition(std::string key, Severity s = Severity::critical) {
+    Event e;
+    e.type = "posting.arbitration";
+    e.key = std::move(key);
+    e.account = "main";
+    e.kind = EventKind::condition;
+    e.severity = s;
+    return e;
+}
+
+Router to_channels(std::vector<std::string> channels) {
+    return [channels](const Event&) {
+        std::vector<OutboxTarget> t;
+        for (auto& c : channels) t.push_back({c, {}});
+        return t;
+    };
+}
+
+std::size_t count_rows(const std::string& db, const char* table) {
+    SQLite::Database d(db);
+    return static_cast<std::size_t>(
+        d.execAndGet(std::string("SELECT count(*) FROM ") + table).getInt64());
+}
+
+}  // namespace
+
+TEST(Store, CreatesSchemaFromEmptyDatabaseInWalMode) {
+    TempDir dir;
+    Store store(dir.db());
+    EXPECT_EQ(store.schema_version(), kSchemaVersion);
+    SQLite::Database d(dir.db());
+    EXPECT_EQ(d.execAndGet("PRAGMA journal_mode").getString(), "wal");
+}
+
+TEST(Store, ReopeningKeepsDataAndVersion) {
+    TempDir dir;
+    {
+        Store store(dir.db());
+        ApplyBatch b;
+        b.now = at(100);
+        b.snapshots.push_back({"main", "postings", {{"1-1", "fp", "{}"}}, {}, false, {}});
+        store.apply(b, {});
+    }
+    Store again(dir.db());
+    EXPECT_EQ(again.load_snapshot("main", "postings").size(), 1u);
+}
+
+TEST(Store, RefusesDatabaseFromNewerVersionWithoutTouchingIt) {
+    TempDir dir;
+    { Store store(dir.db()); }
+    {
+        SQLite::Database d(dir.db(), SQLite::OPEN_READWRITE);
+        d.exec("PRAGMA user_version=" + std::to_string(kSchemaVersion + 5));
+    }
+    try {
+        Store store(dir.db());
+        FAIL() << "a newer schema must be refused";
+    } catch (const StoreError& e) {
+        EXPECT_NE(std::string(e.what()).find("newer"), std::string::npos);
+    }
+    SQLite::Database d(dir.db());
+    EXPECT_EQ(d.execAndGet("PRAGMA user_version").getInt(), kSchemaVersion + 5);
+}
+
+TEST(Store, RefusesCorruptFileWithRecoveryHint) {
+    TempDir dir;
+    {
+        std::ofstream f(dir.db(), std::ios::binary);
+        f << std::string(8192, 'x');
+    }
+    try {
+        Store store(dir.db());
+        FAIL() << "a corrupt file must be refused";
+    } catch (const StoreError& e) {
+        EXPECT_NE(std::string(e.what()).find("move"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(fs::file_size(dir.db()), 8192u) << "the corrupt file must be left as it was";
+}
+
+TEST(Store, ApplyWritesSnapshotEventsAndOutboxTogether) {
+    TempDir dir;
+    Store store(dir.db());
+    ApplyBatch b;
+    b.now = at(1000);
+    b.snapshots.push_back({"main", "postings", {{"1-1", "awaiting_packaging", R"({"s":1})"}}, {},
+                           false, {{"last_success", "2026-11-26T07:00:00Z"}}});
+    b.transitions.push_back(transition("posting.new:1-1"));
+    auto r = store.apply(b, to_channels({"telegram:1", "email"}));
+    ASSERT_EQ(r.recorded.size(), 1u);
+    EXPECT_EQ(r.outbox_rows, 2);
+    EXPECT_FALSE(r.recorded[0].id.empty());
+    EXPECT_EQ(store.cursor("main", "postings", "last_success"), "2026-11-26T07:00:00Z");
+    EXPECT_TRUE(store.has_snapshot("main", "postings"));
+    auto pending = store.pending_outbox();
+    ASSERT_EQ(pending.size(), 2u);
+    EXPECT_EQ(pending[0].event.key, "posting.new:1-1");
+    EXPECT_EQ(pending[0].event.details["posting_number"], "1-1");
+}
+
+TEST(Store, FailureHalfwayThroughApplyLeavesNoTrace) {
+    TempDir dir;
+    Store store(dir.db());
+    ApplyBatch b;
+    b.now = at(1000);
+    b.snapshots.push_back({"main", "postings",
+                           {{"1-1", "a", "{}"}, {"1-2", "b", "{}"}}, {}, false, {}});
+    b.transitions.push_back(transition("posting.new:1-1"));
+    b.transitions.push_back(transition("posting.new:1-2"));
+    // Fail at every write step in turn (snapshot rows, cursors, events, outbox rows) until
+    // the batch finally fits: 2 snapshot rows + 1 cursor + 2 events + 2 outbox rows = 7 steps.
+    int fail_after = 0;
+    for (;; ++fail_after) {
+        store.set_fail_after_for_tests(fail_after);
+        try {
+            store.apply(b, to_channels({"telegram:1"}));
+            break;
+        } catch (const StoreError&) {
+        }
+        EXPECT_EQ(count_rows(dir.db(), "snapshots"), 0u) << fail_after;
+        EXPECT_EQ(count_rows(dir.db(), "events"), 0u) << fail_after;
+        EXPECT_EQ(count_rows(dir.db(), "outbox"), 0u) << fail_after;
+        EXPECT_EQ(count_rows(dir.db(), "cursors"), 0u) << fail_after;
+    }
+    EXPECT_EQ(fail_after, 7) << "every write step must have been interrupted once";
+    EXPECT_EQ(count_rows(dir.db(), "events"), 2u);
+    EXPECT_EQ(count_rows(dir.db(), "outbox"), 2u);
+}
+
+TEST(Store, TransitionWithKnownKeyIsNotRecordedTwice) {
+    TempDir dir;
+    Store store(dir.db());
+    ApplyBatch b;
+    b.now = at(10);
+    b.transitions.push_back(transition("posting.status_changed:1-1:delivering"));
+    EXPECT_EQ(store.apply(b, to_channels({"log"})).recorded.size(), 1u);
+    b.now = at(20);
+    auto again = store.apply(b, to_channels({"log"}));
+    EXPECT_TRUE(again.recorded.empty());
+    EXPECT_EQ(again.outbox_rows, 0);
+    EXPECT_EQ(store.pending_outbox().size(), 1u);
+}
+
+TEST(Store, ReplaceAllDeletesItemsMissingFromFullSnapshotAndKeepsFirstSeen) {
+    TempDir dir;
+    Store store(dir.db());
+    ApplyBatch b;
+    b.now = at(10);
+    b.snapshots.push_back({"main", "stocks", {{"a", "1", "{}"}, {"b", "1", "{}"}}, {}, true, {}});
+    store.apply(b, {});
+    b.now = at(20);
+    b.snapshots[0].upserts = {{"a", "2", "{}"}};
+    store.apply(b, {});
+    auto snap = store.load_snapshot("main", "stocks");
+    ASSERT_EQ(snap.size(), 1u);
+    EXPECT_EQ(snap["a"].fingerprint, "2");
+    EXPECT_EQ(snap["a"].first_seen, at(10));
+    EXPECT_EQ(snap["a"].last_seen, at(20));
+}
+
+TEST(Store, ConditionFiresOnceThenResolvesWhenItStopsHolding) {
+    TempDir dir;
+    Store store(dir.db());
+    auto poll = [&](long long t, std::vector<Event> holding) {
+        ApplyBatch b;
+        b.now = at(t);
+        b.conditions.push_back({"main", "postings", std::move(holding)});
+        return store.apply(b, to_channels({"telegram:1"})).recorded;
+    };
+    auto first = poll(10, {condition("posting.arbitration:1-1")});
+    ASSERT_EQ(first.size(), 1u);
+    EXPECT_EQ(first[0].state, EventState::firing);
+    EXPECT_TRUE(poll(20, {condition("posting.arbitration:1-1")}).empty()) << "no flapping";
+    EXPECT_EQ(store.active_conditions("main", "postings").size(), 1u);
+    auto cleared = poll(30, {});
+    ASSERT_EQ(cleared.size(), 1u);
+    EXPECT_EQ(cleared[0].state, EventState::resolved);
+    EXPECT_EQ(cleared[0].key, "posting.arbitration:1-1");
+    EXPECT_TRUE(store.active_conditions().empty());
+    auto again = poll(40, {condition("posting.arbitration:1-1")});
+    ASSERT_EQ(again.size(), 1u) << "a condition that returns fires again";
+    EXPECT_EQ(again[0].state, EventState::firing);
+    EXPECT_EQ(store.pending_outbox().size(), 3u);
+}
+
+TEST(Store, ConditionEscalationFiresAgainAndStillHoldingUpdatesDetails) {
+    TempDir dir;
+    Store store(dir.db());
+    ApplyBatch b;
+    b.now = at(10);
+    auto w = condition("return.request_pending:7", Severity::warning);
+    w.details = {{"hours_left", 20}};
+    b.conditions.push_back({"main", "returns", {w}});
+    ASSERT_EQ(store.apply(b, {}).recorded.size(), 1u);
+    w.details = {{"hours_left", 10}};
+    b.conditions[0].holding = {w};
+    b.now = at(20);
+    EXPECT_TRUE(store.apply(b, {}).recorded.empty());
+    auto active = store.active_conditions();
+    ASSERT_EQ(active.size(), 1u);
+    EXPECT_EQ(active[0].event.details["hours_left"], 10);
+    auto c = w;
+    c.severity = Severity::critical;
+    b.conditions[0].holding = {c};
+    b.now = at(30);
+    auto r = store.apply(b, {});
+    ASSERT_EQ(r.recorded.size(), 1u);
+    EXPECT_EQ(r.recorded[0].severity, Severity::critical);
+}
+
+TEST(Store, ConditionScopesAreIndependent) {
+    TempDir dir;
+    Store store(dir.db());
+    ApplyBatch b;
+    b.now = at(10);
+    b.conditions.push_back({"main", "postings", {condition("posting.arbitration:1")}});
+    b.conditions.push_back({"main", "source:postings", {condition("source.unavailable:postings")}});
+    EXPECT_EQ(store.apply(b, {}).recorded.size(), 2u);
+    ApplyBatch only_postings;
+    only_postings.now = at(20);
+    only_postings.conditions.push_back({"main", "postings", {condition("posting.arbitration:1")}});
+    EXPECT_TRUE(store.apply(only_postings, {}).recorded.empty())
+        << "a scope not in the batch is not resolved";
+}
+
+TEST(Store, OutboxLifecycleSentRetryFailed) {
+    TempDir dir;
+    Store store(dir.db());
+    ApplyBatch b;
+    b.now = at(100);
+    b.transitions = {transition("k1"), transition("k2"), transition("k3")};
+    store.apply(b, [](const Event& e) {
+        return std::vector<OutboxTarget>{{"telegram:1", e.key == "k3" ? at(500) : TimePoint{}}};
+    });
+    auto due = store.due_outbox("telegram:1", at(100));
+    ASSERT_EQ(due.size(), 2u) << "k3 waits for its not_before";
+    store.mark_sent({due[0].id}, at(101));
+    store.mark_retry({due[1].id}, at(200), "429");
+    EXPECT_TRUE(store.due_outbox("telegram:1", at(150)).empty());
+    auto later = store.due_outbox("telegram:1", at(500));
+    ASSERT_EQ(later.size(), 2u);
+    EXPECT_EQ(later[0].attempts, 1);
+    EXPECT_EQ(later[0].last_error, "429");
+    store.mark_failed({later[0].id}, "blocked", at(501));
+    store.mark_sent({due[0].id}, at(600));  // marking twice is harmless
+    EXPECT_EQ(store.outbox_rows(OutboxStatus::sent).size(), 1u);
+    EXPECT_EQ(store.outbox_rows(OutboxStatus::failed).size(), 1u);
+    EXPECT_EQ(store.channels_with_pending(), std::vector<std::string>{"telegram:1"});
+}
+
+TEST(Store, SilencesExpireByThemselves) {
+    TempDir dir;
+    Store store(dir.db());
+    auto id = store.add_silence("posting.*", at(1000), "отпуск", at(0));
+    EXPECT_EQ(store.silences(at(999)).size(), 1u);
+    EXPECT_TRUE(store.silences(at(1000)).empty());
+    EXPECT_EQ(store.silences(at(1000), true).size(), 1u);
+    auto s = store.silences(at(1))[0];
+    EXPECT_TRUE(s.matches(transition("x", "posting.new")));
+    EXPECT_FALSE(s.matches(transition("x", "return.new")));
+    EXPECT_TRUE(store.remove_silence(id));
+    EXPECT_FALSE(store.remove_silence(id));
+}
+
+TEST(DiffConditions, IsPureNewResolvedAndEscalated) {
+    ActiveCondition a;
+    a.key = "k-old";
+    a.event = condition("k-old", Severity::warning);
+    ActiveCondition b;
+    b.key = "k-keep";
+    b.event = condition("k-keep", Severity::warning);
+    auto out = diff_conditions({a, b}, {condition("k-keep", Severity::warning), condition("k-new")}, at(5));
+    ASSERT_EQ(out.size(), 2u);
+    EXPECT_EQ(out[0].key, "k-new");
+    EXPECT_EQ(out[0].state, EventState::firing);
+    EXPECT_EQ(out[1].key, "k-old");
+    EXPECT_EQ(out[1].state, EventState::resolved);
+    EXPECT_EQ(out[1].detected_at, at(5));
+}
