@@ -1,0 +1,1083 @@
+// The Ozon Seller API methods (2026 versions) over the scenario state: request validation with
+// Ozon's error bodies, filtering, pagination and the documented response shapes.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "common/time.hpp"
+#include "sandbox/internal.hpp"
+
+namespace ozw::sandbox::detail {
+
+using nlohmann::json;
+
+namespace {
+
+// Thrown by validation helpers; becomes HTTP 400 {"code":3,...}.
+struct BadRequest {
+    std::string message;
+};
+
+constexpr std::int64_t kCompanyId = 1987654;
+
+std::string money_text(double v, int decimals) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+json money_v4(double v) { return {{"amount", money_text(v, 2)}, {"currency", "RUB"}}; }
+
+std::string ts_ms(TimePoint t) { return format_iso8601_ms(t); }
+json ts_ms_or_null(const std::optional<TimePoint>& t) { return t ? json(ts_ms(*t)) : json(nullptr); }
+
+const json& member(const json& obj, const char* key) {
+    static const json null_value;
+    if (!obj.is_object()) return null_value;
+    auto it = obj.find(key);
+    return it == obj.end() ? null_value : *it;
+}
+
+bool flag(const json& obj, const char* key) {
+    const json& v = member(obj, key);
+    return v.is_boolean() && v.get<bool>();
+}
+
+std::optional<std::int64_t> as_int(const json& v, const char* name) {
+    if (v.is_null()) return std::nullopt;
+    if (v.is_number_integer()) return v.get<std::int64_t>();
+    if (v.is_number_float()) return static_cast<std::int64_t>(v.get<double>());
+    if (v.is_string()) {
+        const auto& s = v.get_ref<const std::string&>();
+        if (s.empty()) return std::nullopt;
+        try {
+            std::size_t pos = 0;
+            auto x = std::stoll(s, &pos);
+            if (pos == s.size()) return x;
+        } catch (...) {
+        }
+    }
+    throw BadRequest{std::string("invalid value for field ") + name};
+}
+
+std::string as_string(const json& v, const char* name) {
+    if (v.is_null()) return {};
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_number_integer()) return std::to_string(v.get<std::int64_t>());
+    throw BadRequest{std::string("invalid value for field ") + name + ": string expected"};
+}
+
+std::optional<TimePoint> as_time(const json& v, const char* name) {
+    if (v.is_null()) return std::nullopt;
+    if (!v.is_string()) throw BadRequest{std::string("invalid value for field ") + name + ": date-time expected"};
+    const auto& s = v.get_ref<const std::string&>();
+    if (s.empty()) return std::nullopt;
+    auto t = parse_iso8601(s);
+    if (!t) throw BadRequest{std::string("invalid value for field ") + name + ": cannot parse '" + s + "' as date-time"};
+    return t;
+}
+
+std::vector<std::string> string_list(const json& v, const char* name) {
+    std::vector<std::string> out;
+    if (v.is_null()) return out;
+    if (!v.is_array()) throw BadRequest{std::string("invalid value for field ") + name + ": array expected"};
+    for (const auto& x : v) out.push_back(as_string(x, name));
+    return out;
+}
+
+std::vector<std::int64_t> int_list(const json& v, const char* name) {
+    std::vector<std::int64_t> out;
+    if (v.is_null()) return out;
+    if (!v.is_array()) throw BadRequest{std::string("invalid value for field ") + name + ": array expected"};
+    for (const auto& x : v)
+        if (auto i = as_int(x, name)) out.push_back(*i);
+    return out;
+}
+
+std::int64_t limit_in(const json& req, std::int64_t lo, std::int64_t hi, bool required,
+                      std::int64_t def = 0) {
+    auto v = as_int(member(req, "limit"), "limit");
+    if (!v || *v == 0) {
+        if (required) throw BadRequest{"limit: value must be between " + std::to_string(lo) + " and " + std::to_string(hi)};
+        return def;
+    }
+    if (*v < lo || *v > hi)
+        throw BadRequest{"limit: value must be between " + std::to_string(lo) + " and " + std::to_string(hi)};
+    return *v;
+}
+
+// Cursors are opaque to clients; ours carry an offset. An unknown cursor (the documentation's
+// placeholder examples send "string") starts from the beginning.
+std::string make_cursor(std::size_t offset) {
+    return base64_encode(json{{"offset", offset}}.dump());
+}
+std::size_t read_cursor(const json& req) {
+    auto c = as_string(member(req, "cursor"), "cursor");
+    if (c.empty()) return 0;
+    auto raw = base64_decode(c);
+    if (!raw) return 0;
+    auto j = json::parse(*raw, nullptr, false);
+    if (!j.is_object() || !j.contains("offset") || !j["offset"].is_number_unsigned()) return 0;
+    return j["offset"].get<std::size_t>();
+}
+
+const Warehouse* find_wh(const Scenario& s, std::int64_t id) {
+    for (const auto& w : s.warehouses)
+        if (w.id == id) return &w;
+    return nullptr;
+}
+
+json available_actions(const std::string& status) {
+    if (status == "awaiting_packaging") return {"arbitration", "cancel", "pack", "product_cancel"};
+    if (status == "awaiting_deliver") return {"arbitration", "cancel", "ship", "has_barcode_for_printing"};
+    if (status == "delivering" || status == "driver_pickup") return {"can_create_chat"};
+    if (status == "arbitration" || status == "client_arbitration") return {"can_create_chat"};
+    return json::array();
+}
+
+json cancellation_json(const Posting& p) {
+    if (!p.cancellation)
+        return {{"affect_cancellation_rating", false}, {"cancel_reason", ""}, {"cancel_reason_id", 0},
+                {"cancellation_initiator", ""}, {"cancellation_type", ""}, {"cancelled_after_ship", false}};
+    const auto& c = *p.cancellation;
+    return {{"affect_cancellation_rating", c.affect_cancellation_rating},
+            {"cancel_reason", c.cancel_reason},
+            {"cancel_reason_id", c.cancel_reason_id},
+            {"cancellation_initiator", c.cancellation_initiator},
+            {"cancellation_type", c.cancellation_type},
+            {"cancelled_after_ship", c.cancelled_after_ship}};
+}
+
+json requirements_json() {
+    return {{"products_requiring_change_country", json::array()},
+            {"products_requiring_country", json::array()},
+            {"products_requiring_gtd", json::array()},
+            {"products_requiring_imei", json::array()},
+            {"products_requiring_jw_uin", json::array()},
+            {"products_requiring_mandatory_mark", json::array()},
+            {"products_requiring_rnpt", json::array()},
+            {"products_requiring_weight", json::array()}};
+}
+
+json delivery_method_json(const Scenario& s, const Posting& p) {
+    const Warehouse* w = find_wh(s, p.warehouse_id);
+    std::string wname = w ? w->name : std::to_string(p.warehouse_id);
+    return {{"id", p.warehouse_id + 1},
+            {"name", "Доставка Ozon самостоятельно, " + wname},
+            {"tpl_provider", "Доставка Ozon"},
+            {"tpl_provider_id", 24},
+            {"warehouse", wname},
+            {"warehouse_id", p.warehouse_id}};
+}
+
+json analytics_json(const Scenario& s, const Posting& p, bool ms) {
+    const Warehouse* w = find_wh(s, p.warehouse_id);
+    auto t = [&](TimePoint x) { return ms ? ts_ms(x) : format_iso8601(x); };
+    return {{"city", p.city},
+            {"delivery_date_begin", t(p.shipment_date + std::chrono::hours(24))},
+            {"delivery_date_end", t(p.shipment_date + std::chrono::hours(72))},
+            {"delivery_type", "PVZ"},
+            {"is_legal", false},
+            {"is_premium", false},
+            {"payment_type_group_name", "Банковская карта"},
+            {"region", p.city},
+            {"tpl_provider", "Доставка Ozon"},
+            {"tpl_provider_id", 24},
+            {"warehouse", w ? w->name : ""},
+            {"warehouse_id", p.warehouse_id}};
+}
+
+double commission_rate() { return 0.15; }
+
+json posting_v4(const Scenario& s, const Posting& p, const json& with) {
+    json products = json::array();
+    json fin_products = json::array();
+    for (const auto& pr : p.products) {
+        products.push_back({{"imei", json::array()},
+                            {"is_blr_traceable", false},
+                            {"is_marketplace_buyout", false},
+                            {"name", pr.name},
+                            {"offer_id", pr.offer_id},
+                            {"price", money_v4(pr.price)},
+                            {"product_color", ""},
+                            {"quantity", pr.quantity},
+                            {"sku", pr.sku},
+                            {"weight", 0.4}});
+        double total = pr.price * pr.quantity;
+        double commission = std::round(total * commission_rate() * 100) / 100;
+        fin_products.push_back({{"actions", json::array()},
+                                {"commission", {{"amount", commission}, {"currency", "RUB"}, {"percent", 15}}},
+                                {"customer_price", money_v4(pr.price)},
+                                {"old_price", pr.price},
+                                {"payout", total - commission},
+                                {"price", pr.price},
+                                {"product_id", pr.sku},
+                                {"quantity", pr.quantity},
+                                {"total_discount_percent", 0},
+                                {"total_discount_value", 0}});
+    }
+    const bool cancelled = p.status == "cancelled";
+    json j = {
+        {"addressee", {{"name", p.customer_name}}},
+        {"analytics_data", flag(with, "analytics_data") ? analytics_json(s, p, true) : json(nullptr)},
+        {"available_actions", available_actions(p.status)},
+        {"barcodes", flag(with, "barcodes")
+                         ? json{{"lower_barcode", "6013" + std::to_string(p.order_id)},
+                                {"upper_barcode", "6013" + std::to_string(p.order_id)}}
+                         : json(nullptr)},
+        {"cancellation", cancellation_json(p)},
+        {"container", {{"cargo_type", "BOX"}, {"container_date", ""}, {"container_id", 0}, {"container_number", 0}}},
+        {"container_sort_type", ""},
+        {"customer", nullptr},
+        {"delivering_date", ts_ms_or_null(p.delivering_date)},
+        {"delivery_method", delivery_method_json(s, p)},
+        {"delivery_schema", "fbs"},
+        {"destination_place_id", 0},
+        {"destination_place_name", ""},
+        {"external_order", {{"is_external", false}, {"platform_name", ""}}},
+        {"financial_data", flag(with, "financial_data")
+                               ? json{{"cluster_from", "Москва"}, {"cluster_to", p.city}, {"products", fin_products}}
+                               : json(nullptr)},
+        {"in_process_at", ts_ms(p.in_process_at)},
+        {"integration_type_flow", "ozon"},
+        {"is_click_and_collect", false},
+        {"is_express", false},
+        {"is_multibox", false},
+        {"is_presortable", true},
+        {"legal_info", flag(with, "legal_info")
+                           ? json{{"company_name", ""}, {"inn", ""}, {"kpp", ""}}
+                           : json(nullptr)},
+        {"multi_box_qty", 1},
+        {"optional", {{"products_with_possible_mandatory_mark", json::array()}}},
+        {"order_id", p.order_id},
+        {"order_number", p.order_number},
+        {"parent_posting_number", ""},
+        {"pickup_code_verified_at", nullptr},
+        {"posting_number", p.posting_number},
+        {"products", products},
+        {"prr_option", ""},
+        {"quantum_id", 0},
+        {"require_blr_traceable_attrs", false},
+        {"requirements", requirements_json()},
+        {"scanit", ""},
+        {"shipment_date", ts_ms(p.shipment_date)},
+        {"shipment_date_without_delay", ts_ms(p.shipment_date)},
+        {"sorting_center", nullptr},
+        {"status", p.status},
+        {"substatus", p.substatus},
+        {"tariffication", {{"current_tariff_charge", money_v4(0)},
+                           {"current_tariff_min_charge", money_v4(0)},
+                           {"current_tariff_rate", 0},
+                           {"current_tariff_type", cancelled ? "" : "no_discount"},
+                           {"next_tariff_charge", money_v4(0)},
+                           {"next_tariff_min_charge", money_v4(0)},
+                           {"next_tariff_rate", 0},
+                           {"next_tariff_starts_at", nullptr},
+                           {"next_tariff_type", ""}}},
+        {"tariffication_steps", json::array()},
+        {"tpl_integration_type", "ozon"},
+        {"tracking_number", p.tracking_number},
+        {"volume_weight", 0.5},
+    };
+    // Ozon hides the customer on FBS unless the seller may see it; the substitute phone exists
+    // only while the order is active.
+    if (!cancelled && p.status != "delivered")
+        j["customer"] = {{"address", {{"address_tail", ""}, {"city", p.city}, {"comment", ""}, {"country", "Россия"},
+                                      {"district", ""}, {"latitude", 0}, {"longitude", 0}, {"provider_pvz_code", ""},
+                                      {"pvz_code", 0}, {"region", p.city}, {"zip_code", ""}}},
+                         {"customer_email", ""},
+                         {"customer_id", p.order_id % 100000000},
+                         {"name", p.customer_name},
+                         {"phone", "+7 900 000-00-00 доб. 1234"}};
+    return j;
+}
+
+json posting_v3_get(const Scenario& s, const Posting& p, const json& with) {
+    json products = json::array();
+    json fin_products = json::array();
+    for (const auto& pr : p.products) {
+        products.push_back({{"currency_code", "RUB"},
+                            {"dimensions", {{"height", "50.00"}, {"length", "300.00"}, {"weight", "400"}, {"width", "200.00"}}},
+                            {"has_imei", false},
+                            {"is_blr_traceable", false},
+                            {"is_marketplace_buyout", false},
+                            {"is_weight_needed", false},
+                            {"name", pr.name},
+                            {"offer_id", pr.offer_id},
+                            {"price", money_text(pr.price, 4)},
+                            {"quantity", pr.quantity},
+                            {"sku", pr.sku},
+                            {"weight_max", 0},
+                            {"weight_min", 0}});
+        double total = pr.price * pr.quantity;
+        double commission = std::round(total * commission_rate() * 100) / 100;
+        fin_products.push_back({{"actions", json::array()},
+                                {"commission_amount", commission},
+                                {"commission_percent", 15},
+                                {"commissions_currency_code", "RUB"},
+                                {"currency_code", "RUB"},
+                                {"customer_currency_code", "RUB"},
+                                {"customer_price", pr.price},
+                                {"old_price", pr.price},
+                                {"payout", total - commission},
+                                {"price", pr.price},
+                                {"product_id", pr.sku},
+                                {"quantity", pr.quantity},
+                                {"total_discount_percent", 0},
+                                {"total_discount_value", 0}});
+    }
+    std::string previous_substatus;
+    if (p.history.size() >= 2) previous_substatus = p.history[p.history.size() - 2].substatus;
+    json r = {
+        {"additional_data", json::array()},
+        {"addressee", nullptr},
+        {"analytics_data", flag(with, "analytics_data") ? analytics_json(s, p, false) : json(nullptr)},
+        {"available_actions", available_actions(p.status)},
+        {"barcodes", flag(with, "barcodes")
+                         ? json{{"lower_barcode", "6013" + std::to_string(p.order_id)},
+                                {"upper_barcode", "6013" + std::to_string(p.order_id)}}
+                         : json(nullptr)},
+        {"cancellation", cancellation_json(p)},
+        {"container", {{"cargo_type", "BOX"}, {"container_date", ""}, {"container_id", 0}, {"container_number", 0}}},
+        {"container_sort_type", ""},
+        {"courier", nullptr},
+        {"customer", nullptr},
+        {"delivering_date", p.delivering_date ? json(format_iso8601(*p.delivering_date)) : json(nullptr)},
+        {"delivery_method", delivery_method_json(s, p)},
+        {"delivery_price", ""},
+        {"destination_place_id", 0},
+        {"destination_place_name", ""},
+        {"external_order", {{"is_external", false}, {"platform_name", ""}}},
+        {"fact_delivery_date", p.status == "delivered" && p.status_changed_at
+                                   ? json(format_iso8601(*p.status_changed_at)) : json(nullptr)},
+        {"financial_data", flag(with, "financial_data")
+                               ? json{{"cluster_from", "Москва"}, {"cluster_to", p.city}, {"products", fin_products}}
+                               : json(nullptr)},
+        {"in_process_at", format_iso8601(p.in_process_at)},
+        {"integration_type_flow", "ozon"},
+        {"is_click_and_collect", false},
+        {"is_express", false},
+        {"is_multibox", false},
+        {"is_presortable", false},
+        {"legal_info", {{"company_name", ""}, {"inn", ""}, {"kpp", ""}}},
+        {"multi_box_qty", 1},
+        {"optional", {{"products_with_possible_mandatory_mark", json::array()}}},
+        {"order_id", p.order_id},
+        {"order_number", p.order_number},
+        {"parent_posting_number", ""},
+        {"pickup_code_verified_at", nullptr},
+        {"posting_number", p.posting_number},
+        {"previous_substatus", previous_substatus},
+        {"product_exemplars", nullptr},
+        {"products", products},
+        {"provider_status", ""},
+        {"prr_option", {{"code", ""}, {"currency_code", "RUB"}, {"floor", ""}, {"price", ""}}},
+        {"related_postings", flag(with, "related_postings") ? json{{"related_posting_numbers", json::array()}} : json(nullptr)},
+        {"related_weight_postings", json::array()},
+        {"require_blr_traceable_attrs", false},
+        {"requirements", requirements_json()},
+        {"scanit", ""},
+        {"shipment_date", format_iso8601(p.shipment_date)},
+        {"shipment_date_without_delay", format_iso8601(p.shipment_date)},
+        {"sorting_center", nullptr},
+        {"status", p.status},
+        {"substatus", p.substatus},
+        {"tariffication", {{"current_tariff_charge", ""}, {"current_tariff_charge_currency_code", "RUB"},
+                           {"current_tariff_rate", 0}, {"current_tariff_type", "no_discount"},
+                           {"next_tariff_charge", ""}, {"next_tariff_charge_currency_code", "RUB"},
+                           {"next_tariff_rate", 0}, {"next_tariff_starts_at", nullptr},
+                           {"next_tariff_type", ""}}},
+        {"tariffication_steps", json::array()},
+        {"tpl_integration_type", "ozon"},
+        {"tracking_number", p.tracking_number},
+    };
+    return {{"result", r}};
+}
+
+const std::set<std::string>& posting_statuses() {
+    static const std::set<std::string> s = {
+        "awaiting_registration", "acceptance_in_progress", "awaiting_approve", "awaiting_packaging",
+        "awaiting_deliver", "arbitration", "client_arbitration", "delivering", "driver_pickup",
+        "delivered", "cancelled", "not_accepted", "sent_by_seller", "awaiting_verification",
+        "cancelled_from_split_pending"};
+    return s;
+}
+
+bool sort_desc(const json& req) {
+    auto d = as_string(member(req, "sort_dir"), "sort_dir");
+    std::string u;
+    for (char c : d) u += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (u.empty() || u == "ASC") return false;
+    if (u == "DESC") return true;
+    throw BadRequest{"sort_dir: invalid value '" + d + "', expected ASC or DESC"};
+}
+
+struct TimeRange {
+    std::optional<TimePoint> from, to;
+    bool active() const { return from || to; }
+    bool contains(std::optional<TimePoint> t) const {
+        if (!active()) return true;
+        if (!t) return false;
+        return (!from || *t >= *from) && (!to || *t <= *to);
+    }
+};
+
+TimeRange range(const json& obj, const char* from_key, const char* to_key, const std::string& name) {
+    TimeRange r;
+    if (obj.is_null()) return r;
+    if (!obj.is_object()) throw BadRequest{name + ": object expected"};
+    r.from = as_time(member(obj, from_key), (name + "." + from_key).c_str());
+    r.to = as_time(member(obj, to_key), (name + "." + to_key).c_str());
+    return r;
+}
+
+// ---------------------------------------------------------------- postings
+
+ApiResult postings_list(const json& req, const Scenario& s, bool unfulfilled) {
+    const json& filter = member(req, "filter");
+    if (!unfulfilled && !filter.is_object()) throw BadRequest{"filter: value is required"};
+    const auto limit = static_cast<std::size_t>(unfulfilled ? limit_in(req, 1, 100, false, 100)
+                                                            : limit_in(req, 1, 100, true));
+    std::optional<TimePoint> since, to;
+    if (!unfulfilled) {
+        since = as_time(member(filter, "since"), "filter.since");
+        to = as_time(member(filter, "to"), "filter.to");
+        if (!since) throw BadRequest{"filter.since: value is required"};
+        if (!to) throw BadRequest{"filter.to: value is required"};
+        if (*to < *since) throw BadRequest{"filter.to must not be earlier than filter.since"};
+        if (*to - *since > std::chrono::hours(24 * 366))
+            throw BadRequest{"the period between filter.since and filter.to must not exceed one year"};
+    }
+    auto statuses = string_list(member(filter, "statuses"), "filter.statuses");
+    for (const auto& st : statuses)
+        if (!posting_statuses().count(st)) throw BadRequest{"filter.statuses: unknown status '" + st + "'"};
+    if (unfulfilled && statuses.empty())
+        statuses = {"awaiting_registration", "acceptance_in_progress", "awaiting_approve",
+                    "awaiting_packaging", "awaiting_deliver", "arbitration", "client_arbitration",
+                    "not_accepted"};
+    // The unfulfilled example spells it last_change_status_date; accept both.
+    const json& lcs_obj = member(filter, "last_changed_status_date").is_null()
+                              ? member(filter, "last_change_status_date")
+                              : member(filter, "last_changed_status_date");
+    TimeRange last_changed = range(lcs_obj, "from", "to", "filter.last_changed_status_date");
+    TimeRange cutoff, delivering;
+    if (unfulfilled) {
+        cutoff.from = as_time(member(filter, "cutoff_from"), "filter.cutoff_from");
+        cutoff.to = as_time(member(filter, "cutoff_to"), "filter.cutoff_to");
+        delivering.from = as_time(member(filter, "delivering_date_from"), "filter.delivering_date_from");
+        delivering.to = as_time(member(filter, "delivering_date_to"), "filter.delivering_date_to");
+        if (cutoff.active() && delivering.active())
+            throw BadRequest{"use either the cutoff filter or the delivering_date filter, not both"};
+    }
+    auto warehouse_ids = int_list(member(filter, "warehouse_ids"), "filter.warehouse_ids");
+    if (warehouse_ids.size() > 1000) throw BadRequest{"filter.warehouse_ids: at most 1000 values"};
+    auto order_numbers = string_list(member(filter, "order_numbers"), "filter.order_numbers");
+    if (order_numbers.size() > 100) throw BadRequest{"filter.order_numbers: at most 100 values"};
+    auto order_id = as_int(member(filter, "order_id"), "filter.order_id");
+    const bool desc = sort_desc(req);
+    json with = member(req, "with");
+
+    std::vector<const Posting*> sel;
+    for (const auto& p : s.postings) {
+        if (since && (p.in_process_at < *since || p.in_process_at > *to)) continue;
+        if (!statuses.empty() && std::find(statuses.begin(), statuses.end(), p.status) == statuses.end()) continue;
+        if (!last_changed.contains(p.status_changed_at)) continue;
+        if (!cutoff.contains(p.shipment_date)) continue;
+        if (!delivering.contains(p.delivering_date)) continue;
+        if (!warehouse_ids.empty() &&
+            std::find(warehouse_ids.begin(), warehouse_ids.end(), p.warehouse_id) == warehouse_ids.end())
+            continue;
+        if (!order_numbers.empty() &&
+            std::find(order_numbers.begin(), order_numbers.end(), p.order_number) == order_numbers.end())
+            continue;
+        if (order_id && *order_id != 0 && p.order_id != *order_id) continue;
+        sel.push_back(&p);
+    }
+    std::stable_sort(sel.begin(), sel.end(), [&](const Posting* a, const Posting* b) {
+        auto ka = unfulfilled ? a->shipment_date : a->in_process_at;
+        auto kb = unfulfilled ? b->shipment_date : b->in_process_at;
+        if (ka != kb) return desc ? ka > kb : ka < kb;
+        return desc ? a->posting_number > b->posting_number : a->posting_number < b->posting_number;
+    });
+    const std::size_t offset = std::min(read_cursor(req), sel.size());
+    const std::size_t end = std::min(sel.size(), offset + limit);
+    json postings = json::array();
+    for (std::size_t i = offset; i < end; ++i) postings.push_back(posting_v4(s, *sel[i], with));
+    const bool has_next = end < sel.size();
+    json body = {{"cursor", has_next ? make_cursor(end) : std::string()},
+                 {"has_next", has_next},
+                 {"postings", postings}};
+    if (unfulfilled) body["count"] = sel.size();
+    return {200, body, {}};
+}
+
+ApiResult posting_get(const json& req, const Scenario& s) {
+    auto number = as_string(member(req, "posting_number"), "posting_number");
+    if (number.empty()) throw BadRequest{"posting_number: value is required"};
+    for (const auto& p : s.postings)
+        if (p.posting_number == number) return {200, posting_v3_get(s, p, member(req, "with")), {}};
+    return ozon_error(404, 5, "Posting not found");
+}
+
+// ---------------------------------------------------------------- returns
+
+json return_money(double v) { return {{"currency_code", "RUB"}, {"price", v}}; }
+
+json return_json(const Return& r, const Scenario& s) {
+    (void)s;
+    json storage = {
+        {"arrived_moment", ts_ms_or_null(r.arrived_at)},
+        {"days", r.arrived_at ? std::max<std::int64_t>(0, 0) : 0},
+        {"sum", return_money(0)},
+        {"tariffication_first_date", ts_ms_or_null(r.tariffication_start)},
+        {"tariffication_start_date", ts_ms_or_null(r.tariffication_start)},
+        {"utilization_forecast_date", ts_ms_or_null(r.utilization_forecast)},
+        {"utilization_sum", return_money(0)},
+    };
+    return {
+        {"additional_info", {{"is_opened", false}, {"is_super_econom", false}}},
+        {"clearing_id", r.order_id + 7},
+        {"company_id", kCompanyId},
+        {"compensation_status", nullptr},
+        {"exemplars", json::array({{{"id", r.id * 10 + 1}}})},
+        {"id", r.id},
+        {"logistic", {{"barcode", r.barcode},
+                      {"cancelled_with_compensation_moment", nullptr},
+                      {"final_moment", nullptr},
+                      {"return_date", ts_ms(r.created_at)},
+                      {"technical_return_moment", nullptr}}},
+        {"order_id", r.order_id},
+        {"order_number", r.order_number},
+        {"place", {{"address", r.place_name}, {"id", r.place_id}, {"name", r.place_name}}},
+        {"posting_number", r.posting_number},
+        {"product", {{"commission", return_money(std::round(r.price * 15) / 100)},
+                     {"commission_percent", 15},
+                     {"name", r.product_name},
+                     {"offer_id", r.offer_id},
+                     {"price", return_money(r.price)},
+                     {"price_without_commission", return_money(r.price - std::round(r.price * 15) / 100)},
+                     {"quantity", r.quantity},
+                     {"sku", r.sku}}},
+        {"return_clearing_id", nullptr},
+        {"return_reason_name", r.return_reason_name},
+        {"schema", r.schema},
+        {"source_id", r.id - 1},
+        {"storage", storage},
+        {"target_place", {{"address", r.place_name}, {"id", r.place_id}, {"name", r.place_name}}},
+        {"type", r.type},
+        {"visual", {{"change_moment", ts_ms(r.status_changed_at)},
+                    {"status", {{"display_name", r.status_display}, {"id", 0}, {"sys_name", r.status}}}}},
+    };
+}
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+ApiResult returns_list(const json& req, const Scenario& s) {
+    const auto limit = static_cast<std::size_t>(limit_in(req, 1, 500, true));
+    const json& f = member(req, "filter");
+    int date_filters = 0;
+    for (const char* k : {"logistic_return_date", "storage_tariffication_start_date", "visual_status_change_moment"})
+        if (!member(f, k).is_null()) ++date_filters;
+    if (date_filters > 1)
+        throw BadRequest{"only one of the filters logistic_return_date, storage_tariffication_start_date, "
+                         "visual_status_change_moment may be used in a request"};
+    TimeRange logistic = range(member(f, "logistic_return_date"), "time_from", "time_to", "filter.logistic_return_date");
+    TimeRange storage = range(member(f, "storage_tariffication_start_date"), "time_from", "time_to",
+                              "filter.storage_tariffication_start_date");
+    TimeRange visual = range(member(f, "visual_status_change_moment"), "time_from", "time_to",
+                             "filter.visual_status_change_moment");
+    auto numbers = string_list(member(f, "posting_numbers"), "filter.posting_numbers");
+    if (numbers.size() > 50) throw BadRequest{"filter.posting_numbers: at most 50 values"};
+    auto barcode = as_string(member(f, "barcode"), "filter.barcode");
+    auto offer_id = as_string(member(f, "offer_id"), "filter.offer_id");
+    auto order_id = as_int(member(f, "order_id"), "filter.order_id");
+    auto product_name = as_string(member(f, "product_name"), "filter.product_name");
+    auto schema = lower(as_string(member(f, "return_schema"), "filter.return_schema"));
+    auto vstatus = as_string(member(f, "visual_status_name"), "filter.visual_status_name");
+    auto warehouse_id = as_int(member(f, "warehouse_id"), "filter.warehouse_id");
+    auto last_id = as_int(member(req, "last_id"), "last_id").value_or(0);
+
+    std::vector<const Return*> sel;
+    for (const auto& r : s.returns) {
+        if (r.id <= last_id) continue;
+        if (!logistic.contains(r.created_at)) continue;
+        if (!storage.contains(r.tariffication_start)) continue;
+        if (!visual.contains(r.status_changed_at)) continue;
+        if (!numbers.empty() && std::find(numbers.begin(), numbers.end(), r.posting_number) == numbers.end()) continue;
+        if (!barcode.empty() && r.barcode != barcode) continue;
+        if (!offer_id.empty() && r.offer_id != offer_id) continue;
+        if (order_id && *order_id != 0 && r.order_id != *order_id) continue;
+        if (!product_name.empty() && r.product_name.find(product_name) == std::string::npos) continue;
+        if (!schema.empty() && lower(r.schema) != schema) continue;
+        if (!vstatus.empty() && r.status != vstatus) continue;
+        if (warehouse_id && *warehouse_id != 0 && r.place_id != *warehouse_id) continue;
+        sel.push_back(&r);
+    }
+    std::sort(sel.begin(), sel.end(), [](const Return* a, const Return* b) { return a->id < b->id; });
+    json out = json::array();
+    for (std::size_t i = 0; i < std::min(limit, sel.size()); ++i) out.push_back(return_json(*sel[i], s));
+    return {200, {{"has_next", sel.size() > limit}, {"returns", out}}, {}};
+}
+
+json rfbs_brief(const RfbsReturn& r) {
+    return {{"created_at", format_iso8601(r.created_at)},
+            {"order_number", r.posting_number.substr(0, r.posting_number.rfind('-'))},
+            {"posting_number", r.posting_number},
+            {"product", {{"currency_code", "RUB"}, {"name", r.product_name}, {"offer_id", r.offer_id},
+                         {"price", static_cast<std::int64_t>(std::llround(r.price))}, {"sku", r.sku}}},
+            {"return_id", r.return_id},
+            {"return_number", r.return_number},
+            {"state", {{"group_state", r.group_state}, {"money_return_state_name", ""},
+                       {"state", r.state}, {"state_name", r.state_name}}}};
+}
+
+ApiResult rfbs_list(const json& req, const Scenario& s) {
+    const auto limit = static_cast<std::size_t>(limit_in(req, 1, 1000, true));
+    const json& f = member(req, "filter");
+    TimeRange created = range(member(f, "created_at"), "from", "to", "filter.created_at");
+    auto groups = string_list(member(f, "group_state"), "filter.group_state");
+    auto offer_id = as_string(member(f, "offer_id"), "filter.offer_id");
+    auto posting = as_string(member(f, "posting_number"), "filter.posting_number");
+    auto last_id = as_int(member(req, "last_id"), "last_id").value_or(0);
+    bool all = groups.empty() || std::find(groups.begin(), groups.end(), "All") != groups.end();
+    std::vector<const RfbsReturn*> sel;
+    for (const auto& r : s.rfbs_returns) {
+        if (r.return_id <= last_id) continue;
+        if (!created.contains(r.created_at)) continue;
+        if (!all && std::find(groups.begin(), groups.end(), r.group_state) == groups.end()) continue;
+        if (!offer_id.empty() && r.offer_id != offer_id) continue;
+        if (!posting.empty() && r.posting_number != posting) continue;
+        sel.push_back(&r);
+    }
+    std::sort(sel.begin(), sel.end(), [](auto* a, auto* b) { return a->return_id < b->return_id; });
+    json out = json::array();
+    for (std::size_t i = 0; i < std::min(limit, sel.size()); ++i) out.push_back(rfbs_brief(*sel[i]));
+    return {200, {{"returns", out}}, {}};
+}
+
+ApiResult rfbs_get(const json& req, const Scenario& s) {
+    auto id = as_int(member(req, "return_id"), "return_id");
+    if (!id || *id == 0) throw BadRequest{"return_id: value is required"};
+    for (const auto& r : s.rfbs_returns) {
+        if (r.return_id != *id) continue;
+        json photos = json::array();
+        for (const auto& p : r.client_photo) photos.push_back(p);
+        json ret = {
+            {"available_actions", json::array({{{"id", 1}, {"name", "Одобрить"}},
+                                               {{"id", 2}, {"name", "Отклонить"}},
+                                               {{"id", 3}, {"name", "Предложить скидку"}}})},
+            {"client_name", ""},
+            {"client_photo", photos},
+            {"client_return_method_type", {{"id", 1}, {"name", "Пункт выдачи Ozon"}}},
+            {"comment", r.client_comment},
+            {"created_at", format_iso8601(r.created_at)},
+            {"order_number", r.posting_number.substr(0, r.posting_number.rfind('-'))},
+            {"posting_number", r.posting_number},
+            {"product", {{"currency_code", "RUB"}, {"name", r.product_name}, {"offer_id", r.offer_id},
+                         {"price", money_text(r.price, 2)}, {"sku", r.sku}}},
+            {"rejection_comment", ""},
+            {"rejection_reason", json::array()},
+            {"return_method_description", ""},
+            {"return_number", r.return_number},
+            {"return_reason", {{"id", 1}, {"is_defect", false}, {"name", r.return_reason}}},
+            {"ru_post_tracking_number", ""},
+            {"state", {{"state", r.state}, {"state_name", r.state_name}}},
+            {"warehouse_id", s.warehouses.empty() ? 0 : s.warehouses.front().id},
+        };
+        return {200, {{"returns", ret}}, {}};
+    }
+    return ozon_error(404, 5, "Return not found");
+}
+
+// ---------------------------------------------------------------- finance
+
+const std::vector<std::pair<int, std::pair<const char*, const char*>>>& accrual_types() {
+    static const std::vector<std::pair<int, std::pair<const char*, const char*>>> t = {
+        {1, {"Выручка", "Выручка от продажи товара покупателю"}},
+        {2, {"Вознаграждение Ozon", "Комиссия Ozon за продажу"}},
+        {3, {"Логистика", "Доставка от склада продавца до покупателя"}},
+        {4, {"Обратная логистика", "Доставка возврата продавцу"}},
+        {5, {"Обработка отправления", "Приём отправления на сортировочном центре"}},
+        {6, {"Последняя миля", "Доставка от пункта выдачи до покупателя"}},
+        {7, {"Возврат выручки", "Возврат денег покупателю"}},
+        {8, {"Хранение возвратов", "Хранение невостребованного возврата в пункте выдачи"}},
+    };
+    return t;
+}
+
+std::string day_text(TimePoint t) { return format_iso8601(t).substr(0, 10); }
+
+ApiResult accrual_postings(const json& req, const Scenario& s) {
+    auto numbers = string_list(member(req, "posting_numbers"), "posting_numbers");
+    if (numbers.empty()) throw BadRequest{"posting_numbers: value is required"};
+    if (numbers.size() > 200) throw BadRequest{"posting_numbers: at most 200 values"};
+    json out = json::array();
+    for (const auto& n : numbers) {
+        json acc = json::array();
+        for (const auto& a : s.accruals) {
+            if (a.posting_number != n) continue;
+            for (const auto& it : a.items)
+                acc.push_back({{"accrual_date", day_text(a.date)},
+                               {"accrued", {{"amount", money_text(it.amount, 2)}, {"currency", "RUB"}}},
+                               {"quantity", 1},
+                               {"seller_price", nullptr},
+                               {"sku", nullptr},
+                               {"type_id", it.type_id}});
+        }
+        if (!acc.empty()) out.push_back({{"accruals", acc}, {"posting_number", n}});
+    }
+    return {200, {{"posting_accruals", out}}, {}};
+}
+
+}  // namespace
+
+// by-day cursors are stored so that they can expire after 15 virtual minutes.
+ApiResult accrual_by_day(const json& req, const Scenario& s, TimePoint now) {
+    auto date = as_string(member(req, "date"), "date");
+    if (date.size() != 10 || date[4] != '-' || date[7] != '-' || !parse_iso8601(date + "T00:00:00Z"))
+        throw BadRequest{"date: value must be a date in the format YYYY-MM-DD"};
+    if (date < "2022-01-01") throw BadRequest{"date: the earliest date is 2022-01-01"};
+    if (!req.is_object() || !req.contains("last_id")) throw BadRequest{"last_id: value is required"};
+    auto last_id = as_string(member(req, "last_id"), "last_id");
+    constexpr std::size_t kPage = 100;
+    std::size_t offset = 0;
+    if (!last_id.empty()) {
+        auto raw = base64_decode(last_id);
+        auto j = raw ? json::parse(*raw, nullptr, false) : json();
+        if (!j.is_object() || !j.contains("d") || !j.contains("o") || !j.contains("t"))
+            throw BadRequest{"last_id: invalid value"};
+        if (j["d"] != date) throw BadRequest{"last_id: pass the date of the previous request"};
+        auto issued = TimePoint{Millis{j["t"].get<long long>()}};
+        if (now - issued > std::chrono::minutes(15)) throw BadRequest{"last_id: expired, start again"};
+        offset = j["o"].get<std::size_t>();
+    }
+    std::vector<const Accrual*> sel;
+    for (const auto& a : s.accruals)
+        if (day_text(a.date) == date) sel.push_back(&a);
+    json out = json::array();
+    const std::size_t end = std::min(sel.size(), offset + kPage);
+    for (std::size_t i = offset; i < end; ++i) {
+        const Accrual& a = *sel[i];
+        double total = 0;
+        json services = json::array();
+        for (const auto& it : a.items) {
+            total += it.amount;
+            services.push_back({{"accrued", {{"amount", money_text(it.amount, 2)}, {"currency", "RUB"}}},
+                                {"type_id", it.type_id}});
+        }
+        std::int64_t sku = 0;
+        for (const auto& p : s.postings)
+            if (p.posting_number == a.posting_number && !p.products.empty()) sku = p.products.front().sku;
+        out.push_back({{"accrual_id", static_cast<std::int64_t>(900000000 + i + 1)},
+                       {"accrued_category", "POSTING"},
+                       {"container_fees", nullptr},
+                       {"date", date},
+                       {"item_fees", nullptr},
+                       {"non_item_fee", nullptr},
+                       {"posting", {{"delivery_schema", "FBS"},
+                                    {"delivery_speed", 0},
+                                    {"products", json::array({{{"commission", nullptr},
+                                                               {"delivery", {{"services", services},
+                                                                             {"total_accrued", {{"amount", money_text(total, 2)}, {"currency", "RUB"}}}}},
+                                                               {"sku", sku}}})}}},
+                       {"total_amount", {{"amount", money_text(total, 2)}, {"currency", "RUB"}}},
+                       {"unit_number", a.posting_number}});
+    }
+    std::string next;
+    if (end < sel.size())
+        next = base64_encode(json{{"d", date}, {"o", end}, {"t", now.time_since_epoch().count()}}.dump());
+    return {200, {{"accruals", out}, {"last_id", next}}, {}};
+}
+
+namespace {
+
+ApiResult accrual_types_call() {
+    json out = json::array();
+    for (const auto& [id, t] : accrual_types())
+        out.push_back({{"description", t.second}, {"id", id}, {"name", t.first}});
+    return {200, {{"accrual_types", out}}, {}};
+}
+
+// ---------------------------------------------------------------- stocks, reviews, chats, account
+
+ApiResult stocks(const json& req, const Scenario& s, TimePoint now) {
+    const json& f = member(req, "filter");
+    if (!f.is_object()) throw BadRequest{"filter: value is required"};
+    const auto limit = static_cast<std::size_t>(limit_in(req, 1, 1000, true));
+    auto offers = string_list(member(f, "offer_id"), "filter.offer_id");
+    auto ids = int_list(member(f, "product_id"), "filter.product_id");
+    auto visibility = as_string(member(f, "visibility"), "filter.visibility");
+    std::vector<const Product*> sel;
+    for (const auto& p : s.products) {
+        if (!offers.empty() && std::find(offers.begin(), offers.end(), p.offer_id) == offers.end()) continue;
+        if (!ids.empty() && std::find(ids.begin(), ids.end(), p.product_id) == ids.end()) continue;
+        if (visibility == "EMPTY_STOCK") {
+            int total = p.fbo_present;
+            for (const auto& st : p.fbs) total += st.present;
+            if (total != 0) continue;
+        }
+        sel.push_back(&p);
+    }
+    const std::size_t offset = std::min(read_cursor(req), sel.size());
+    const std::size_t end = std::min(sel.size(), offset + limit);
+    json items = json::array();
+    for (std::size_t i = offset; i < end; ++i) {
+        const Product& p = *sel[i];
+        json st = json::array();
+        if (!p.fbs.empty()) {
+            int present = 0, reserved = 0;
+            json whs = json::array();
+            for (const auto& w : p.fbs) {
+                present += w.present;
+                reserved += w.reserved;
+                whs.push_back(w.warehouse_id);
+            }
+            st.push_back({{"present", present}, {"reserved", reserved}, {"shipment_type", "SHIPMENT_TYPE_GENERAL"},
+                          {"sku", p.sku}, {"type", "fbs"}, {"warehouse_ids", whs}});
+        }
+        if (p.fbo_present || p.fbo_reserved)
+            st.push_back({{"present", p.fbo_present}, {"reserved", p.fbo_reserved},
+                          {"shipment_type", "SHIPMENT_TYPE_GENERAL"}, {"sku", p.sku}, {"type", "fbo"},
+                          {"warehouse_ids", json::array()}});
+        items.push_back({{"offer_id", p.offer_id}, {"product_id", p.product_id}, {"stocks", st}});
+    }
+    json body = {{"cursor", end < sel.size() ? make_cursor(end) : std::string()},
+                 {"items", items},
+                 {"total_items", sel.size()}};
+    // `total` was switched off on 23 Nov 2026; before that date both fields are sent.
+    if (now < *parse_iso8601("2026-11-23T00:00:00Z")) body["total"] = sel.size();
+    return {200, body, {}};
+}
+
+ApiResult reviews(const json& req, const Scenario& s, const Account& acc) {
+    if (!acc.review_subscription)
+        return ozon_error(403, 7, "Method is available only with the Premium Pro or Review management subscription");
+    const auto limit = static_cast<std::size_t>(limit_in(req, 20, 100, true));
+    const json& f = member(req, "filters");
+    auto status = as_string(member(f, "status"), "filters.status");
+    if (!status.empty() && status != "ALL" && status != "NEW" && status != "VIEWED" && status != "PROCESSED")
+        throw BadRequest{"filters.status: invalid value '" + status + "'"};
+    auto order_status = as_string(member(f, "order_status"), "filters.order_status");
+    TimeRange published;
+    published.from = as_time(member(f, "published_from"), "filters.published_from");
+    published.to = as_time(member(f, "published_to"), "filters.published_to");
+    auto skus = int_list(member(f, "skus"), "filters.skus");
+    if (skus.empty()) skus = int_list(member(f, "sku"), "filters.sku");  // the example's spelling
+    skus.erase(std::remove(skus.begin(), skus.end(), 0), skus.end());
+    const bool desc = as_string(member(req, "sort_dir"), "sort_dir") != "ASC";
+    std::vector<const Review*> sel;
+    for (const auto& r : s.reviews) {
+        if (!status.empty() && status != "ALL" && r.status != status) continue;
+        if (!order_status.empty() && order_status != "ALL" && r.order_status != order_status) continue;
+        if (!published.contains(r.published_at)) continue;
+        if (!skus.empty() && std::find(skus.begin(), skus.end(), r.sku) == skus.end()) continue;
+        sel.push_back(&r);
+    }
+    std::stable_sort(sel.begin(), sel.end(), [&](auto* a, auto* b) {
+        if (a->published_at != b->published_at) return desc ? a->published_at > b->published_at : a->published_at < b->published_at;
+        return a->id < b->id;
+    });
+    auto last_id = as_string(member(req, "last_id"), "last_id");
+    std::size_t offset = 0;
+    if (!last_id.empty()) {
+        for (std::size_t i = 0; i < sel.size(); ++i)
+            if (sel[i]->id == last_id) offset = i + 1;
+    }
+    const std::size_t end = std::min(sel.size(), offset + limit);
+    json out = json::array();
+    for (std::size_t i = offset; i < end; ++i) {
+        const Review& r = *sel[i];
+        out.push_back({{"comments_amount", r.comments_amount}, {"id", r.id}, {"is_rating_participant", true},
+                       {"order_status", r.order_status}, {"photos_amount", r.photos_amount},
+                       {"published_at", ts_ms(r.published_at)}, {"rating", r.rating}, {"sku", r.sku},
+                       {"status", r.status}, {"text", r.text}, {"videos_amount", 0}});
+    }
+    return {200, {{"has_next", end < sel.size()}, {"last_id", end > offset ? sel[end - 1]->id : std::string()},
+                  {"reviews", out}}, {}};
+}
+
+ApiResult chats(const json& req, const Scenario& s) {
+    const auto limit = static_cast<std::size_t>(limit_in(req, 1, 100, false, 30));
+    const json& f = member(req, "filter");
+    auto status = as_string(member(f, "chat_status"), "filter.chat_status");
+    if (!status.empty() && status != "ALL" && status != "OPENED" && status != "CLOSED")
+        throw BadRequest{"filter.chat_status: invalid value '" + status + "'"};
+    const bool unread_only = flag(f, "unread_only");
+    std::vector<const Chat*> sel;
+    std::int64_t total_unread = 0;
+    for (const auto& c : s.chats) {
+        total_unread += c.unread_count;
+        if (!status.empty() && status != "ALL" && c.chat_status != status) continue;
+        if (unread_only && c.unread_count == 0) continue;
+        sel.push_back(&c);
+    }
+    const std::size_t offset = std::min(read_cursor(req), sel.size());
+    const std::size_t end = std::min(sel.size(), offset + limit);
+    json out = json::array();
+    for (std::size_t i = offset; i < end; ++i) {
+        const Chat& c = *sel[i];
+        out.push_back({{"chat", {{"chat_id", c.chat_id}, {"chat_status", c.chat_status}, {"chat_type", c.chat_type},
+                                 {"created_at", ts_ms(c.created_at)}}},
+                       {"first_unread_message_id", std::to_string(c.unread_count ? c.last_message_id - c.unread_count + 1 : 0)},
+                       {"last_message_id", std::to_string(c.last_message_id)},
+                       {"unread_count", c.unread_count}});
+    }
+    return {200, {{"chats", out}, {"cursor", end < sel.size() ? make_cursor(end) : std::string()},
+                  {"has_next", end < sel.size()}, {"total_unread_count", total_unread}}, {}};
+}
+
+ApiResult roles(const Account& acc) {
+    json rs = json::array();
+    for (const auto& r : acc.roles) rs.push_back({{"methods", role_methods(r)}, {"name", r}});
+    return {200, {{"expires_at", ts_ms(acc.key_expires_at)}, {"roles", rs}}, {}};
+}
+
+ApiResult warehouses(const json& req, const Scenario& s, TimePoint now) {
+    const auto limit = static_cast<std::size_t>(limit_in(req, 1, 200, false, 200));
+    auto ids = int_list(member(req, "warehouse_ids"), "warehouse_ids");
+    if (ids.size() > 200) throw BadRequest{"warehouse_ids: at most 200 values"};
+    std::vector<const Warehouse*> sel;
+    for (const auto& w : s.warehouses)
+        if (ids.empty() || std::find(ids.begin(), ids.end(), w.id) != ids.end()) sel.push_back(&w);
+    const std::size_t offset = std::min(read_cursor(req), sel.size());
+    const std::size_t end = std::min(sel.size(), offset + limit);
+    json out = json::array();
+    auto created = ts_ms(now - std::chrono::hours(24 * 365));
+    for (std::size_t i = offset; i < end; ++i) {
+        const Warehouse& w = *sel[i];
+        out.push_back({
+            {"address_info", {{"address", "Россия, Москва"}, {"latitude", 55.75}, {"longitude", 37.62}, {"utc", "UTC+03:00"}}},
+            {"carriage_label_type", "BIG"},
+            {"courier_comment", ""},
+            {"courier_phones", json::array()},
+            {"created_at", created},
+            {"cut_in_time", 0},
+            {"first_mile", {{"dropoff_point_id", ""}, {"first_mile_is_changing", false}, {"timeslot_from", "14:00"},
+                            {"timeslot_id", 0}, {"timeslot_to", "17:00"}, {"type", "DROP_OFF"}}},
+            {"has_entrusted_acceptance", false},
+            {"has_postings_limit", false},
+            {"is_auto_assembly", false},
+            {"is_comfort", false},
+            {"is_express", false},
+            {"is_kgt", false},
+            {"is_rfbs", w.is_rfbs},
+            {"is_waybill_enabled", false},
+            {"min_postings_limit", 0},
+            {"name", w.name},
+            {"pause_at", nullptr},
+            {"phone", ""},
+            {"postings_limit", -1},
+            {"sla_cut_in", 1440},
+            {"status", w.status},
+            {"timetable", {{"timetable_from", created}, {"timetable_to", created}, {"working_hours", json::array()}}},
+            {"updated_at", created},
+            {"warehouse_id", w.id},
+            {"warehouse_type", "FBS"},
+            {"with_item_list", false},
+            {"working_days", {"MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"}},
+        });
+    }
+    return {200, {{"cursor", end < sel.size() ? make_cursor(end) : std::string()}, {"has_next", end < sel.size()},
+                  {"warehouses", out}}, {}};
+}
+
+const std::map<std::string, std::string>& retired_table() {
+    static const std::map<std::string, std::string> t = {
+        {"/v3/posting/fbs/list", "/v4/posting/fbs/list"},
+        {"/v3/posting/fbs/unfulfilled/list", "/v4/posting/fbs/unfulfilled/list"},
+        {"/v3/finance/transaction/list", "/v1/finance/accrual/postings"},
+        {"/v3/finance/transaction/totals", "/v1/finance/accrual/by-day"},
+        {"/v1/warehouse/list", "/v2/warehouse/list"},
+        {"/v1/review/list", "/v2/review/list"},
+    };
+    return t;
+}
+
+const std::vector<std::string>& served_methods() {
+    static const std::vector<std::string> m = {
+        "/v4/posting/fbs/list", "/v4/posting/fbs/unfulfilled/list", "/v3/posting/fbs/get",
+        "/v1/returns/list", "/v2/returns/rfbs/list", "/v2/returns/rfbs/get",
+        "/v1/finance/accrual/postings", "/v1/finance/accrual/by-day", "/v1/finance/accrual/types",
+        "/v4/product/info/stocks", "/v2/review/list", "/v3/chat/list", "/v1/roles", "/v2/warehouse/list"};
+    return m;
+}
+
+}  // namespace
+
+json ozon_error_body(int code, const std::string& message) {
+    return {{"code", code}, {"message", message}, {"details", json::array()}};
+}
+
+ApiResult ozon_error(int http_status, int code, const std::string& message) {
+    return {http_status, ozon_error_body(code, message), {}};
+}
+
+bool is_ozon_method(std::string_view path) {
+    const auto& m = served_methods();
+    return std::find(m.begin(), m.end(), path) != m.end();
+}
+
+bool is_retired_method(std::string_view path) { return retired_table().count(std::string(path)) > 0; }
+
+std::string retired_replacement(std::string_view path) {
+    auto it = retired_table().find(std::string(path));
+    return it == retired_table().end() ? std::string() : it->second;
+}
+
+std::vector<std::string> role_methods(const std::string& role) {
+    if (role == "Admin") return served_methods();
+    static const std::map<std::string, std::vector<std::string>> m = {
+        {"Posting FBS", {"/v4/posting/fbs/list", "/v4/posting/fbs/unfulfilled/list", "/v3/posting/fbs/get"}},
+        {"Returns", {"/v1/returns/list", "/v2/returns/rfbs/list", "/v2/returns/rfbs/get"}},
+        {"Finance", {"/v1/finance/accrual/postings", "/v1/finance/accrual/by-day", "/v1/finance/accrual/types"}},
+        {"Product", {"/v4/product/info/stocks"}},
+        {"Reviews", {"/v2/review/list"}},
+        {"Chat", {"/v3/chat/list"}},
+        {"Warehouse", {"/v2/warehouse/list"}},
+    };
+    auto it = m.find(role);
+    return it == m.end() ? std::vector<std::string>{} : it->second;
+}
+
+bool account_may_call(const Account& acc, std::string_view path) {
+    if (path == "/v1/roles") return true;
+    for (const auto& r : acc.roles) {
+        auto ms = role_methods(r);
+        if (std::find(ms.begin(), ms.end(), path) != ms.end()) return true;
+    }
+    return false;
+}
+
+ApiResult ozon_call(const std::string& path, const json& req, Scenario& s, const Account& acc,
+                    TimePoint now) {
+    try {
+        if (!req.is_object() && !req.is_null())
+            throw BadRequest{"request body must be a JSON object"};
+        if (path == "/v4/posting/fbs/list") return postings_list(req, s, false);
+        if (path == "/v4/posting/fbs/unfulfilled/list") return postings_list(req, s, true);
+        if (path == "/v3/posting/fbs/get") return posting_get(req, s);
+        if (path == "/v1/returns/list") return returns_list(req, s);
+        if (path == "/v2/returns/rfbs/list") return rfbs_list(req, s);
+        if (path == "/v2/returns/rfbs/get") return rfbs_get(req, s);
+        if (path == "/v1/finance/accrual/postings") return accrual_postings(req, s);
+        if (path == "/v1/finance/accrual/by-day") return accrual_by_day(req, s, now);
+        if (path == "/v1/finance/accrual/types") return accrual_types_call();
+        if (path == "/v4/product/info/stocks") return stocks(req, s, now);
+        if (path == "/v2/review/list") return reviews(req, s, acc);
+        if (path == "/v3/chat/list") return chats(req, s);
+        if (path == "/v1/roles") return roles(acc);
+        if (path == "/v2/warehouse/list") return warehouses(req, s, now);
+        return ozon_error(404, 5, "Not Found");
+    } catch (const BadRequest& e) {
+        return ozon_error(400, 3, e.message);
+    } catch (const json::exception& e) {
+        return ozon_error(400, 3, std::string("invalid request: ") + e.what());
+    }
+}
+
+}  // namespace ozw::sandbox::detail

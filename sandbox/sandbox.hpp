@@ -1,0 +1,165 @@
+#pragma once
+// The sandbox: an emulator of the Ozon Seller API (2026 method versions), an InSales shop and the
+// Telegram Bot API, on ONE loopback listener, driven by a scenario (sandbox/scenario.hpp) and a
+// virtual clock. Tests and `ozonwatch demo` / `ozonwatch sandbox` use it.
+//
+// One listener, distinct paths (base_url() is the base for all three services):
+//   Ozon      POST /v4/posting/fbs/list, /v4/posting/fbs/unfulfilled/list, /v3/posting/fbs/get,
+//             /v1/returns/list, /v2/returns/rfbs/list, /v2/returns/rfbs/get,
+//             /v1/finance/accrual/{postings,by-day,types}, /v4/product/info/stocks,
+//             /v2/review/list, /v3/chat/list, /v1/roles, /v2/warehouse/list
+//             (headers Client-Id + Api-Key; retired methods answer 404 "method is obsolete"
+//             and are recorded in retired_calls()).
+//   InSales   GET /admin/products.json?page=&per_page=, GET /admin/products/count.json
+//             (Basic auth; InSales base URL = base_url()).
+//   Telegram  POST /bot<token>/sendMessage, /bot<token>/sendMediaGroup, /bot<token>/getUpdates
+//             (Telegram api_base = base_url()).
+//   Admin     /__sandbox/... (JSON; see the list below `class Sandbox`).
+//
+// Threading: start() runs the server on the sandbox's own thread and io_context, so tests use
+// it from plain synchronous code. Every public method is thread-safe.
+//
+// Virtual clock: starts at Scenario::start, moves only through advance()/set_time() (or the
+// admin API). Timed scenario events are applied, in order, when the clock passes them.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "sandbox/scenario.hpp"
+
+namespace ozw::sandbox {
+
+enum class FaultKind {
+    rate_limit,        // Ozon 429 "You have reached request rate limit per second" + Retry-After,
+                       // Telegram 429 "Too Many Requests: retry after N", InSales 429 empty body
+    circle_open,       // Ozon 429 {"code":8,"message":"Circle is open"} (blocked for minutes)
+    server_error,      // `status` (default 500) with an Ozon-style error body
+    delay,             // answer normally but only after `delay` of REAL time (beyond a deadline)
+    drop_connection,   // close the connection without any response
+    truncated_json,    // 200, correct HTTP framing, body = the real JSON cut in half
+    invalid_json,      // 200 with a body that is not JSON ("<html>...")
+    cut_mid_body,      // headers announce the full length, half the body is sent, then close
+    invalid_key,       // 401 "Invalid Api-Key, please check the key and try again"
+    offer_not_signed,  // 403 "Offer not signed"
+};
+std::string to_string(FaultKind k);
+std::optional<FaultKind> fault_kind_from_string(const std::string& s);
+
+struct FaultSpec {
+    // Request path the fault applies to; '*' matches any run of characters:
+    // "/v4/posting/fbs/list", "/v*" (every Ozon method), "/bot*/sendMessage", "/admin/*", "*".
+    std::string path = "*";
+    FaultKind kind = FaultKind::server_error;
+    int times = 1;           // how many requests it hits; <= 0 = until cleared
+    int retry_after_s = 1;   // rate_limit / circle_open: Retry-After header (and Telegram body)
+    int status = 500;        // server_error
+    Millis delay{60000};     // delay
+};
+
+struct RecordedRequest {
+    std::uint64_t seq = 0;        // real arrival order, from 1
+    TimePoint virtual_time{};     // the sandbox clock when it arrived
+    std::string service;          // "ozon", "insales", "telegram", "admin", "unknown"
+    std::string method;           // "POST"
+    std::string path;             // "/v4/posting/fbs/list" (for Telegram: token replaced by "<token>")
+    std::string query;
+    std::string client_id;        // Ozon Client-Id header, if any
+    std::string body;
+    int status = 0;               // what the sandbox answered (0 for a dropped connection)
+    std::string fault;            // injected fault name, empty if none
+};
+
+struct TelegramMessage {
+    std::uint64_t seq = 0;        // order among Telegram requests
+    TimePoint virtual_time{};
+    std::string method;           // "sendMessage", "sendMediaGroup", "getUpdates"
+    std::string token;
+    std::string chat_id;          // as sent, numbers rendered as decimal text
+    std::string text;             // sendMessage text; sendMediaGroup: first caption
+    std::string parse_mode;
+    std::optional<std::int64_t> message_thread_id;
+    bool disable_notification = false;
+    nlohmann::json reply_markup;  // null when absent
+    nlohmann::json body;          // the whole request body
+    bool ok = false;              // true if the sandbox answered ok:true
+    int error_code = 0;
+    std::string description;      // error description when !ok
+    std::int64_t message_id = 0;  // assigned when ok
+};
+
+struct TlsFiles {
+    std::string cert_file;  // PEM
+    std::string key_file;   // PEM
+};
+
+class Sandbox {
+public:
+    explicit Sandbox(Scenario scenario);
+    ~Sandbox();  // stops
+    Sandbox(const Sandbox&) = delete;
+    Sandbox& operator=(const Sandbox&) = delete;
+
+    static Scenario load_scenario(const std::string& path) { return load_scenario_file(path); }
+
+    // Binds (port 0 = any free port) and serves on an own thread; throws on bind/TLS errors.
+    void start(const std::string& listen = "127.0.0.1:0", std::optional<TlsFiles> tls = {});
+    void stop();
+    std::string base_url() const;   // "http://127.0.0.1:41234" (https when TLS)
+    unsigned short port() const;
+
+    // Virtual clock.
+    TimePoint now() const;
+    void advance(Millis d);         // applies timed events passed
+    void set_time(TimePoint t);     // may go backwards (events already applied stay applied)
+    // A Clock view of the virtual clock (lives as long as the Sandbox).
+    const Clock& clock() const;
+
+    // Records.
+    std::vector<RecordedRequest> request_log() const;
+    std::vector<RecordedRequest> retired_calls() const;  // calls to switched-off Ozon methods
+    std::vector<TelegramMessage> telegram_messages() const;  // every Telegram request
+    void clear_logs();
+
+    // Faults.
+    void inject_fault(FaultSpec f);
+    void clear_faults();
+
+    // State mutation (all thread-safe; visible to the next request).
+    bool set_posting_status(const std::string& posting_number, const std::string& status,
+                            const std::string& substatus = "");  // false if unknown
+    void add_posting(Posting p);
+    void add_return(Return r);
+    void add_review(Review r);
+    bool set_stock(const std::string& offer_id, std::int64_t warehouse_id, int present,
+                   int reserved = 0);
+    bool set_chat_unread(const std::string& chat_id, int unread);
+    bool set_insales_quantity(const std::string& sku, int quantity);
+    // Anything else: runs `fn` on the scenario under the lock.
+    void mutate(const std::function<void(Scenario&)>& fn);
+    Scenario snapshot() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// Admin API (JSON bodies; answers {"ok":true,...} or 400 {"ok":false,"error":"..."}):
+//   GET  /__sandbox/clock                      -> {"now":"2026-11-26T04:00:00Z"}
+//   POST /__sandbox/clock/advance  {"by":"2h"} or {"ms":7200000}
+//   POST /__sandbox/clock/set      {"time":"2026-11-26T14:00:00Z"}
+//   POST /__sandbox/faults         {"path":"/v4/posting/fbs/list","kind":"rate_limit","times":2,
+//                                   "retry_after_s":3,"status":503,"delay_ms":60000}
+//   DELETE /__sandbox/faults  (or POST /__sandbox/faults/clear)
+//   POST /__sandbox/postings/status {"posting_number":"...","status":"delivering","substatus":""}
+//   POST /__sandbox/postings  {"yaml": "<one posting in scenario form>"} (also /returns, /reviews)
+//   POST /__sandbox/stocks    {"offer_id":"...","warehouse_id":1,"present":5,"reserved":0}
+//   GET  /__sandbox/telegram/messages, GET /__sandbox/requests, GET /__sandbox/retired
+//   POST /__sandbox/logs/clear
+
+}  // namespace ozw::sandbox

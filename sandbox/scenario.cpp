@@ -1,0 +1,651 @@
+// Scenario YAML -> Scenario. Strict: unknown keys and malformed values are errors that name the
+// file, line and column, because a typo in a test scenario must not silently change the test.
+#include "sandbox/scenario.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <functional>
+#include <initializer_list>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "common/time.hpp"
+#include "sandbox/internal.hpp"
+
+namespace ozw::sandbox {
+
+namespace detail {
+std::string default_substatus(const std::string& status) {
+    static const std::map<std::string, std::string> m = {
+        {"awaiting_packaging", "posting_created"},
+        {"awaiting_deliver", "posting_awaiting_passport_data"},
+        {"delivering", "posting_in_carriage"},
+        {"driver_pickup", "posting_driver_pick_up"},
+        {"delivered", "posting_delivered"},
+        {"cancelled", "posting_canceled"},
+        {"arbitration", "posting_in_arbitration"},
+        {"client_arbitration", "posting_in_client_arbitration"},
+        {"not_accepted", "posting_not_in_sort_center"},
+    };
+    auto it = m.find(status);
+    return it == m.end() ? "" : it->second;
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::default_substatus;
+
+struct Ctx {
+    std::string origin;
+    TimePoint start{};
+};
+
+[[noreturn]] void fail(const Ctx& c, const YAML::Node& n, const std::string& msg) {
+    std::ostringstream os;
+    os << c.origin;
+    if (n.IsDefined() && n.Mark().line >= 0)
+        os << ":" << n.Mark().line + 1 << ":" << n.Mark().column + 1;
+    os << ": " << msg;
+    throw ScenarioError(os.str());
+}
+
+void check_keys(const Ctx& c, const YAML::Node& n, const char* what,
+                std::initializer_list<const char*> allowed) {
+    if (!n.IsMap()) fail(c, n, std::string(what) + ": expected a mapping");
+    for (const auto& kv : n) {
+        auto key = kv.first.as<std::string>();
+        bool ok = std::any_of(allowed.begin(), allowed.end(),
+                              [&](const char* a) { return key == a; });
+        if (!ok) {
+            std::string list;
+            for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
+            fail(c, kv.first, std::string(what) + ": unknown key '" + key + "' (known: " + list + ")");
+        }
+    }
+}
+
+std::string str(const Ctx& c, const YAML::Node& n, const char* key, const std::string& def = "") {
+    auto v = n[key];
+    if (!v.IsDefined() || v.IsNull()) return def;
+    if (!v.IsScalar()) fail(c, v, std::string("'") + key + "' must be a scalar");
+    return v.as<std::string>();
+}
+
+std::string req_str(const Ctx& c, const YAML::Node& n, const char* key, const char* what) {
+    auto v = n[key];
+    if (!v.IsDefined() || v.IsNull()) fail(c, n, std::string(what) + ": '" + key + "' is required");
+    if (!v.IsScalar()) fail(c, v, std::string("'") + key + "' must be a scalar");
+    return v.as<std::string>();
+}
+
+long long i64(const Ctx& c, const YAML::Node& n, const char* key, long long def = 0) {
+    auto v = n[key];
+    if (!v.IsDefined() || v.IsNull()) return def;
+    try {
+        return v.as<long long>();
+    } catch (const YAML::Exception&) {
+        fail(c, v, std::string("'") + key + "' must be an integer, got '" +
+                       (v.IsScalar() ? v.as<std::string>() : std::string("non-scalar")) + "'");
+    }
+}
+
+double num(const Ctx& c, const YAML::Node& n, const char* key, double def = 0) {
+    auto v = n[key];
+    if (!v.IsDefined() || v.IsNull()) return def;
+    try {
+        return v.as<double>();
+    } catch (const YAML::Exception&) {
+        fail(c, v, std::string("'") + key + "' must be a number");
+    }
+}
+
+bool boolean(const Ctx& c, const YAML::Node& n, const char* key, bool def = false) {
+    auto v = n[key];
+    if (!v.IsDefined() || v.IsNull()) return def;
+    try {
+        return v.as<bool>();
+    } catch (const YAML::Exception&) {
+        fail(c, v, std::string("'") + key + "' must be true or false");
+    }
+}
+
+// "+2h", "-3d", "-1d2h" relative to the scenario start, or an ISO-8601 UTC instant.
+TimePoint time_value(const Ctx& c, const YAML::Node& v, const char* key) {
+    if (!v.IsScalar()) fail(c, v, std::string("'") + key + "' must be a time");
+    auto text = v.as<std::string>();
+    if (!text.empty() && (text[0] == '+' || text[0] == '-')) {
+        auto d = parse_duration(std::string_view(text).substr(1));
+        if (!d) fail(c, v, std::string("'") + key + "': bad relative time '" + text + "' (want e.g. +2h, -3d, -1d2h)");
+        return text[0] == '+' ? c.start + *d : c.start - *d;
+    }
+    auto t = parse_iso8601(text);
+    if (!t) fail(c, v, std::string("'") + key + "': bad time '" + text + "' (want 2026-11-26T04:00:00Z or +2h)");
+    return *t;
+}
+
+std::optional<TimePoint> opt_time(const Ctx& c, const YAML::Node& n, const char* key) {
+    auto v = n[key];
+    if (!v.IsDefined() || v.IsNull()) return std::nullopt;
+    return time_value(c, v, key);
+}
+
+TimePoint time_or(const Ctx& c, const YAML::Node& n, const char* key, TimePoint def) {
+    auto t = opt_time(c, n, key);
+    return t ? *t : def;
+}
+
+YAML::Node seq(const Ctx& c, const YAML::Node& n, const char* key) {
+    auto v = n[key];
+    if (!v.IsDefined() || v.IsNull()) return YAML::Node(YAML::NodeType::Sequence);
+    if (!v.IsSequence()) fail(c, v, std::string("'") + key + "' must be a list");
+    return v;
+}
+
+std::int64_t stable_id(const std::string& s, std::int64_t base) {
+    // Deterministic ids derived from names keep scenarios short and responses stable.
+    std::uint64_t h = 1469598103934665603ULL;
+    for (unsigned char ch : s) h = (h ^ ch) * 1099511628211ULL;
+    return base + static_cast<std::int64_t>(h % 1000000000ULL);
+}
+
+const std::set<std::string>& known_statuses() {
+    static const std::set<std::string> s = {
+        "awaiting_registration", "acceptance_in_progress", "awaiting_approve", "awaiting_packaging",
+        "awaiting_deliver", "arbitration", "client_arbitration", "delivering", "driver_pickup",
+        "delivered", "cancelled", "not_accepted", "sent_by_seller", "awaiting_verification",
+        "cancelled_from_split_pending"};
+    return s;
+}
+
+Cancellation parse_cancellation(const Ctx& c, const YAML::Node& n) {
+    check_keys(c, n, "cancellation",
+               {"reason_id", "reason", "initiator", "type", "affect_rating", "after_ship"});
+    Cancellation x;
+    x.cancel_reason_id = i64(c, n, "reason_id", 0);
+    x.cancel_reason = str(c, n, "reason");
+    x.cancellation_initiator = str(c, n, "initiator", "Покупатель");
+    x.cancellation_type = str(c, n, "type", "client");
+    x.affect_cancellation_rating = boolean(c, n, "affect_rating", false);
+    x.cancelled_after_ship = boolean(c, n, "after_ship", false);
+    return x;
+}
+
+const Product* find_product(const std::vector<Product>* catalogue, const std::string& offer_id) {
+    if (!catalogue) return nullptr;
+    for (const auto& p : *catalogue)
+        if (p.offer_id == offer_id) return &p;
+    return nullptr;
+}
+
+Posting parse_posting(const Ctx& c, const YAML::Node& n, const std::vector<Product>* catalogue,
+                      std::int64_t default_warehouse) {
+    check_keys(c, n, "posting",
+               {"posting_number", "order_id", "order_number", "status", "substatus", "warehouse_id",
+                "in_process_at", "shipment_date", "delivering_date", "status_changed_at", "history",
+                "cancellation", "products", "customer", "city", "tracking_number"});
+    Posting p;
+    p.posting_number = req_str(c, n, "posting_number", "posting");
+    p.status = req_str(c, n, "status", "posting");
+    if (!known_statuses().count(p.status))
+        fail(c, n["status"], "posting " + p.posting_number + ": unknown status '" + p.status + "'");
+    p.substatus = str(c, n, "substatus", default_substatus(p.status));
+    p.order_id = i64(c, n, "order_id", stable_id(p.posting_number, 30000000000LL));
+    auto dash = p.posting_number.rfind('-');
+    p.order_number = str(c, n, "order_number",
+                         dash == std::string::npos ? p.posting_number : p.posting_number.substr(0, dash));
+    p.warehouse_id = i64(c, n, "warehouse_id", default_warehouse);
+    p.in_process_at = time_or(c, n, "in_process_at", c.start - std::chrono::hours(2));
+    p.shipment_date = time_or(c, n, "shipment_date", p.in_process_at + std::chrono::hours(24));
+    p.delivering_date = opt_time(c, n, "delivering_date");
+    p.status_changed_at = opt_time(c, n, "status_changed_at");
+    for (const auto& h : seq(c, n, "history")) {
+        check_keys(c, h, "history entry", {"at", "status", "substatus"});
+        StatusChange sc;
+        sc.at = time_value(c, h["at"], "at");
+        sc.status = req_str(c, h, "status", "history entry");
+        sc.substatus = str(c, h, "substatus", default_substatus(sc.status));
+        p.history.push_back(sc);
+    }
+    if (p.history.empty()) {
+        p.history.push_back({p.in_process_at, "awaiting_packaging", "posting_created"});
+        if (p.status != "awaiting_packaging")
+            p.history.push_back({p.status_changed_at.value_or(p.in_process_at), p.status, p.substatus});
+    }
+    if (!p.status_changed_at) p.status_changed_at = p.history.back().at;
+    if (n["cancellation"].IsDefined() && !n["cancellation"].IsNull())
+        p.cancellation = parse_cancellation(c, n["cancellation"]);
+    p.customer_name = str(c, n, "customer", p.customer_name);
+    p.city = str(c, n, "city", p.city);
+    p.tracking_number = str(c, n, "tracking_number");
+    for (const auto& pp : seq(c, n, "products")) {
+        check_keys(c, pp, "posting product", {"offer_id", "sku", "name", "quantity", "price"});
+        PostingProduct x;
+        x.offer_id = req_str(c, pp, "offer_id", "posting product");
+        const Product* cat = find_product(catalogue, x.offer_id);
+        x.sku = i64(c, pp, "sku", cat ? cat->sku : stable_id(x.offer_id, 1000000000LL));
+        x.name = str(c, pp, "name", cat ? cat->name : x.offer_id);
+        x.quantity = static_cast<int>(i64(c, pp, "quantity", 1));
+        x.price = num(c, pp, "price", cat ? cat->price : 1000.0);
+        p.products.push_back(x);
+    }
+    if (p.products.empty()) fail(c, n, "posting " + p.posting_number + ": 'products' must not be empty");
+    return p;
+}
+
+Return parse_return(const Ctx& c, const YAML::Node& n, const std::vector<Product>* catalogue) {
+    check_keys(c, n, "return",
+               {"id", "type", "schema", "posting_number", "order_id", "order_number", "status",
+                "status_display", "status_changed_at", "created_at", "reason", "offer_id", "sku",
+                "product_name", "price", "quantity", "place_id", "place_name", "arrived_at",
+                "tariffication_start", "utilization_forecast", "barcode"});
+    Return r;
+    r.posting_number = req_str(c, n, "posting_number", "return");
+    r.id = i64(c, n, "id", stable_id("ret" + r.posting_number, 1000000000LL));
+    r.type = str(c, n, "type", "ClientReturn");
+    static const std::set<std::string> types = {"Cancellation", "FullReturn", "PartialReturn",
+                                                "ClientReturn", "Unknown"};
+    if (!types.count(r.type)) fail(c, n["type"], "return: unknown type '" + r.type + "'");
+    r.schema = str(c, n, "schema", "Fbs");
+    r.order_id = i64(c, n, "order_id", stable_id(r.posting_number, 30000000000LL));
+    auto dash = r.posting_number.rfind('-');
+    r.order_number = str(c, n, "order_number",
+                         dash == std::string::npos ? r.posting_number : r.posting_number.substr(0, dash));
+    r.status = req_str(c, n, "status", "return");
+    r.status_display = str(c, n, "status_display", r.status);
+    r.created_at = time_or(c, n, "created_at", c.start - std::chrono::hours(24));
+    r.status_changed_at = time_or(c, n, "status_changed_at", r.created_at);
+    r.return_reason_name = str(c, n, "reason");
+    r.offer_id = req_str(c, n, "offer_id", "return");
+    const Product* cat = find_product(catalogue, r.offer_id);
+    r.sku = i64(c, n, "sku", cat ? cat->sku : stable_id(r.offer_id, 1000000000LL));
+    r.product_name = str(c, n, "product_name", cat ? cat->name : r.offer_id);
+    r.price = num(c, n, "price", cat ? cat->price : 1000.0);
+    r.quantity = static_cast<int>(i64(c, n, "quantity", 1));
+    r.place_id = i64(c, n, "place_id", 0);
+    r.place_name = str(c, n, "place_name");
+    r.arrived_at = opt_time(c, n, "arrived_at");
+    r.tariffication_start = opt_time(c, n, "tariffication_start");
+    r.utilization_forecast = opt_time(c, n, "utilization_forecast");
+    r.barcode = str(c, n, "barcode", "ii" + std::to_string(r.id));
+    return r;
+}
+
+Review parse_review(const Ctx& c, const YAML::Node& n, const std::vector<Product>* catalogue) {
+    check_keys(c, n, "review", {"id", "sku", "offer_id", "text", "rating", "status", "order_status",
+                                "published_at", "comments_amount", "photos_amount"});
+    Review r;
+    r.text = str(c, n, "text");
+    auto offer = str(c, n, "offer_id");
+    const Product* cat = find_product(catalogue, offer);
+    r.sku = i64(c, n, "sku", cat ? cat->sku : 0);
+    if (r.sku == 0) fail(c, n, "review: 'sku' or a known 'offer_id' is required");
+    r.rating = static_cast<int>(i64(c, n, "rating", 5));
+    if (r.rating < 1 || r.rating > 5) fail(c, n["rating"], "review: rating must be 1..5");
+    r.status = str(c, n, "status", "NEW");
+    r.order_status = str(c, n, "order_status", "DELIVERED");
+    r.published_at = time_or(c, n, "published_at", c.start - std::chrono::hours(1));
+    r.comments_amount = static_cast<int>(i64(c, n, "comments_amount", 0));
+    r.photos_amount = static_cast<int>(i64(c, n, "photos_amount", 0));
+    char buf[64];
+    auto h = static_cast<unsigned long long>(stable_id(r.text + std::to_string(r.sku) +
+                                                   format_iso8601(r.published_at), 0));
+    std::snprintf(buf, sizeof buf, "019%05llx-%04llx-7000-8000-%012llx", h % 0xfffff, h % 0xffff, h);
+    r.id = str(c, n, "id", buf);
+    return r;
+}
+
+void parse_generate(const Ctx& c, const YAML::Node& n, Scenario& s) {
+    check_keys(c, n, "generate", {"postings", "returns", "reviews", "products", "chats", "status"});
+    auto wh = s.warehouses.empty() ? 0 : s.warehouses.front().id;
+    int products = static_cast<int>(i64(c, n, "products", 0));
+    for (int i = 1; i <= products; ++i) {
+        Product p;
+        p.offer_id = "GEN-" + std::to_string(i);
+        p.product_id = 500000000 + i;
+        p.sku = 1500000000 + i;
+        p.name = "Товар " + std::to_string(i);
+        p.price = 1000 + i;
+        if (wh) p.fbs.push_back({wh, i % 50, 0});
+        s.products.push_back(p);
+    }
+    int postings = static_cast<int>(i64(c, n, "postings", 0));
+    std::string status = str(c, n, "status", "awaiting_packaging");
+    for (int i = 1; i <= postings; ++i) {
+        Posting p;
+        char num[32];
+        std::snprintf(num, sizeof num, "9%08d-0001-1", i);
+        p.posting_number = num;
+        p.order_number = p.posting_number.substr(0, p.posting_number.size() - 2);
+        p.order_id = 40000000000LL + i;
+        p.status = status;
+        p.substatus = default_substatus(status);
+        p.warehouse_id = wh;
+        p.in_process_at = c.start - std::chrono::minutes(10 * (postings - i + 1));
+        p.shipment_date = p.in_process_at + std::chrono::hours(24);
+        p.history.push_back({p.in_process_at, status, p.substatus});
+        p.status_changed_at = p.in_process_at;
+        p.products.push_back({1500000000LL + i, "GEN-" + std::to_string(i), "Товар " + std::to_string(i), 1, 1000.0 + i});
+        s.postings.push_back(p);
+    }
+    int returns = static_cast<int>(i64(c, n, "returns", 0));
+    for (int i = 1; i <= returns; ++i) {
+        Return r;
+        r.id = 700000000 + i;
+        char num[32];
+        std::snprintf(num, sizeof num, "8%08d-0001-1", i);
+        r.posting_number = num;
+        r.order_number = r.posting_number.substr(0, r.posting_number.size() - 2);
+        r.order_id = 50000000000LL + i;
+        r.type = i % 2 ? "ClientReturn" : "Cancellation";
+        r.status = "ArrivedAtReturnPlace";
+        r.status_display = "В пункте выдачи";
+        r.created_at = c.start - std::chrono::minutes(10 * (returns - i + 1));
+        r.status_changed_at = r.created_at;
+        r.offer_id = "GEN-RET-" + std::to_string(i);
+        r.sku = 1600000000LL + i;
+        r.product_name = "Возврат " + std::to_string(i);
+        r.price = 500;
+        s.returns.push_back(r);
+    }
+    int reviews = static_cast<int>(i64(c, n, "reviews", 0));
+    for (int i = 1; i <= reviews; ++i) {
+        Review r;
+        char id[64];
+        std::snprintf(id, sizeof id, "019a0000-0000-7000-8000-%012d", i);
+        r.id = id;
+        r.sku = 1500000000LL + i;
+        r.rating = 1 + i % 5;
+        r.text = "Отзыв " + std::to_string(i);
+        r.published_at = c.start - std::chrono::minutes(10 * (reviews - i + 1));
+        s.reviews.push_back(r);
+    }
+    int chats = static_cast<int>(i64(c, n, "chats", 0));
+    for (int i = 1; i <= chats; ++i) {
+        Chat ch;
+        ch.chat_id = "gen-chat-" + std::to_string(i);
+        ch.unread_count = i % 3;
+        ch.created_at = c.start - std::chrono::hours(i);
+        ch.last_message_id = 3000000000000000000LL + i;
+        s.chats.push_back(ch);
+    }
+}
+
+Scenario parse_root(const YAML::Node& root, const std::string& origin) {
+    Ctx c{origin, {}};
+    if (!root.IsMap()) fail(c, root, "a scenario must be a YAML mapping");
+    check_keys(c, root, "scenario",
+               {"name", "description", "start", "accounts", "warehouses", "products", "postings",
+                "returns", "rfbs_returns", "accruals", "reviews", "chats", "insales", "telegram",
+                "events", "generate"});
+    Scenario s;
+    s.name = str(c, root, "name", origin);
+    s.description = str(c, root, "description");
+    if (!root["start"].IsDefined()) fail(c, root, "'start' is required (e.g. start: 2026-11-26T04:00:00Z)");
+    {
+        auto t = parse_iso8601(root["start"].as<std::string>());
+        if (!t) fail(c, root["start"], "'start' must be an ISO-8601 UTC time, e.g. 2026-11-26T04:00:00Z");
+        s.start = *t;
+        c.start = *t;
+    }
+    for (const auto& a : seq(c, root, "accounts")) {
+        check_keys(c, a, "account", {"client_id", "api_key", "key_expires_at", "roles",
+                                      "review_subscription", "deactivated"});
+        Account acc;
+        acc.client_id = req_str(c, a, "client_id", "account");
+        acc.api_key = req_str(c, a, "api_key", "account");
+        acc.key_expires_at = time_or(c, a, "key_expires_at", s.start + std::chrono::hours(24 * 90));
+        for (const auto& r : seq(c, a, "roles")) acc.roles.push_back(r.as<std::string>());
+        if (acc.roles.empty()) acc.roles = {"Admin"};
+        acc.review_subscription = boolean(c, a, "review_subscription", true);
+        acc.deactivated = boolean(c, a, "deactivated", false);
+        s.accounts.push_back(acc);
+    }
+    if (s.accounts.empty()) fail(c, root, "at least one account is required under 'accounts'");
+    for (const auto& w : seq(c, root, "warehouses")) {
+        check_keys(c, w, "warehouse", {"id", "name", "is_rfbs", "status"});
+        Warehouse x;
+        x.id = i64(c, w, "id", 0);
+        if (x.id == 0) fail(c, w, "warehouse: 'id' is required");
+        x.name = str(c, w, "name", std::to_string(x.id));
+        x.is_rfbs = boolean(c, w, "is_rfbs", false);
+        x.status = str(c, w, "status", "created");
+        s.warehouses.push_back(x);
+    }
+    const std::int64_t default_wh = s.warehouses.empty() ? 0 : s.warehouses.front().id;
+    for (const auto& p : seq(c, root, "products")) {
+        check_keys(c, p, "product", {"product_id", "sku", "offer_id", "name", "price", "fbs", "fbo",
+                                      "fbo_reserved"});
+        Product x;
+        x.offer_id = req_str(c, p, "offer_id", "product");
+        x.product_id = i64(c, p, "product_id", stable_id(x.offer_id, 100000000LL));
+        x.sku = i64(c, p, "sku", stable_id(x.offer_id, 1000000000LL));
+        x.name = str(c, p, "name", x.offer_id);
+        x.price = num(c, p, "price", 1000);
+        auto fbs = p["fbs"];
+        if (fbs.IsDefined() && fbs.IsScalar()) {
+            x.fbs.push_back({default_wh, static_cast<int>(i64(c, p, "fbs")), 0});
+        } else {
+            for (const auto& st : seq(c, p, "fbs")) {
+                check_keys(c, st, "fbs stock", {"warehouse_id", "present", "reserved"});
+                x.fbs.push_back({i64(c, st, "warehouse_id", default_wh),
+                                 static_cast<int>(i64(c, st, "present", 0)),
+                                 static_cast<int>(i64(c, st, "reserved", 0))});
+            }
+        }
+        x.fbo_present = static_cast<int>(i64(c, p, "fbo", 0));
+        x.fbo_reserved = static_cast<int>(i64(c, p, "fbo_reserved", 0));
+        s.products.push_back(x);
+    }
+    std::set<std::string> numbers;
+    for (const auto& p : seq(c, root, "postings")) {
+        auto post = parse_posting(c, p, &s.products, default_wh);
+        if (!numbers.insert(post.posting_number).second)
+            fail(c, p, "duplicate posting_number " + post.posting_number);
+        s.postings.push_back(std::move(post));
+    }
+    for (const auto& r : seq(c, root, "returns")) s.returns.push_back(parse_return(c, r, &s.products));
+    for (const auto& r : seq(c, root, "rfbs_returns")) {
+        check_keys(c, r, "rfbs return", {"return_id", "return_number", "posting_number", "offer_id",
+                                          "product_name", "sku", "price", "created_at", "group_state",
+                                          "state", "state_name", "reason", "comment", "photos"});
+        RfbsReturn x;
+        x.posting_number = req_str(c, r, "posting_number", "rfbs return");
+        x.return_id = i64(c, r, "return_id", stable_id("rfbs" + x.posting_number, 8000000000LL));
+        x.return_number = str(c, r, "return_number", "RET-" + std::to_string(x.return_id));
+        x.offer_id = req_str(c, r, "offer_id", "rfbs return");
+        const Product* cat = find_product(&s.products, x.offer_id);
+        x.product_name = str(c, r, "product_name", cat ? cat->name : x.offer_id);
+        x.sku = i64(c, r, "sku", cat ? cat->sku : 0);
+        x.price = num(c, r, "price", cat ? cat->price : 0);
+        x.created_at = time_or(c, r, "created_at", s.start - std::chrono::hours(3));
+        x.group_state = str(c, r, "group_state", "New");
+        x.state = str(c, r, "state", "ON_APPROVAL");
+        x.state_name = str(c, r, "state_name", "На проверке");
+        x.return_reason = str(c, r, "reason");
+        x.client_comment = str(c, r, "comment");
+        for (const auto& ph : seq(c, r, "photos")) x.client_photo.push_back(ph.as<std::string>());
+        s.rfbs_returns.push_back(x);
+    }
+    for (const auto& a : seq(c, root, "accruals")) {
+        check_keys(c, a, "accrual", {"posting_number", "date", "items", "sale", "commission", "logistics"});
+        Accrual x;
+        x.posting_number = req_str(c, a, "posting_number", "accrual");
+        x.date = time_or(c, a, "date", s.start - std::chrono::hours(24));
+        // Shortcuts for the common three lines; type ids as in /v1/finance/accrual/types.
+        if (a["sale"].IsDefined()) x.items.push_back({1, "Выручка", num(c, a, "sale")});
+        if (a["commission"].IsDefined()) x.items.push_back({2, "Вознаграждение Ozon", num(c, a, "commission")});
+        if (a["logistics"].IsDefined()) x.items.push_back({3, "Логистика", num(c, a, "logistics")});
+        for (const auto& it : seq(c, a, "items")) {
+            check_keys(c, it, "accrual item", {"type_id", "name", "amount"});
+            x.items.push_back({i64(c, it, "type_id", 0), str(c, it, "name"), num(c, it, "amount", 0)});
+        }
+        s.accruals.push_back(x);
+    }
+    for (const auto& r : seq(c, root, "reviews")) s.reviews.push_back(parse_review(c, r, &s.products));
+    for (const auto& ch : seq(c, root, "chats")) {
+        check_keys(c, ch, "chat", {"chat_id", "type", "status", "unread", "created_at", "last_message_id"});
+        Chat x;
+        x.chat_id = req_str(c, ch, "chat_id", "chat");
+        x.chat_type = str(c, ch, "type", "BUYER_SELLER");
+        x.chat_status = str(c, ch, "status", "OPENED");
+        x.unread_count = static_cast<int>(i64(c, ch, "unread", 0));
+        x.created_at = time_or(c, ch, "created_at", s.start - std::chrono::hours(5));
+        x.last_message_id = i64(c, ch, "last_message_id", stable_id(x.chat_id, 3000000000000000000LL));
+        s.chats.push_back(x);
+    }
+    if (auto in = root["insales"]; in.IsDefined() && !in.IsNull()) {
+        check_keys(c, in, "insales", {"login", "password", "api_usage", "products"});
+        InsalesShop shop;
+        shop.login = req_str(c, in, "login", "insales");
+        shop.password = req_str(c, in, "password", "insales");
+        shop.api_usage = static_cast<int>(i64(c, in, "api_usage", 0));
+        for (const auto& p : seq(c, in, "products")) {
+            check_keys(c, p, "insales product", {"id", "title", "variants"});
+            InsalesProduct x;
+            x.title = req_str(c, p, "title", "insales product");
+            x.id = i64(c, p, "id", stable_id(x.title, 200000000LL));
+            for (const auto& v : seq(c, p, "variants")) {
+                check_keys(c, v, "insales variant", {"id", "sku", "barcode", "price", "quantity"});
+                InsalesVariant y;
+                y.sku = req_str(c, v, "sku", "insales variant");
+                y.id = i64(c, v, "id", stable_id(y.sku, 300000000LL));
+                y.barcode = str(c, v, "barcode");
+                y.price = num(c, v, "price", 0);
+                y.quantity = static_cast<int>(i64(c, v, "quantity", 0));
+                x.variants.push_back(y);
+            }
+            shop.products.push_back(x);
+        }
+        s.insales = shop;
+    }
+    for (const auto& t : seq(c, root, "telegram")) {
+        check_keys(c, t, "telegram bot", {"token", "chats"});
+        TelegramBot bot;
+        bot.token = req_str(c, t, "token", "telegram bot");
+        for (const auto& ch : seq(c, t, "chats")) {
+            check_keys(c, ch, "telegram chat", {"id", "blocked", "migrated_to"});
+            TelegramChat x;
+            x.chat_id = req_str(c, ch, "id", "telegram chat");
+            x.blocked = boolean(c, ch, "blocked", false);
+            if (ch["migrated_to"].IsDefined()) x.migrated_to = i64(c, ch, "migrated_to");
+            bot.chats.push_back(x);
+        }
+        s.telegram.push_back(bot);
+    }
+    if (auto g = root["generate"]; g.IsDefined() && !g.IsNull()) parse_generate(c, g, s);
+    for (const auto& e : seq(c, root, "events")) {
+        check_keys(c, e, "event", {"at", "description", "posting", "status", "substatus",
+                                    "cancellation", "add_posting", "add_return", "add_review",
+                                    "set_stock", "chat_unread"});
+        TimedEvent ev;
+        if (!e["at"].IsDefined()) fail(c, e, "event: 'at' is required (e.g. at: +2h)");
+        ev.at = time_value(c, e["at"], "at");
+        ev.description = str(c, e, "description");
+        if (e["posting"].IsDefined()) {
+            ev.kind = "posting_status";
+            ev.posting_number = req_str(c, e, "posting", "event");
+            ev.status = req_str(c, e, "status", "event");
+            if (!known_statuses().count(ev.status)) fail(c, e["status"], "event: unknown status '" + ev.status + "'");
+            ev.substatus = str(c, e, "substatus", default_substatus(ev.status));
+            if (e["cancellation"].IsDefined()) ev.cancellation = parse_cancellation(c, e["cancellation"]);
+            if (!numbers.count(ev.posting_number)) {
+                bool added_earlier = std::any_of(s.events.begin(), s.events.end(), [&](const TimedEvent& o) {
+                    return o.posting && o.posting->posting_number == ev.posting_number;
+                });
+                bool generated = std::any_of(s.postings.begin(), s.postings.end(), [&](const Posting& p) {
+                    return p.posting_number == ev.posting_number;
+                });
+                if (!added_earlier && !generated)
+                    fail(c, e["posting"], "event: unknown posting " + ev.posting_number);
+            }
+            if (ev.description.empty()) ev.description = "posting " + ev.posting_number + " becomes " + ev.status;
+        } else if (e["add_posting"].IsDefined()) {
+            ev.kind = "add_posting";
+            ev.posting = parse_posting(c, e["add_posting"], &s.products, default_wh);
+            if (ev.description.empty()) ev.description = "new posting " + ev.posting->posting_number;
+        } else if (e["add_return"].IsDefined()) {
+            ev.kind = "add_return";
+            ev.ret = parse_return(c, e["add_return"], &s.products);
+            if (ev.description.empty()) ev.description = "new return for " + ev.ret->posting_number;
+        } else if (e["add_review"].IsDefined()) {
+            ev.kind = "add_review";
+            ev.review = parse_review(c, e["add_review"], &s.products);
+            if (ev.description.empty()) ev.description = "new review";
+        } else if (auto st = e["set_stock"]; st.IsDefined()) {
+            check_keys(c, st, "set_stock", {"offer_id", "warehouse_id", "present"});
+            ev.kind = "set_stock";
+            ev.offer_id = req_str(c, st, "offer_id", "set_stock");
+            ev.warehouse_id = i64(c, st, "warehouse_id", default_wh);
+            ev.present = static_cast<int>(i64(c, st, "present", 0));
+            if (ev.description.empty()) ev.description = "stock of " + ev.offer_id + " becomes " + std::to_string(ev.present);
+        } else if (auto cu = e["chat_unread"]; cu.IsDefined()) {
+            check_keys(c, cu, "chat_unread", {"chat_id", "unread"});
+            ev.kind = "chat_unread";
+            ev.chat_id = req_str(c, cu, "chat_id", "chat_unread");
+            ev.unread = static_cast<int>(i64(c, cu, "unread", 1));
+        } else {
+            fail(c, e, "event: needs one of posting+status, add_posting, add_return, add_review, set_stock, chat_unread");
+        }
+        s.events.push_back(std::move(ev));
+    }
+    std::stable_sort(s.events.begin(), s.events.end(),
+                     [](const TimedEvent& a, const TimedEvent& b) { return a.at < b.at; });
+    return s;
+}
+
+YAML::Node parse_yaml(const std::string& text, const std::string& origin) {
+    try {
+        return YAML::Load(text);
+    } catch (const YAML::ParserException& e) {
+        throw ScenarioError(origin + ":" + std::to_string(e.mark.line + 1) + ":" +
+                            std::to_string(e.mark.column + 1) + ": YAML syntax error: " + e.msg);
+    }
+}
+
+template <class F>
+auto wrap(const std::string& origin, F&& f) {
+    try {
+        return f();
+    } catch (const ScenarioError&) {
+        throw;
+    } catch (const YAML::Exception& e) {
+        throw ScenarioError(origin + ":" + std::to_string(e.mark.line + 1) + ":" +
+                            std::to_string(e.mark.column + 1) + ": " + e.msg);
+    }
+}
+
+}  // namespace
+
+Scenario load_scenario_text(const std::string& yaml, const std::string& origin) {
+    return wrap(origin, [&] { return parse_root(parse_yaml(yaml, origin), origin); });
+}
+
+Scenario load_scenario_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ScenarioError(path + ": cannot open scenario file");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return load_scenario_text(ss.str(), path);
+}
+
+Posting parse_posting_yaml(const std::string& yaml, TimePoint start) {
+    Ctx c{"<posting>", start};
+    return wrap(c.origin, [&] { return parse_posting(c, parse_yaml(yaml, c.origin), nullptr, 0); });
+}
+
+Return parse_return_yaml(const std::string& yaml, TimePoint start) {
+    Ctx c{"<return>", start};
+    return wrap(c.origin, [&] { return parse_return(c, parse_yaml(yaml, c.origin), nullptr); });
+}
+
+Review parse_review_yaml(const std::string& yaml, TimePoint start) {
+    Ctx c{"<review>", start};
+    return wrap(c.origin, [&] { return parse_review(c, parse_yaml(yaml, c.origin), nullptr); });
+}
+
+}  // namespace ozw::sandbox

@@ -1,0 +1,253 @@
+#pragma once
+// The sandbox's world: what a scenario YAML file describes (format documented at the top of
+// sandbox/scenarios/demo.yaml). Plain data; the Sandbox owns one and mutates it under its lock.
+// Times are UTC instants on the sandbox's virtual clock.
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+
+namespace ozw::sandbox {
+
+// Scenario loading failed; what() names the file, line:column and the offending key.
+class ScenarioError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct Account {
+    std::string client_id;
+    std::string api_key;
+    TimePoint key_expires_at{};
+    std::vector<std::string> roles;  // role names for /v1/roles
+    bool review_subscription = true; // false -> /v2/review/list answers 403
+    bool deactivated = false;        // true -> 401 "Api-key is deactivated..."
+};
+
+struct Warehouse {
+    std::int64_t id = 0;
+    std::string name;
+    bool is_rfbs = false;
+    std::string status = "created";  // created, disabled, blocked, ...
+};
+
+struct StockAtWarehouse {
+    std::int64_t warehouse_id = 0;
+    int present = 0;
+    int reserved = 0;
+};
+
+struct Product {
+    std::int64_t product_id = 0;
+    std::int64_t sku = 0;
+    std::string offer_id;
+    std::string name;
+    double price = 0;  // RUB
+    std::vector<StockAtWarehouse> fbs;  // FBS stock per warehouse
+    int fbo_present = 0;
+    int fbo_reserved = 0;
+};
+
+struct PostingProduct {
+    std::int64_t sku = 0;
+    std::string offer_id;
+    std::string name;
+    int quantity = 1;
+    double price = 0;  // RUB per item
+};
+
+struct StatusChange {
+    TimePoint at{};
+    std::string status;
+    std::string substatus;
+};
+
+struct Cancellation {
+    std::int64_t cancel_reason_id = 0;
+    std::string cancel_reason;
+    std::string cancellation_initiator;  // "Продавец", "Покупатель", "Ozon", ...
+    std::string cancellation_type;       // "seller", "client", "ozon", ...
+    bool affect_cancellation_rating = false;
+    bool cancelled_after_ship = false;
+};
+
+struct Posting {
+    std::string posting_number;  // "0208245774-0029-1"
+    std::int64_t order_id = 0;
+    std::string order_number;    // defaults to posting_number without the last "-N"
+    std::string status;          // awaiting_packaging, awaiting_deliver, delivering, ...
+    std::string substatus;
+    std::int64_t warehouse_id = 0;
+    TimePoint in_process_at{};
+    TimePoint shipment_date{};
+    std::optional<TimePoint> delivering_date;
+    std::optional<TimePoint> status_changed_at;  // defaults to the last history entry
+    std::vector<StatusChange> history;
+    std::optional<Cancellation> cancellation;
+    std::vector<PostingProduct> products;
+    std::string customer_name = "Покупатель";
+    std::string city = "Москва";
+    std::string tracking_number;
+};
+
+struct Return {
+    std::int64_t id = 0;
+    std::string type = "ClientReturn";  // Cancellation, FullReturn, PartialReturn, ClientReturn
+    std::string schema = "Fbs";
+    std::string posting_number;
+    std::int64_t order_id = 0;
+    std::string order_number;
+    std::string status;                 // visual.status.sys_name, e.g. ArrivedAtReturnPlace
+    std::string status_display;         // visual.status.display_name
+    TimePoint status_changed_at{};      // visual.change_moment
+    TimePoint created_at{};             // logistic.return_date (filter logistic_return_date)
+    std::string return_reason_name;
+    std::int64_t sku = 0;
+    std::string offer_id;
+    std::string product_name;
+    double price = 0;
+    int quantity = 1;
+    std::int64_t place_id = 0;
+    std::string place_name;
+    std::optional<TimePoint> arrived_at;             // storage.arrived_moment
+    std::optional<TimePoint> tariffication_start;    // storage.tariffication_start_date
+    std::optional<TimePoint> utilization_forecast;   // storage.utilization_forecast_date
+    std::string barcode;
+};
+
+// rFBS return request (/v2/returns/rfbs/*).
+struct RfbsReturn {
+    std::int64_t return_id = 0;
+    std::string return_number;
+    std::string posting_number;
+    std::string offer_id;
+    std::string product_name;
+    std::int64_t sku = 0;
+    double price = 0;
+    TimePoint created_at{};
+    std::string group_state = "All";  // state.group_state
+    std::string state = "NEW";        // state.state
+    std::string state_name = "Новая"; // state.state_name
+    std::string return_reason;
+    std::string client_comment;
+    std::vector<std::string> client_photo;  // URLs
+};
+
+struct AccrualItem {
+    std::int64_t type_id = 0;
+    std::string name;
+    double amount = 0;  // signed, RUB
+};
+
+struct Accrual {
+    std::string posting_number;
+    TimePoint date{};  // the accrual day (used by /v1/finance/accrual/by-day)
+    std::vector<AccrualItem> items;
+};
+
+struct Review {
+    std::string id;
+    std::int64_t sku = 0;
+    std::string text;
+    int rating = 5;
+    std::string status = "NEW";  // NEW, VIEWED, PROCESSED
+    std::string order_status = "DELIVERED";
+    TimePoint published_at{};
+    int comments_amount = 0;
+    int photos_amount = 0;
+};
+
+struct Chat {
+    std::string chat_id;
+    std::string chat_type = "BUYER_SELLER";
+    std::string chat_status = "OPENED";
+    int unread_count = 0;
+    TimePoint created_at{};
+    std::int64_t last_message_id = 0;
+};
+
+struct InsalesVariant {
+    std::int64_t id = 0;
+    std::string sku;      // article, compared with Ozon offer_id
+    std::string barcode;
+    double price = 0;
+    int quantity = 0;
+};
+
+struct InsalesProduct {
+    std::int64_t id = 0;
+    std::string title;
+    std::vector<InsalesVariant> variants;
+};
+
+struct InsalesShop {
+    std::string login;
+    std::string password;
+    int api_usage = 0;  // requests counted in API-Usage-Limit "N/500"
+    std::vector<InsalesProduct> products;
+};
+
+struct TelegramChat {
+    std::string chat_id;  // "-1001234567890" or "@channel"
+    bool blocked = false;                       // 403 bot was blocked by the user
+    std::optional<std::int64_t> migrated_to;    // 400 group chat was upgraded...
+};
+
+struct TelegramBot {
+    std::string token;
+    std::vector<TelegramChat> chats;  // chats not listed -> 400 chat not found
+};
+
+// A timed change. `at` is absolute (the YAML form "+2h" is relative to Scenario::start).
+struct TimedEvent {
+    TimePoint at{};
+    std::string description;  // for logs: "posting X becomes delivering"
+    // Kinds: "posting_status" (posting_number, status, substatus),
+    //        "add_posting" (posting), "add_return" (ret), "add_review" (review),
+    //        "set_stock" (offer_id, warehouse_id, present), "chat_unread" (chat_id, unread)
+    std::string kind;
+    std::string posting_number;
+    std::string status;
+    std::string substatus;
+    std::optional<Posting> posting;
+    std::optional<Return> ret;
+    std::optional<Review> review;
+    std::string offer_id;
+    std::int64_t warehouse_id = 0;
+    int present = 0;
+    std::string chat_id;
+    int unread = 0;
+    std::optional<Cancellation> cancellation;  // posting_status to "cancelled"
+    bool applied = false;
+};
+
+struct Scenario {
+    std::string name;
+    std::string description;
+    TimePoint start{};
+    std::vector<Account> accounts;
+    std::vector<Warehouse> warehouses;
+    std::vector<Product> products;
+    std::vector<Posting> postings;
+    std::vector<Return> returns;
+    std::vector<RfbsReturn> rfbs_returns;
+    std::vector<Accrual> accruals;
+    std::vector<Review> reviews;
+    std::vector<Chat> chats;
+    std::optional<InsalesShop> insales;
+    std::vector<TelegramBot> telegram;
+    std::vector<TimedEvent> events;
+};
+
+// Parses a scenario; throws ScenarioError with "file:line:col: message".
+Scenario load_scenario_file(const std::string& path);
+Scenario load_scenario_text(const std::string& yaml, const std::string& origin = "<text>");
+// One posting in the scenario's YAML form (for mutations through the admin API).
+Posting parse_posting_yaml(const std::string& yaml, TimePoint start);
+Return parse_return_yaml(const std::string& yaml, TimePoint start);
+Review parse_review_yaml(const std::string& yaml, TimePoint start);
+
+}  // namespace ozw::sandbox

@@ -1,0 +1,128 @@
+// common/http/server (the sandbox's listener, reused by the daemon): keep-alive, the read
+// deadline, handler failures, port 0.
+#include <gtest/gtest.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <thread>
+
+#include "common/http/server.hpp"
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using namespace ozw;
+
+namespace {
+
+struct Running {
+    asio::io_context ioc;
+    std::unique_ptr<http::Server> server;
+    std::thread thread;
+    std::atomic<int> calls{0};
+    explicit Running(http::ServerOptions o) {
+        server = std::make_unique<http::Server>(
+            ioc.get_executor(), o, [this](const http::ServerRequest& r) -> asio::awaitable<http::ServerResponse> {
+                ++calls;
+                if (r.path == "/throw") throw std::runtime_error("boom");
+                co_return http::ServerResponse::json(200, "{\"path\":\"" + r.path + "\",\"q\":\"" +
+                                                              r.query_param("q").value_or("") + "\"}");
+            });
+        server->start();
+        thread = std::thread([this] { ioc.run(); });
+    }
+    ~Running() {
+        server->stop();
+        thread.join();
+    }
+};
+
+// Runs `body` against a connected socket with a real deadline.
+template <class F>
+void with_socket(unsigned short port, std::chrono::milliseconds deadline, F body) {
+    asio::io_context ioc;
+    bool done = false;
+    std::exception_ptr err;
+    asio::co_spawn(
+        ioc,
+        [&]() -> asio::awaitable<void> {
+            beast::tcp_stream s(ioc);
+            co_await s.async_connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
+                                     asio::use_awaitable);
+            co_await body(s);
+        },
+        [&](std::exception_ptr e) {
+            err = e;
+            done = true;
+        });
+    ioc.run_for(deadline);
+    ASSERT_TRUE(done) << "deadline passed";
+    if (err) std::rethrow_exception(err);
+}
+
+}  // namespace
+
+TEST(HttpServer, PortZeroIsReportedAndKeepAliveServesSeveralRequests) {
+    Running r(http::ServerOptions{});
+    ASSERT_NE(r.server->port(), 0);
+    EXPECT_EQ(r.server->base_url(), "http://127.0.0.1:" + std::to_string(r.server->port()));
+    with_socket(r.server->port(), std::chrono::seconds(5), [](beast::tcp_stream& s) -> asio::awaitable<void> {
+        beast::flat_buffer buf;
+        for (int i = 0; i < 3; ++i) {
+            bhttp::request<bhttp::string_body> req{bhttp::verb::get, "/p" + std::to_string(i) + "?q=a%20b", 11};
+            req.set(bhttp::field::host, "x");
+            co_await bhttp::async_write(s, req, asio::use_awaitable);
+            bhttp::response<bhttp::string_body> res;
+            co_await bhttp::async_read(s, buf, res, asio::use_awaitable);
+            EXPECT_EQ(res.result_int(), 200u);
+            EXPECT_TRUE(res.keep_alive());
+            EXPECT_EQ(res.body(), "{\"path\":\"/p" + std::to_string(i) + "\",\"q\":\"a b\"}");
+        }
+    });
+    EXPECT_EQ(r.calls.load(), 3);
+}
+
+TEST(HttpServer, SilentClientIsDisconnectedAfterTheReadDeadline) {
+    http::ServerOptions o;
+    o.read_timeout = std::chrono::milliseconds(200);
+    Running r(o);
+    with_socket(r.server->port(), std::chrono::seconds(5), [](beast::tcp_stream& s) -> asio::awaitable<void> {
+        char byte;
+        auto [ec, n] = co_await s.socket().async_read_some(asio::buffer(&byte, 1), asio::as_tuple(asio::use_awaitable));
+        EXPECT_TRUE(ec == asio::error::eof || ec == asio::error::connection_reset) << ec.message();
+    });
+    EXPECT_EQ(r.calls.load(), 0);
+}
+
+TEST(HttpServer, HandlerExceptionIs500AndTheServerKeepsServing) {
+    Running r(http::ServerOptions{});
+    with_socket(r.server->port(), std::chrono::seconds(5), [](beast::tcp_stream& s) -> asio::awaitable<void> {
+        beast::flat_buffer buf;
+        for (const char* target : {"/throw", "/ok"}) {
+            bhttp::request<bhttp::string_body> req{bhttp::verb::post, target, 11};
+            req.set(bhttp::field::host, "x");
+            co_await bhttp::async_write(s, req, asio::use_awaitable);
+            bhttp::response<bhttp::string_body> res;
+            co_await bhttp::async_read(s, buf, res, asio::use_awaitable);
+            EXPECT_EQ(res.result_int(), std::string(target) == "/throw" ? 500u : 200u);
+        }
+    });
+}
+
+TEST(HttpServer, BadListenAddressesThrow) {
+    asio::io_context ioc;
+    auto handler = [](const http::ServerRequest&) -> asio::awaitable<http::ServerResponse> { co_return http::ServerResponse{}; };
+    http::ServerOptions o;
+    o.listen = "no-port";
+    EXPECT_THROW(http::Server(ioc.get_executor(), o, handler).start(), std::exception);
+    o.listen = "256.1.1.1:0";
+    EXPECT_THROW(http::Server(ioc.get_executor(), o, handler).start(), std::runtime_error);
+    EXPECT_EQ(http::split_host_port("[::1]:8080").first, "::1");
+    EXPECT_EQ(http::split_host_port("127.0.0.1:0").second, 0);
+}
