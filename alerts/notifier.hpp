@@ -1,0 +1,63 @@
+#pragma once
+// A notifier delivers one rendered message (a group of events) to one channel and classifies
+// its own failures, so the dispatcher never needs to know Telegram or SMTP error codes.
+#include <boost/asio/awaitable.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/config.hpp"
+#include "common/event.hpp"
+
+namespace ozw::alerts {
+
+// One message for one channel: the dispatcher renders it (templates.hpp) from a group of
+// outbox rows. Both forms are always filled: Telegram falls back to `text` when its HTML is
+// refused, email sends both as multipart/alternative.
+struct RenderedMessage {
+    std::string subject;      // one line summary (email subject, console header)
+    std::string html;         // Telegram HTML subset (b, i, a href, code, blockquote)
+    std::string text;         // plain text
+    std::string button_text;  // inline URL button (empty = none)
+    std::string button_url;
+    Severity severity = Severity::info;  // the highest in the group
+    bool silent = false;                 // deliver without sound (info)
+    std::vector<Event> events;           // the events in this message, in order
+    std::vector<std::string> reasons;    // per event: "new" | "repeat" | "notice"
+};
+
+struct SendResult {
+    enum class Kind { ok, retry_after, retry_backoff, permanent };
+    Kind kind = Kind::ok;
+    Millis retry_after{0};  // for retry_after
+    std::string error;      // human-readable, secrets masked
+
+    static SendResult success() { return {}; }
+    static SendResult after(Millis d, std::string err) { return {Kind::retry_after, d, std::move(err)}; }
+    static SendResult backoff(std::string err) { return {Kind::retry_backoff, Millis{0}, std::move(err)}; }
+    static SendResult fatal(std::string err) { return {Kind::permanent, Millis{0}, std::move(err)}; }
+    bool ok() const { return kind == Kind::ok; }
+};
+
+class Notifier {
+public:
+    virtual ~Notifier() = default;
+    // The outbox channel name it serves: "telegram:<chat>[:<thread>]", "email", "event_log",
+    // "console".
+    virtual std::string channel() const = 0;
+    // Never throws for delivery problems: they come back classified.
+    virtual boost::asio::awaitable<SendResult> send(const RenderedMessage& msg) = 0;
+    // Log-like channels (event_log, console) are written at once: no group_wait, no packing.
+    virtual bool immediate() const { return false; }
+    // Longest message body (code points) the channel takes in one message; the dispatcher packs
+    // events into messages up to this size. 0 = unlimited.
+    virtual std::size_t max_message_chars() const { return 0; }
+    // Reopen files after logrotate (SIGHUP); only the event log has any.
+    virtual void reopen() {}
+};
+
+using NotifierPtr = std::unique_ptr<Notifier>;
+
+}  // namespace ozw::alerts

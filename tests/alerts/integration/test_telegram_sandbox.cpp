@@ -1,0 +1,267 @@
+// The Telegram notifier against the sandbox's Bot API, with every error class injected; and
+// the whole pipeline (store -> router -> dispatcher -> Telegram) printing what the chat got.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "alerts/dispatcher.hpp"
+#include "alerts/telegram.hpp"
+#include "alerts/templates.hpp"
+#include "sandbox_util.hpp"
+
+using namespace ozw;
+using namespace ozw::alerts;
+using namespace ozw::alerts::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+TelegramConfig tg_config(const sandbox::Sandbox& sb, std::string token = kToken) {
+    TelegramConfig c;
+    c.bot_token = std::move(token);
+    c.api_base = sb.base_url();
+    return c;
+}
+
+Event arbitration() {
+    Event e;
+    e.type = "posting.arbitration";
+    e.severity = Severity::critical;
+    e.kind = EventKind::condition;
+    e.account = "main";
+    e.key = "posting.arbitration:05708065-0029-1";
+    e.details = {{"posting_number", "05708065-0029-1"},
+                 {"status", "arbitration"},
+                 {"previous_status", "delivering"},
+                 {"products", {{{"name", "Платье <Роза> & бант \"Люкс\""}, {"offer_id", "DR-01"}, {"quantity", 1}}}}};
+    return e;
+}
+
+Event return_request() {
+    Event e;
+    e.type = "return.request_pending";
+    e.severity = Severity::warning;
+    e.kind = EventKind::condition;
+    e.account = "main";
+    e.key = "return.request_pending:0123-1";
+    e.details = {{"posting_number", "41234567-0012-1"},
+                 {"product_name", "Юбка-карандаш <S>"},
+                 {"return_reason", "Не подошёл размер"},
+                 {"customer_comment", "Маломерит, цвет вживую темнее </b> & не тот"},
+                 {"photos", {"https://cdn.ozon.ru/rp/1.jpg", "https://cdn.ozon.ru/rp/2.jpg?a=1&b=2"}},
+                 {"decision_deadline", "2026-11-28T09:00:00Z"}};
+    return e;
+}
+
+Event posting_new() {
+    Event e;
+    e.type = "posting.new";
+    e.severity = Severity::info;
+    e.account = "main";
+    e.key = "posting.new:87654321-0001-1";
+    e.details = {{"posting_number", "87654321-0001-1"},
+                 {"status", "awaiting_packaging"},
+                 {"shipment_date", "2026-11-26T14:00:00Z"},
+                 {"products", {{{"name", "Блузка & шарф"}, {"quantity", 2}}}}};
+    return e;
+}
+
+class TelegramSandbox : public ::testing::Test {
+protected:
+    std::unique_ptr<sandbox::Sandbox> sb = start_sandbox();
+    boost::asio::io_context ioc;
+
+    std::unique_ptr<TelegramNotifier> notifier(std::string chat, std::optional<long long> thread = {},
+                                               std::string token = kToken, Millis timeout = 5s,
+                                               std::size_t max_chars = 4096) {
+        return std::make_unique<TelegramNotifier>(ioc.get_executor(), tg_config(*sb, token),
+                                                  TelegramTarget{std::move(chat), thread}, timeout, max_chars);
+    }
+    RenderedMessage msg(std::vector<Event> events) { return render_group(events, {}, RenderOptions{}); }
+};
+
+}  // namespace
+
+TEST_F(TelegramSandbox, SendsHtmlWithButtonNoPreviewAndThread) {
+    auto n = notifier("-1001", 42);
+    EXPECT_EQ(n->channel(), "telegram:-1001:42");
+    auto r = send_sync(ioc, *n, msg({arbitration()}));
+    ASSERT_TRUE(r.ok()) << r.error;
+    auto got = sb->telegram_messages();
+    ASSERT_EQ(got.size(), 1u);
+    const auto& m = got[0];
+    EXPECT_TRUE(m.ok) << m.description;
+    EXPECT_EQ(m.method, "sendMessage");
+    EXPECT_EQ(m.chat_id, "-1001");
+    EXPECT_EQ(m.parse_mode, "HTML");
+    EXPECT_EQ(m.message_thread_id, 42);
+    EXPECT_FALSE(m.disable_notification);  // critical rings
+    EXPECT_EQ(m.body["link_preview_options"]["is_disabled"], true);
+    EXPECT_TRUE(m.body["chat_id"].is_number_integer());
+    EXPECT_EQ(m.reply_markup["inline_keyboard"][0][0]["url"],
+              "https://seller.ozon.ru/app/postings/fbs?tab=arbitration&search=05708065-0029-1");
+    EXPECT_EQ(m.reply_markup["inline_keyboard"][0][0]["text"], "Открыть в кабинете");
+    EXPECT_NE(m.text.find("Платье &lt;Роза&gt; &amp; бант &quot;Люкс&quot;"), std::string::npos);
+}
+
+TEST_F(TelegramSandbox, InfoIsSilent) {
+    auto n = notifier("-1001");
+    ASSERT_TRUE(send_sync(ioc, *n, msg({posting_new()})).ok());
+    EXPECT_TRUE(sb->telegram_messages().at(0).disable_notification);
+}
+
+TEST_F(TelegramSandbox, LongDigestIsSplitAndEveryPartAccepted) {
+    std::vector<Event> many;
+    for (int i = 0; i < 120; ++i) {
+        Event e = return_request();
+        e.details["posting_number"] = "4123-" + std::to_string(i);
+        many.push_back(e);
+    }
+    auto n = notifier("-1001");
+    auto r = send_sync(ioc, *n, msg(many));
+    ASSERT_TRUE(r.ok()) << r.error;
+    auto got = sb->telegram_messages();
+    ASSERT_GT(got.size(), 2u);
+    for (const auto& m : got) {
+        EXPECT_TRUE(m.ok) << m.description;
+        EXPECT_LE(utf8_length(m.text), 4096u);
+    }
+    EXPECT_FALSE(got.back().reply_markup.is_null());  // the button sits under the last part
+    EXPECT_TRUE(got.front().reply_markup.is_null());
+}
+
+TEST_F(TelegramSandbox, RateLimitGivesRetryAfter) {
+    sb->inject_fault({"/bot*/sendMessage", sandbox::FaultKind::rate_limit, 1, 7});
+    auto r = send_sync(ioc, *notifier("-1001"), msg({posting_new()}));
+    EXPECT_EQ(r.kind, SendResult::Kind::retry_after);
+    EXPECT_EQ(r.retry_after, 7s);
+    EXPECT_NE(r.error.find("429"), std::string::npos);
+}
+
+TEST_F(TelegramSandbox, ServerErrorsDropsAndTimeoutsBackOff) {
+    auto n = notifier("-1001", {}, kToken, 500ms);
+    sb->inject_fault({"/bot*/sendMessage", sandbox::FaultKind::server_error, 1, 1, 502});
+    EXPECT_EQ(send_sync(ioc, *n, msg({posting_new()})).kind, SendResult::Kind::retry_backoff);
+    // Two drops: the HTTP client retries once on a fresh connection when a pooled one dies.
+    sb->inject_fault({"/bot*/sendMessage", sandbox::FaultKind::drop_connection, 2});
+    EXPECT_EQ(send_sync(ioc, *n, msg({posting_new()})).kind, SendResult::Kind::retry_backoff);
+    sandbox::FaultSpec slow{"/bot*/sendMessage", sandbox::FaultKind::delay, 1};
+    slow.delay = 2s;
+    sb->inject_fault(slow);
+    auto r = send_sync(ioc, *n, msg({posting_new()}));
+    EXPECT_EQ(r.kind, SendResult::Kind::retry_backoff) << r.error;
+    // After the faults, the same notifier works again.
+    EXPECT_TRUE(send_sync(ioc, *n, msg({posting_new()})).ok());
+}
+
+TEST_F(TelegramSandbox, PermanentErrorsAndTheTokenNeverShows) {
+    auto r = send_sync(ioc, *notifier("-1009"), msg({posting_new()}));
+    EXPECT_EQ(r.kind, SendResult::Kind::permanent);
+    EXPECT_NE(r.error.find("chat not found"), std::string::npos);
+    r = send_sync(ioc, *notifier("-1002"), msg({posting_new()}));
+    EXPECT_EQ(r.kind, SendResult::Kind::permanent);
+    EXPECT_NE(r.error.find("blocked"), std::string::npos);
+    r = send_sync(ioc, *notifier("-1001", {}, "999:WRONG-token-value-BBBB"), msg({posting_new()}));
+    EXPECT_EQ(r.kind, SendResult::Kind::permanent);
+    EXPECT_NE(r.error.find("invalid token"), std::string::npos);
+    EXPECT_EQ(r.error.find("WRONG-token"), std::string::npos);
+    // A connection error message must not carry the token either (it is in the URL).
+    TelegramConfig dead;
+    dead.bot_token = kToken;
+    dead.api_base = "http://127.0.0.1:1";
+    TelegramNotifier n(ioc.get_executor(), dead, {"-1001", {}}, 2s);
+    r = send_sync(ioc, n, msg({posting_new()}));
+    EXPECT_EQ(r.kind, SendResult::Kind::retry_backoff);
+    EXPECT_EQ(r.error.find("TEST-token"), std::string::npos) << r.error;
+    EXPECT_EQ(n.mask(std::string("x ") + kToken + " y"), "x *** y");
+}
+
+TEST_F(TelegramSandbox, MigratedGroupSwitchesToTheNewId) {
+    auto n = notifier("-1003");
+    auto r = send_sync(ioc, *n, msg({posting_new()}));
+    ASSERT_TRUE(r.ok()) << r.error;
+    EXPECT_EQ(n->current_chat_id(), "-1004");
+    auto got = sb->telegram_messages();
+    ASSERT_EQ(got.size(), 2u);
+    EXPECT_FALSE(got[0].ok);
+    EXPECT_TRUE(got[1].ok);
+    EXPECT_EQ(got[1].chat_id, "-1004");
+    ASSERT_TRUE(send_sync(ioc, *n, msg({posting_new()})).ok());
+    EXPECT_EQ(sb->telegram_messages().size(), 3u);  // straight to the new id from then on
+    EXPECT_EQ(n->channel(), "telegram:-1003");     // the outbox channel name stays
+}
+
+TEST_F(TelegramSandbox, BrokenHtmlIsResentAsPlainText) {
+    RenderedMessage m = msg({posting_new()});
+    m.html = "<b>Новое отправление <i>87654321-0001-1</b>\n<a href=\"https://x\">Открыть</a>";
+    auto r = send_sync(ioc, *notifier("-1001"), m);
+    ASSERT_TRUE(r.ok()) << r.error;
+    auto got = sb->telegram_messages();
+    ASSERT_EQ(got.size(), 2u);
+    EXPECT_FALSE(got[0].ok);
+    EXPECT_NE(got[0].description.find("can't parse entities"), std::string::npos);
+    EXPECT_TRUE(got[1].ok);
+    EXPECT_EQ(got[1].parse_mode, "");
+    EXPECT_EQ(got[1].text, "Новое отправление 87654321-0001-1\nОткрыть (https://x)");
+}
+
+TEST_F(TelegramSandbox, TooLongIsSplitOnceNeverLoops) {
+    // Pretend our limit were wrong: 6000 code points per part; Telegram refuses, we halve once.
+    std::string html;
+    for (int i = 0; i < 100; ++i) html += "Строка номер " + std::to_string(i) + " — ещё немного текста для длины.\n";
+    while (utf8_length(html) < 5500) html += html;
+    RenderedMessage m = msg({posting_new()});
+    m.html = html;
+    auto r = send_sync(ioc, *notifier("-1001", {}, kToken, 5s, 6000), m);
+    ASSERT_TRUE(r.ok()) << r.error;
+    auto got = sb->telegram_messages();
+    EXPECT_FALSE(got[0].ok);
+    EXPECT_NE(got[0].description.find("too long"), std::string::npos);
+    for (std::size_t i = 1; i < got.size(); ++i) EXPECT_TRUE(got[i].ok);
+    EXPECT_LE(got.size(), 1 + 4u);
+}
+
+// The whole pipeline, and what the chat sees: printed for the closing note.
+TEST_F(TelegramSandbox, PipelineDeliversThreeRealMessages) {
+    std::string dir = (std::filesystem::temp_directory_path() / ("ozw-tg-" + std::to_string(::getpid()))).string();
+    std::filesystem::create_directories(dir);
+    Config cfg;
+    TelegramConfig tg = tg_config(*sb);
+    ozw::TelegramChat chat;
+    chat.chat_id = "-1001";
+    tg.chats.push_back(chat);
+    cfg.notify.telegram = tg;
+    ManualClock clock(*parse_iso8601("2026-11-26T07:00:00Z"));
+    {
+        Store store(dir + "/s.db");
+        std::vector<NotifierPtr> ns;
+        ns.push_back(std::make_unique<TelegramNotifier>(ioc.get_executor(), tg, TelegramTarget{"-1001", {}}));
+        Dispatcher d(cfg, store, clock, std::move(ns));
+        Router router = make_router(cfg, store, clock);
+        // Three separate moments, so three messages (group_wait apart, group_interval passed).
+        std::vector<std::vector<Event>> moments = {{arbitration()}, {return_request()}, {posting_new()}};
+        for (auto& batch : moments) {
+            ApplyBatch b;
+            for (auto& e : batch) {
+                if (e.kind == EventKind::condition) b.conditions.push_back({"main", e.type, {e}});
+                else b.transitions.push_back(e);
+            }
+            b.now = clock.now();
+            store.apply(b, router);
+            clock.advance(cfg.notify.group_wait);
+            d.tick_sync(ioc);
+            clock.advance(cfg.notify.group_interval);
+        }
+        EXPECT_TRUE(store.pending_outbox().empty());
+    }
+    std::filesystem::remove_all(dir);
+    auto got = sb->telegram_messages();
+    ASSERT_EQ(got.size(), 3u);
+    for (const auto& m : got) {
+        EXPECT_TRUE(m.ok) << m.description;
+        std::cout << "----- chat " << m.chat_id << (m.disable_notification ? " (silent)" : "") << "\n"
+                  << m.text << "\n[button] " << m.reply_markup["inline_keyboard"][0][0]["text"].get<std::string>()
+                  << " -> " << m.reply_markup["inline_keyboard"][0][0]["url"].get<std::string>() << "\n";
+    }
+}

@@ -1,0 +1,341 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "alerts/console.hpp"
+#include "alerts/dispatcher.hpp"
+#include "alerts/event_log.hpp"
+#include "alerts/templates.hpp"
+#include "alerts_test_util.hpp"
+
+using namespace ozw;
+using namespace ozw::alerts;
+using namespace ozw::alerts::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A store + clock + dispatcher with fake notifiers for "telegram:-100" and "email".
+struct Rig {
+    TempDir dir;
+    Config cfg = base_config();
+    ManualClock clock{at("2026-11-26T09:00:00Z")};  // 12:00 MSK
+    std::unique_ptr<Store> store;
+    FakeNotifier* tg = nullptr;
+    FakeNotifier* mail = nullptr;
+    std::unique_ptr<Dispatcher> disp;
+    Router router;
+
+    explicit Rig(std::size_t tg_max = 4096) {
+        cfg.notify.max_attempts = 3;
+        store = std::make_unique<Store>(dir.file("s.db"));
+        start(tg_max);
+    }
+    void start(std::size_t tg_max = 4096) {
+        std::vector<NotifierPtr> ns;
+        auto a = std::make_unique<FakeNotifier>("telegram:-100", tg_max);
+        auto b = std::make_unique<FakeNotifier>("email");
+        tg = a.get();
+        mail = b.get();
+        ns.push_back(std::move(a));
+        ns.push_back(std::move(b));
+        disp = std::make_unique<Dispatcher>(cfg, *store, clock, std::move(ns));
+        router = make_router(cfg, *store, clock);
+    }
+    void record(std::vector<Event> transitions) {
+        ApplyBatch b;
+        b.transitions = std::move(transitions);
+        b.now = clock.now();
+        store->apply(b, router);
+    }
+    void hold(std::vector<Event> holding) {
+        ApplyBatch b;
+        b.conditions.push_back({"main", "postings", std::move(holding)});
+        b.now = clock.now();
+        store->apply(b, router);
+    }
+    void tick() { disp->tick_sync(); }
+    std::size_t pending(const std::string& ch) { return store->pending_outbox(ch).size(); }
+};
+
+}  // namespace
+
+TEST(Dispatch, GroupWaitTurnsABurstIntoOneMessage) {
+    Rig r;
+    r.record({transition("1"), transition("2")});
+    r.clock.advance(10s);
+    r.record({transition("3")});
+    r.clock.advance(19s);  // 29 s after the first
+    r.tick();
+    EXPECT_TRUE(r.tg->attempts.empty());
+    r.clock.advance(1s);
+    r.tick();
+    ASSERT_EQ(r.tg->sent.size(), 1u);
+    EXPECT_EQ(r.tg->sent[0].events.size(), 3u);
+    EXPECT_EQ(r.pending("telegram:-100"), 0u);
+    EXPECT_EQ(r.store->outbox_rows(OutboxStatus::sent).size(), 3u);
+    EXPECT_TRUE(r.mail->attempts.empty());  // email takes critical only
+}
+
+TEST(Dispatch, GroupIntervalBatchesLaterChangesButNotCritical) {
+    Rig r;
+    r.record({transition("1")});
+    r.clock.advance(30s);
+    r.tick();
+    ASSERT_EQ(r.tg->sent.size(), 1u);
+    r.clock.advance(30s);
+    r.record({transition("2")});
+    r.clock.advance(40s);
+    r.record({transition("3")});
+    r.clock.advance(40s);  // group_wait passed, group_interval (5 min since the send) not
+    r.tick();
+    EXPECT_EQ(r.tg->sent.size(), 1u);
+    r.clock.set(at("2026-11-26T09:05:30Z"));
+    r.tick();
+    ASSERT_EQ(r.tg->sent.size(), 2u);
+    EXPECT_EQ(r.tg->sent[1].events.size(), 2u);
+
+    r.clock.advance(10s);
+    r.record({transition("4", Severity::critical, "posting.arbitration")});
+    r.clock.advance(30s);
+    r.tick();
+    ASSERT_EQ(r.tg->sent.size(), 3u);  // critical only waits group_wait
+    ASSERT_EQ(r.mail->sent.size(), 1u);
+}
+
+TEST(Dispatch, ConditionsRepeatByIntervalAndResolve) {
+    Rig r;
+    r.hold({condition("A", Severity::critical, "posting.arbitration"),
+            condition("W", Severity::warning, "posting.stuck"),
+            condition("I", Severity::info, "chat.unread")});
+    r.clock.advance(30s);
+    r.tick();
+    ASSERT_EQ(r.tg->sent.size(), 1u);
+    EXPECT_EQ(r.tg->sent[0].events.size(), 3u);
+
+    r.clock.advance(4h);
+    EXPECT_EQ(r.disp->enqueue_repeats(r.clock.now()), 1);  // only the critical one
+    EXPECT_EQ(r.disp->enqueue_repeats(r.clock.now()), 0);  // announced: not again at once
+    r.clock.advance(30s);
+    r.tick();
+    ASSERT_EQ(r.tg->sent.size(), 2u);
+    ASSERT_EQ(r.tg->sent[1].events.size(), 1u);
+    EXPECT_EQ(r.tg->sent[1].events[0].type, "posting.arbitration");
+    EXPECT_EQ(r.tg->sent[1].reasons[0], "repeat");
+    EXPECT_NE(r.tg->sent[1].text.find("Всё ещё актуально"), std::string::npos);
+
+    r.clock.set(at("2026-11-27T09:01:00Z"));  // 24 h: warning repeats, critical again, info never
+    EXPECT_EQ(r.disp->enqueue_repeats(r.clock.now()), 2);
+
+    // The arbitration clears: a resolved message.
+    r.hold({condition("W", Severity::warning, "posting.stuck"), condition("I", Severity::info, "chat.unread")});
+    r.clock.advance(6min);
+    r.tick();
+    const auto& last = r.tg->sent.back();
+    bool resolved = false;
+    for (const auto& e : last.events)
+        if (e.type == "posting.arbitration" && e.state == EventState::resolved) resolved = true;
+    EXPECT_TRUE(resolved);
+    EXPECT_NE(last.text.find("Решено"), std::string::npos);
+}
+
+TEST(Dispatch, NoResolvedMessageForConfiguredTypes) {
+    Rig r;
+    r.cfg.notify.no_resolved_types = {"chat.unread"};
+    r.start();
+    r.hold({condition("I", Severity::info, "chat.unread")});
+    r.clock.advance(30s);
+    r.tick();
+    ASSERT_EQ(r.tg->sent.size(), 1u);
+    r.hold({});
+    r.clock.advance(10min);
+    r.tick();
+    EXPECT_EQ(r.tg->sent.size(), 1u);
+    EXPECT_EQ(r.pending("telegram:-100"), 0u);
+}
+
+TEST(Dispatch, RetryAfterIsHonouredThenSent) {
+    Rig r;
+    r.tg->script = {SendResult::after(60s, "telegram: 429 Too Many Requests: retry after 60")};
+    r.record({transition("1")});
+    r.clock.advance(30s);
+    r.tick();
+    ASSERT_EQ(r.tg->attempts.size(), 1u);
+    auto rows = r.store->pending_outbox("telegram:-100");
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].attempts, 1);
+    EXPECT_EQ(rows[0].next_attempt_at, r.clock.now() + 60s);
+    r.clock.advance(59s);
+    r.tick();
+    EXPECT_EQ(r.tg->attempts.size(), 1u);
+    r.clock.advance(1s);
+    r.tick();
+    EXPECT_EQ(r.tg->sent.size(), 1u);
+    EXPECT_EQ(r.pending("telegram:-100"), 0u);
+}
+
+TEST(Dispatch, BackoffThenFailedAfterMaxAttemptsIsReportedElsewhere) {
+    Rig r;  // max_attempts = 3
+    r.tg->script = {SendResult::backoff("timeout"), SendResult::backoff("timeout"), SendResult::backoff("timeout")};
+    r.record({transition("1", Severity::critical, "posting.arbitration")});
+    r.clock.advance(30s);
+    r.tick();  // attempt 1
+    EXPECT_EQ(retry_backoff(0), 5s);
+    r.clock.advance(5s);
+    r.tick();  // attempt 2
+    r.clock.advance(10s);
+    r.tick();  // attempt 3 -> failed
+    EXPECT_EQ(r.tg->attempts.size(), 3u);
+    auto failed = r.store->outbox_rows(OutboxStatus::failed);
+    ASSERT_EQ(failed.size(), 1u);
+    EXPECT_NE(failed[0].last_error.find("after 3 attempts"), std::string::npos);
+    // The email got the arbitration itself and, after group_wait, the failure notice.
+    r.clock.advance(30s);
+    r.tick();
+    bool notice = false;
+    for (const auto& m : r.mail->sent)
+        for (const auto& e : m.events)
+            if (e.type == "notify.delivery_failed") {
+                notice = true;
+                EXPECT_EQ(e.details["channel"], "telegram:-100");
+                EXPECT_NE(m.text.find("Не удалось доставить"), std::string::npos);
+            }
+    EXPECT_TRUE(notice);
+}
+
+TEST(Dispatch, PermanentErrorFailsAtOnce) {
+    Rig r;
+    r.tg->script = {SendResult::fatal("telegram: 400 Bad Request: chat not found")};
+    r.record({transition("1")});
+    r.clock.advance(30s);
+    r.tick();
+    EXPECT_EQ(r.store->outbox_rows(OutboxStatus::failed).size(), 1u);
+    EXPECT_EQ(r.disp->stats().rows_failed, 1);
+    // A notice row for email (not for the broken channel itself).
+    auto p = r.store->pending_outbox("email");
+    ASSERT_EQ(p.size(), 1u);
+    EXPECT_EQ(p[0].reason, "notice");
+    EXPECT_EQ(r.pending("telegram:-100"), 0u);
+}
+
+TEST(Dispatch, QuietHoursHoldNightEventsForOneMorningMessage) {
+    Rig r;
+    r.cfg.notify.telegram->chats[0].route.quiet_hours = QuietHours{{22, 0}, {8, 0}};
+    r.start();
+    r.clock.set(at("2026-11-26T20:00:00Z"));  // 23:00 MSK
+    r.record({transition("1")});
+    r.clock.set(at("2026-11-27T01:00:00Z"));  // 04:00 MSK
+    r.record({transition("2", Severity::warning, "posting.cancelled")});
+    r.tick();
+    EXPECT_TRUE(r.tg->attempts.empty());
+    r.record({transition("3", Severity::critical, "posting.arbitration")});
+    r.clock.advance(30s);
+    r.tick();
+    ASSERT_EQ(r.tg->sent.size(), 1u);  // critical goes through the night
+    EXPECT_EQ(r.tg->sent[0].events.size(), 1u);
+    r.clock.set(at("2026-11-27T04:59:59Z"));
+    r.tick();
+    EXPECT_EQ(r.tg->sent.size(), 1u);
+    r.clock.set(at("2026-11-27T05:00:00Z"));  // 08:00 MSK
+    r.tick();
+    ASSERT_EQ(r.tg->sent.size(), 2u);
+    EXPECT_EQ(r.tg->sent[1].events.size(), 2u);
+}
+
+TEST(Dispatch, SilenceExpiresByItself) {
+    Rig r;
+    r.store->add_silence("posting.*", r.clock.now() + 1h, "inventory", r.clock.now());
+    r.record({transition("1")});
+    r.clock.advance(1h);
+    r.record({transition("2")});
+    r.clock.advance(1min);
+    r.tick();
+    ASSERT_EQ(r.tg->sent.size(), 1u);
+    ASSERT_EQ(r.tg->sent[0].events.size(), 1u);
+    EXPECT_EQ(r.tg->sent[0].events[0].key, "posting.new:2");
+}
+
+TEST(Dispatch, SilencedConditionIsRepeatedAfterTheSilenceEnds) {
+    Rig r;
+    r.hold({condition("A", Severity::critical, "posting.arbitration")});
+    r.clock.advance(30s);
+    r.tick();
+    r.store->add_silence("posting.arbitration", r.clock.now() + 5h, "", r.clock.now());
+    r.clock.advance(4h);
+    EXPECT_EQ(r.disp->enqueue_repeats(r.clock.now()), 0);
+    r.clock.advance(1h);
+    EXPECT_EQ(r.disp->enqueue_repeats(r.clock.now()), 1);
+}
+
+TEST(Dispatch, BigBurstIsPackedIntoMessagesThatFitTelegram) {
+    Rig r;
+    std::vector<Event> burst;
+    for (int i = 0; i < 300; ++i) burst.push_back(transition("0570-" + std::to_string(i)));
+    r.record(burst);
+    r.clock.advance(30s);
+    r.tick();
+    ASSERT_GT(r.tg->sent.size(), 1u);
+    std::size_t events = 0;
+    for (const auto& m : r.tg->sent) {
+        EXPECT_LE(utf8_length(m.html), 4096u);
+        events += m.events.size();
+    }
+    EXPECT_EQ(events, 300u);
+    EXPECT_EQ(r.pending("telegram:-100"), 0u);
+}
+
+TEST(Dispatch, RestartResumesPendingRows) {
+    Rig r;
+    r.record({transition("1")});
+    r.disp.reset();
+    r.store = std::make_unique<Store>(r.dir.file("s.db"));  // "restart"
+    r.start();
+    r.clock.advance(30s);
+    r.tick();
+    ASSERT_EQ(r.tg->sent.size(), 1u);
+}
+
+TEST(EventLog, OneJsonLinePerStateChangeAndReopen) {
+    TempDir dir;
+    std::string path = dir.file("events.jsonl");
+    EventLogNotifier n(path);
+    Event e = condition("A", Severity::critical, "posting.arbitration");
+    e.id = "e1";
+    RenderedMessage m;
+    m.events = {e, e};
+    m.reasons = {"new", "repeat"};
+    ASSERT_TRUE(n.write(m).ok());
+    std::filesystem::rename(path, path + ".1");  // logrotate
+    n.reopen();
+    m.reasons = {"new", "new"};
+    ASSERT_TRUE(n.write(m).ok());
+    std::ifstream a(path + ".1"), b(path);
+    std::string line;
+    int na = 0, nb = 0;
+    while (std::getline(a, line)) {
+        ++na;
+        auto j = nlohmann::json::parse(line);
+        EXPECT_EQ(j["type"], "posting.arbitration");
+        EXPECT_EQ(j["severity"], "critical");
+        EXPECT_EQ(j["state"], "firing");
+        EXPECT_EQ(j["details"]["posting_number"], "A");
+        for (const char* k : {"id", "account", "key", "title", "occurred_at", "detected_at", "url"})
+            EXPECT_TRUE(j.contains(k)) << k;
+    }
+    while (std::getline(b, line)) ++nb;
+    EXPECT_EQ(na, 1);  // the repeat is no state change
+    EXPECT_EQ(nb, 2);
+}
+
+TEST(Console, ReadableLinesWithoutColourWhenAsked) {
+    Event e = condition("05708065-0029-1", Severity::critical, "posting.arbitration");
+    e.detected_at = at("2026-11-26T07:00:03Z");
+    ConsoleNotifier plain(stdout, "ru", 0);
+    EXPECT_EQ(plain.format_line(e, "new"),
+              "2026-11-26T07:00:03Z CRIT main posting.arbitration: Спорное отправление 05708065-0029-1  "
+              "https://seller.ozon.ru/app/postings/fbs?tab=arbitration&search=05708065-0029-1");
+    ConsoleNotifier coloured(stdout, "ru", 1);
+    EXPECT_NE(coloured.format_line(e, "new").find("\033[1;31mCRIT\033[0m"), std::string::npos);
+    e.state = EventState::resolved;
+    EXPECT_NE(plain.format_line(e, "new").find("[решено]"), std::string::npos);
+}
