@@ -12,21 +12,36 @@ DEBIAN_PACKAGES := build-essential cmake pkg-config ca-certificates openssl tzda
   libhowardhinnant-date-dev libsystemd-dev libcli11-dev libgtest-dev libgmock-dev \
   libbenchmark-dev python3 python3-aiosmtpd systemd curl dpkg-dev file
 
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-
-.PHONY: all deps configure build test unit integration demo install package bench clean
+.PHONY: all deps deps-check configure build test unit integration demo install package bench clean
 
 all: build
 
+# Lists the Debian packages of DEBIAN_PACKAGES that are not installed (empty when all are).
+MISSING_CMD = for p in $(DEBIAN_PACKAGES); do \
+    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+  done
+
+# `make deps-check`: report only, exit 1 when something is missing (installs nothing).
+deps-check:
+	@command -v dpkg-query >/dev/null || { echo "make deps-check: dpkg-query not found: this build expects Debian 12" >&2; exit 1; }
+	@missing=$$($(MISSING_CMD)); \
+	if [ -n "$$missing" ]; then echo "make deps-check: missing Debian packages:" $$missing; exit 1; \
+	else echo "make deps-check: all Debian packages present"; fi
+
+# `make deps`: installs what is missing (apt-get update once, then one apt-get install);
+# as root directly, otherwise through sudo. Present packages are left alone.
 deps:
-	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
-	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
-	  done); \
-	if [ -n "$$missing" ]; then \
-	  echo "make deps: installing:" $$missing; \
-	  $(SUDO) apt-get update -q && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
-	else echo "make deps: all Debian packages present"; fi
+	@command -v dpkg-query >/dev/null || { echo "make deps: dpkg-query not found: this build expects Debian 12 (install the packages listed in the Makefile by hand)" >&2; exit 1; }
+	@missing=$$($(MISSING_CMD)); \
+	if [ -z "$$missing" ]; then echo "make deps: all Debian packages present"; exit 0; fi; \
+	echo "make deps: installing:" $$missing; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=; \
+	elif command -v sudo >/dev/null; then SUDO=sudo; \
+	else echo "make deps: not root and no sudo: run 'make deps' as root" >&2; exit 1; fi; \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing && \
+	still=$$($(MISSING_CMD)) && \
+	if [ -n "$$still" ]; then echo "make deps: still missing after apt-get:" $$still >&2; exit 1; fi
 
 configure: deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)

@@ -1,0 +1,752 @@
+#include "common/config.hpp"
+
+#include <sys/stat.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <set>
+#include <sstream>
+
+namespace ozw {
+
+namespace {
+
+std::string format_error(const std::string& file, int line, int column, const std::string& key,
+                         const std::string& message) {
+    std::string out = file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": ";
+    if (!key.empty()) out += key + ": ";
+    return out + message;
+}
+
+}  // namespace
+
+ConfigError::ConfigError(std::string file, int line, int column, std::string key_path,
+                         std::string message)
+    : std::runtime_error(format_error(file, line, column, key_path, message)),
+      file_(std::move(file)),
+      key_path_(std::move(key_path)),
+      message_(std::move(message)),
+      line_(line),
+      column_(column) {}
+
+const char* to_string(Severity s) {
+    switch (s) {
+        case Severity::info: return "info";
+        case Severity::warning: return "warning";
+        case Severity::critical: return "critical";
+    }
+    return "info";
+}
+
+std::optional<Severity> parse_severity(std::string_view s) {
+    if (s == "info") return Severity::info;
+    if (s == "warning" || s == "warn") return Severity::warning;
+    if (s == "critical") return Severity::critical;
+    return std::nullopt;
+}
+
+std::vector<std::string> Config::secrets() const {
+    std::vector<std::string> out;
+    auto add = [&](const std::string& s) {
+        if (!s.empty() && std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+    };
+    for (const auto& a : accounts) {
+        add(a.api_key);
+        if (a.insales) add(a.insales->password);
+    }
+    if (notify.telegram) add(notify.telegram->bot_token);
+    if (notify.email) add(notify.email->password);
+    return out;
+}
+
+namespace {
+
+const char* const kDurationHint = "expected a duration like 90s, 5m, 2h";
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j)
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1,
+                               prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+std::string join_path(const std::string& base, const std::string& key) {
+    return base.empty() ? key : base + "." + key;
+}
+
+// One load: the file name for messages, the environment, and where warnings go.
+class Loader {
+public:
+    Loader(std::string file, std::filesystem::path base_dir,
+           const std::map<std::string, std::string>* env, std::vector<std::string>& warnings)
+        : file_(std::move(file)), base_dir_(std::move(base_dir)), env_(env), warnings_(warnings) {}
+
+    Config load(const YAML::Node& root);
+
+private:
+    // --- errors
+    [[noreturn]] void fail(const YAML::Mark& m, const std::string& path, const std::string& msg) {
+        int line = m.is_null() ? 1 : m.line + 1;
+        int col = m.is_null() ? 1 : m.column + 1;
+        throw ConfigError(file_, line, col, path, msg);
+    }
+    [[noreturn]] void fail(const YAML::Node& n, const std::string& path, const std::string& msg) {
+        fail(n.Mark(), path, msg);
+    }
+    void warn(const YAML::Node& n, const std::string& path, const std::string& msg) {
+        YAML::Mark m = n.Mark();
+        warnings_.push_back(format_error(file_, m.is_null() ? 1 : m.line + 1,
+                                         m.is_null() ? 1 : m.column + 1, path, msg));
+    }
+
+    // --- maps: each known key once, nothing else. Returns the key nodes for error marks.
+    void expect_map(const YAML::Node& n, const std::string& path) {
+        if (n.IsNull()) return;  // "returns:" alone means "all defaults"
+        if (!n.IsMap()) fail(n, path, "expected a mapping (key: value)");
+    }
+    void check_keys(const YAML::Node& n, const std::string& path,
+                    std::initializer_list<const char*> allowed) {
+        expect_map(n, path);
+        if (!n.IsMap()) return;
+        std::set<std::string> seen;
+        for (const auto& kv : n) {
+            const YAML::Node k = kv.first;
+            if (!k.IsScalar()) fail(k, path, "expected a plain key");
+            const std::string key = k.Scalar();
+            bool known = false;
+            std::string best;
+            std::size_t best_d = 3;
+            for (const char* a : allowed) {
+                if (key == a) known = true;
+                std::size_t d = edit_distance(key, a);
+                if (d < best_d) best_d = d, best = a;
+            }
+            if (!known) {
+                std::string msg = "unknown key \"" + key + "\"";
+                if (!best.empty()) msg += " (did you mean \"" + best + "\"?)";
+                fail(k, join_path(path, key), msg);
+            }
+            if (!seen.insert(key).second)
+                fail(k, join_path(path, key), "key \"" + key + "\" appears twice");
+        }
+    }
+    static YAML::Node get(const YAML::Node& map, const char* key) {
+        if (!map.IsMap()) return YAML::Node{YAML::NodeType::Undefined};
+        for (auto it = map.begin(); it != map.end(); ++it)
+            if (it->first.IsScalar() && it->first.Scalar() == key) return it->second;
+        return YAML::Node{YAML::NodeType::Undefined};
+    }
+    static YAML::Node key_node(const YAML::Node& map, const char* key) {
+        if (!map.IsMap()) return map;
+        for (auto it = map.begin(); it != map.end(); ++it)
+            if (it->first.IsScalar() && it->first.Scalar() == key) return it->first;
+        return map;
+    }
+    static bool has(const YAML::Node& map, const char* key) { return get(map, key).IsDefined(); }
+
+    // --- scalars
+    std::string expand(const YAML::Node& n, const std::string& path, const std::string& raw) {
+        std::string out;
+        for (std::size_t i = 0; i < raw.size(); ++i) {
+            if (raw[i] != '$' || i + 1 >= raw.size()) {
+                out += raw[i];
+                continue;
+            }
+            if (raw[i + 1] == '$') {  // "$$" is a literal dollar
+                out += '$';
+                ++i;
+                continue;
+            }
+            if (raw[i + 1] != '{') {
+                out += raw[i];
+                continue;
+            }
+            auto close = raw.find('}', i + 2);
+            if (close == std::string::npos) fail(n, path, "unterminated ${ in \"" + raw + "\"");
+            std::string spec = raw.substr(i + 2, close - i - 2);
+            std::optional<std::string> fallback;
+            if (auto d = spec.find(":-"); d != std::string::npos) {
+                fallback = spec.substr(d + 2);
+                spec = spec.substr(0, d);
+            }
+            if (spec.empty()) fail(n, path, "empty variable name in \"" + raw + "\"");
+            std::optional<std::string> value;
+            if (env_) {
+                if (auto it = env_->find(spec); it != env_->end()) value = it->second;
+            } else if (const char* v = std::getenv(spec.c_str())) {
+                value = v;
+            }
+            if (!value) value = fallback;
+            if (!value) fail(n, path, "environment variable " + spec + " is not set");
+            out += *value;
+            i = close;
+        }
+        return out;
+    }
+    std::string str(const YAML::Node& n, const std::string& path) {
+        if (!n.IsScalar()) fail(n, path, "expected a text value");
+        return expand(n, path, n.Scalar());
+    }
+    bool boolean(const YAML::Node& n, const std::string& path) {
+        std::string s = str(n, path);
+        if (s == "true" || s == "yes" || s == "on" || s == "True") return true;
+        if (s == "false" || s == "no" || s == "off" || s == "False") return false;
+        fail(n, path, "expected true or false");
+    }
+    long long integer(const YAML::Node& n, const std::string& path, long long lo, long long hi) {
+        std::string s = str(n, path);
+        long long v = 0;
+        std::size_t used = 0;
+        try {
+            v = std::stoll(s, &used, 10);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (s.empty() || used != s.size()) fail(n, path, "expected a whole number");
+        if (v < lo || v > hi)
+            fail(n, path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+        return v;
+    }
+    double number(const YAML::Node& n, const std::string& path) {
+        std::string s = str(n, path);
+        double v = 0;
+        std::size_t used = 0;
+        try {
+            v = std::stod(s, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (s.empty() || used != s.size() || !std::isfinite(v)) fail(n, path, "expected a number");
+        return v;
+    }
+    Millis duration(const YAML::Node& n, const std::string& path, bool allow_zero = false) {
+        std::string s = str(n, path);
+        auto d = parse_duration(s);
+        if (!d) fail(n, path, kDurationHint);
+        if (!allow_zero && d->count() <= 0) fail(n, path, "must be longer than zero");
+        return *d;
+    }
+    TimeOfDay time_of_day(const YAML::Node& n, const std::string& path) {
+        auto t = parse_time_of_day(str(n, path));
+        if (!t) fail(n, path, "expected a time of day like 17:00 (00:00-23:59)");
+        return *t;
+    }
+    std::vector<std::string> str_list(const YAML::Node& n, const std::string& path,
+                                      bool allow_scalar = false) {
+        std::vector<std::string> out;
+        if (n.IsNull()) return out;
+        if (allow_scalar && n.IsScalar()) return {str(n, path)};
+        if (!n.IsSequence()) fail(n, path, "expected a list like [a, b]");
+        for (std::size_t i = 0; i < n.size(); ++i)
+            out.push_back(str(n[i], path + "[" + std::to_string(i) + "]"));
+        return out;
+    }
+    std::string one_of(const YAML::Node& n, const std::string& path,
+                       std::initializer_list<const char*> allowed) {
+        std::string s = str(n, path);
+        std::string list;
+        for (const char* a : allowed) {
+            if (s == a) return s;
+            list += list.empty() ? a : std::string(", ") + a;
+        }
+        fail(n, path, "expected one of " + list + ", got \"" + s + "\"");
+    }
+    std::filesystem::path resolve(const std::string& p) {
+        std::filesystem::path fp(p);
+        return fp.is_relative() ? base_dir_ / fp : fp;
+    }
+    void require_readable_file(const YAML::Node& n, const std::string& path,
+                               const std::string& file) {
+        std::ifstream in(resolve(file));
+        if (!in) fail(n, path, "cannot read " + file + ": " + std::strerror(errno));
+    }
+
+    // `secret` given inline or as `secret_file`; never both. Empty result when neither.
+    std::string secret(const YAML::Node& map, const std::string& path, const std::string& name,
+                       bool required) {
+        const std::string file_key = name + "_file";
+        YAML::Node inline_node = get(map, name.c_str());
+        YAML::Node file_node = get(map, file_key.c_str());
+        if (inline_node.IsDefined() && file_node.IsDefined())
+            fail(key_node(map, file_key.c_str()), join_path(path, file_key),
+                 "set either " + name + " or " + file_key + ", not both");
+        if (inline_node.IsDefined()) {
+            std::string v = str(inline_node, join_path(path, name));
+            if (v.empty()) fail(inline_node, join_path(path, name), "must not be empty");
+            return v;
+        }
+        if (file_node.IsDefined()) {
+            const std::string kp = join_path(path, file_key);
+            std::string fname = str(file_node, kp);
+            auto full = resolve(fname);
+            std::ifstream in(full, std::ios::binary);
+            if (!in) fail(file_node, kp, "cannot read secret file " + fname + ": " +
+                                             std::strerror(errno));
+            std::stringstream ss;
+            ss << in.rdbuf();
+            std::string v = ss.str();
+            while (!v.empty() && (v.back() == '\n' || v.back() == '\r' || v.back() == ' ' ||
+                                  v.back() == '\t'))
+                v.pop_back();
+            if (v.empty()) fail(file_node, kp, "secret file " + fname + " is empty");
+            struct stat st{};
+            if (::stat(full.c_str(), &st) == 0 && (st.st_mode & 077))
+                warn(file_node, kp, "secret file " + fname +
+                                        " is readable by group or others; run chmod 600 " + fname);
+            return v;
+        }
+        if (required)
+            fail(map, path, "missing " + name + " (or " + file_key + ")");
+        return {};
+    }
+
+    RouteConfig route(const YAML::Node& m, const std::string& path, Severity default_min) {
+        RouteConfig r;
+        r.min_severity = default_min;
+        if (auto n = get(m, "min_severity"); n.IsDefined()) {
+            auto s = parse_severity(str(n, join_path(path, "min_severity")));
+            if (!s) fail(n, join_path(path, "min_severity"), "expected one of info, warning, critical");
+            r.min_severity = *s;
+        }
+        if (auto n = get(m, "include_types"); n.IsDefined())
+            r.include_types = str_list(n, join_path(path, "include_types"), true);
+        if (auto n = get(m, "exclude_types"); n.IsDefined())
+            r.exclude_types = str_list(n, join_path(path, "exclude_types"), true);
+        if (auto n = get(m, "accounts"); n.IsDefined())
+            r.accounts = str_list(n, join_path(path, "accounts"), true);
+        if (auto n = get(m, "quiet_hours"); n.IsDefined()) {
+            const std::string qp = join_path(path, "quiet_hours");
+            check_keys(n, qp, {"from", "to"});
+            QuietHours q;
+            if (auto f = get(n, "from"); f.IsDefined()) q.from = time_of_day(f, qp + ".from");
+            if (auto t = get(n, "to"); t.IsDefined()) q.to = time_of_day(t, qp + ".to");
+            r.quiet_hours = q;
+        }
+        return r;
+    }
+
+    void watch_common(const YAML::Node& m, const std::string& path, WatchCommon& w) {
+        if (auto n = get(m, "enabled"); n.IsDefined()) w.enabled = boolean(n, path + ".enabled");
+        if (auto n = get(m, "interval"); n.IsDefined()) w.interval = duration(n, path + ".interval");
+    }
+
+    void accounts(const YAML::Node& root, Config& c);
+    void watches(const YAML::Node& m, WatchesConfig& w);
+    void notify(const YAML::Node& m, NotifyConfig& n);
+    void check_account_refs(const Config& c, const YAML::Node& notify_node);
+
+    std::string file_;
+    std::filesystem::path base_dir_;
+    const std::map<std::string, std::string>* env_;
+    std::vector<std::string>& warnings_;
+    std::vector<std::pair<YAML::Node, std::string>> account_refs_;  // route accounts to verify
+};
+
+void Loader::accounts(const YAML::Node& root, Config& c) {
+    YAML::Node list = get(root, "accounts");
+    if (!list.IsDefined()) fail(root, "accounts", "at least one account is required");
+    if (list.IsNull() || (list.IsSequence() && list.size() == 0))
+        fail(list, "accounts", "at least one account is required");
+    if (!list.IsSequence()) fail(list, "accounts", "expected a list of accounts (- name: ...)");
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const YAML::Node a = list[i];
+        const std::string p = "accounts[" + std::to_string(i) + "]";
+        if (!a.IsMap()) fail(a, p, "expected a mapping (name: ..., client_id: ...)");
+        check_keys(a, p, {"name", "client_id", "api_key", "api_key_file", "base_url", "ca_file",
+                          "request_timeout", "rate_limit", "insales", "onec"});
+        AccountConfig ac;
+        YAML::Node name = get(a, "name");
+        if (!name.IsDefined()) fail(a, p + ".name", "missing name");
+        ac.name = str(name, p + ".name");
+        if (ac.name.empty()) fail(name, p + ".name", "must not be empty");
+        if (!names.insert(ac.name).second)
+            fail(name, p + ".name", "duplicate account name \"" + ac.name + "\"");
+        YAML::Node cid = get(a, "client_id");
+        if (!cid.IsDefined()) fail(a, p + ".client_id", "missing client_id");
+        ac.client_id = str(cid, p + ".client_id");
+        if (ac.client_id.empty()) fail(cid, p + ".client_id", "must not be empty");
+        ac.api_key = secret(a, p, "api_key", true);
+        if (auto n = get(a, "base_url"); n.IsDefined()) {
+            ac.base_url = str(n, p + ".base_url");
+            if (ac.base_url.rfind("https://", 0) != 0 && ac.base_url.rfind("http://", 0) != 0)
+                fail(n, p + ".base_url", "expected a URL like https://api-seller.ozon.ru");
+            while (!ac.base_url.empty() && ac.base_url.back() == '/') ac.base_url.pop_back();
+        }
+        if (auto n = get(a, "ca_file"); n.IsDefined()) {
+            ac.ca_file = str(n, p + ".ca_file");
+            if (!ac.ca_file.empty()) require_readable_file(n, p + ".ca_file", ac.ca_file);
+        }
+        if (auto n = get(a, "request_timeout"); n.IsDefined())
+            ac.request_timeout = duration(n, p + ".request_timeout");
+        if (auto n = get(a, "rate_limit"); n.IsDefined()) {
+            ac.rate_limit = number(n, p + ".rate_limit");
+            if (ac.rate_limit <= 0 || ac.rate_limit > 50)
+                fail(n, p + ".rate_limit",
+                     "must be above 0 and at most 50 requests per second (Ozon's limit)");
+        }
+        if (auto n = get(a, "insales"); n.IsDefined()) {
+            const std::string ip = p + ".insales";
+            if (!n.IsMap()) fail(n, ip, "expected a mapping (url, login, password_file)");
+            check_keys(n, ip, {"url", "login", "password", "password_file"});
+            InsalesConfig in;
+            YAML::Node url = get(n, "url");
+            if (!url.IsDefined()) fail(n, ip + ".url", "missing url");
+            in.url = str(url, ip + ".url");
+            if (in.url.rfind("https://", 0) != 0 && in.url.rfind("http://", 0) != 0)
+                fail(url, ip + ".url", "expected a URL like https://myshop.myinsales.ru");
+            while (!in.url.empty() && in.url.back() == '/') in.url.pop_back();
+            YAML::Node login = get(n, "login");
+            if (!login.IsDefined()) fail(n, ip + ".login", "missing login");
+            in.login = str(login, ip + ".login");
+            in.password = secret(n, ip, "password", true);
+            ac.insales = in;
+        }
+        if (auto n = get(a, "onec"); n.IsDefined()) {
+            const std::string op = p + ".onec";
+            if (!n.IsMap()) fail(n, op, "expected a mapping (offers, max_age)");
+            check_keys(n, op, {"offers", "max_age"});
+            OnecConfig oc;
+            YAML::Node offers = get(n, "offers");
+            if (!offers.IsDefined()) fail(n, op + ".offers", "missing offers (path to offers.xml)");
+            oc.offers = resolve(str(offers, op + ".offers")).string();
+            if (auto m = get(n, "max_age"); m.IsDefined()) oc.max_age = duration(m, op + ".max_age");
+            ac.onec = oc;
+        }
+        c.accounts.push_back(std::move(ac));
+    }
+}
+
+void Loader::watches(const YAML::Node& m, WatchesConfig& w) {
+    check_keys(m, "watches", {"postings", "returns", "finance", "stocks", "reviews", "chats",
+                              "unavailable_after"});
+    if (auto n = get(m, "unavailable_after"); n.IsDefined())
+        w.unavailable_after = duration(n, "watches.unavailable_after");
+    if (auto n = get(m, "postings"); n.IsDefined()) {
+        const std::string p = "watches.postings";
+        check_keys(n, p, {"enabled", "interval", "handover_deadline", "warn_before", "lookback",
+                          "overlap", "reconcile_every", "stuck_delivering", "stuck_driver_pickup",
+                          "stuck_acceptance"});
+        auto& c = w.postings;
+        watch_common(n, p, c);
+        if (auto v = get(n, "handover_deadline"); v.IsDefined())
+            c.handover_deadline = time_of_day(v, p + ".handover_deadline");
+        if (auto v = get(n, "warn_before"); v.IsDefined()) c.warn_before = duration(v, p + ".warn_before");
+        if (auto v = get(n, "lookback"); v.IsDefined()) c.lookback = duration(v, p + ".lookback");
+        if (auto v = get(n, "overlap"); v.IsDefined()) c.overlap = duration(v, p + ".overlap", true);
+        if (auto v = get(n, "reconcile_every"); v.IsDefined())
+            c.reconcile_every = duration(v, p + ".reconcile_every");
+        if (auto v = get(n, "stuck_delivering"); v.IsDefined())
+            c.stuck_delivering = duration(v, p + ".stuck_delivering");
+        if (auto v = get(n, "stuck_driver_pickup"); v.IsDefined())
+            c.stuck_driver_pickup = duration(v, p + ".stuck_driver_pickup");
+        if (auto v = get(n, "stuck_acceptance"); v.IsDefined())
+            c.stuck_acceptance = duration(v, p + ".stuck_acceptance");
+    }
+    if (auto n = get(m, "returns"); n.IsDefined()) {
+        check_keys(n, "watches.returns", {"enabled", "interval"});
+        watch_common(n, "watches.returns", w.returns);
+    }
+    if (auto n = get(m, "finance"); n.IsDefined()) {
+        const std::string p = "watches.finance";
+        check_keys(n, p, {"enabled", "interval", "grace_days"});
+        watch_common(n, p, w.finance);
+        if (auto v = get(n, "grace_days"); v.IsDefined())
+            w.finance.grace_days = static_cast<int>(integer(v, p + ".grace_days", 0, 60));
+    }
+    if (auto n = get(m, "stocks"); n.IsDefined()) {
+        const std::string p = "watches.stocks";
+        check_keys(n, p, {"enabled", "interval", "suspicious_values", "jump_factor", "compare_with",
+                          "mismatch_grace"});
+        auto& c = w.stocks;
+        watch_common(n, p, c);
+        if (auto v = get(n, "suspicious_values"); v.IsDefined()) {
+            c.suspicious_values.clear();
+            if (!v.IsNull()) {
+                if (!v.IsSequence()) fail(v, p + ".suspicious_values", "expected a list like [100, 1000]");
+                for (std::size_t i = 0; i < v.size(); ++i)
+                    c.suspicious_values.push_back(integer(
+                        v[i], p + ".suspicious_values[" + std::to_string(i) + "]", 0, 1'000'000'000));
+            }
+        }
+        if (auto v = get(n, "jump_factor"); v.IsDefined()) {
+            c.jump_factor = number(v, p + ".jump_factor");
+            if (c.jump_factor <= 1) fail(v, p + ".jump_factor", "must be greater than 1");
+        }
+        if (auto v = get(n, "compare_with"); v.IsDefined()) {
+            c.compare_with.clear();
+            if (!v.IsNull()) {
+                if (!v.IsSequence()) fail(v, p + ".compare_with", "expected a list like [insales, onec]");
+                for (std::size_t i = 0; i < v.size(); ++i)
+                    c.compare_with.push_back(one_of(
+                        v[i], p + ".compare_with[" + std::to_string(i) + "]", {"insales", "onec"}));
+            }
+        }
+        if (auto v = get(n, "mismatch_grace"); v.IsDefined())
+            c.mismatch_grace = duration(v, p + ".mismatch_grace", true);
+    }
+    if (auto n = get(m, "reviews"); n.IsDefined()) {
+        const std::string p = "watches.reviews";
+        check_keys(n, p, {"enabled", "interval", "alert_rating"});
+        watch_common(n, p, w.reviews);
+        if (auto v = get(n, "alert_rating"); v.IsDefined())
+            w.reviews.alert_rating = static_cast<int>(integer(v, p + ".alert_rating", 0, 5));
+    }
+    if (auto n = get(m, "chats"); n.IsDefined()) {
+        check_keys(n, "watches.chats", {"enabled", "interval"});
+        watch_common(n, "watches.chats", w.chats);
+    }
+}
+
+#define OZW_ROUTE_KEYS "min_severity", "include_types", "exclude_types", "accounts", "quiet_hours"
+
+void Loader::notify(const YAML::Node& m, NotifyConfig& nc) {
+    check_keys(m, "notify", {"telegram", "email", "event_log", "language", "group_wait",
+                             "group_interval", "repeat_critical", "repeat_warning",
+                             "no_resolved_types", "max_attempts"});
+    if (auto v = get(m, "language"); v.IsDefined()) nc.language = one_of(v, "notify.language", {"ru", "en"});
+    if (auto v = get(m, "group_wait"); v.IsDefined()) nc.group_wait = duration(v, "notify.group_wait", true);
+    if (auto v = get(m, "group_interval"); v.IsDefined())
+        nc.group_interval = duration(v, "notify.group_interval", true);
+    if (auto v = get(m, "repeat_critical"); v.IsDefined())
+        nc.repeat_critical = duration(v, "notify.repeat_critical");
+    if (auto v = get(m, "repeat_warning"); v.IsDefined())
+        nc.repeat_warning = duration(v, "notify.repeat_warning");
+    if (auto v = get(m, "no_resolved_types"); v.IsDefined())
+        nc.no_resolved_types = str_list(v, "notify.no_resolved_types", true);
+    if (auto v = get(m, "max_attempts"); v.IsDefined())
+        nc.max_attempts = static_cast<int>(integer(v, "notify.max_attempts", 1, 1000));
+
+    if (auto t = get(m, "telegram"); t.IsDefined() && !t.IsNull()) {
+        const std::string p = "notify.telegram";
+        check_keys(t, p, {"bot_token", "bot_token_file", "api_base", "ca_file", "chats"});
+        TelegramConfig tc;
+        tc.bot_token = secret(t, p, "bot_token", true);
+        if (auto v = get(t, "api_base"); v.IsDefined()) {
+            tc.api_base = str(v, p + ".api_base");
+            if (tc.api_base.rfind("https://", 0) != 0 && tc.api_base.rfind("http://", 0) != 0)
+                fail(v, p + ".api_base", "expected a URL like https://api.telegram.org");
+            while (!tc.api_base.empty() && tc.api_base.back() == '/') tc.api_base.pop_back();
+        }
+        if (auto v = get(t, "ca_file"); v.IsDefined()) {
+            tc.ca_file = str(v, p + ".ca_file");
+            if (!tc.ca_file.empty()) require_readable_file(v, p + ".ca_file", tc.ca_file);
+        }
+        YAML::Node chats = get(t, "chats");
+        if (!chats.IsDefined() || chats.IsNull() || (chats.IsSequence() && chats.size() == 0))
+            fail(chats.IsDefined() ? chats : t, p + ".chats", "at least one chat is required");
+        if (!chats.IsSequence()) fail(chats, p + ".chats", "expected a list like [{chat_id: -100123}]");
+        for (std::size_t i = 0; i < chats.size(); ++i) {
+            const YAML::Node ch = chats[i];
+            const std::string cp = p + ".chats[" + std::to_string(i) + "]";
+            if (!ch.IsMap()) fail(ch, cp, "expected a mapping (chat_id: ...)");
+            check_keys(ch, cp, {"chat_id", "message_thread_id", OZW_ROUTE_KEYS});
+            TelegramChat tch;
+            YAML::Node id = get(ch, "chat_id");
+            if (!id.IsDefined()) fail(ch, cp + ".chat_id", "missing chat_id");
+            tch.chat_id = str(id, cp + ".chat_id");
+            if (tch.chat_id.empty()) fail(id, cp + ".chat_id", "must not be empty");
+            if (tch.chat_id[0] != '@') {
+                integer(id, cp + ".chat_id", INT64_MIN + 1, INT64_MAX);
+            }
+            if (auto v = get(ch, "message_thread_id"); v.IsDefined())
+                tch.message_thread_id = integer(v, cp + ".message_thread_id", 1, INT64_MAX);
+            tch.route = route(ch, cp, Severity::info);
+            if (auto v = get(ch, "accounts"); v.IsDefined()) account_refs_.emplace_back(v, cp + ".accounts");
+            tc.chats.push_back(std::move(tch));
+        }
+        nc.telegram = std::move(tc);
+    }
+    if (auto e = get(m, "email"); e.IsDefined() && !e.IsNull()) {
+        const std::string p = "notify.email";
+        check_keys(e, p, {"url", "username", "password", "password_file", "from", "to", "ca_file",
+                          OZW_ROUTE_KEYS});
+        EmailConfig ec;
+        YAML::Node url = get(e, "url");
+        if (!url.IsDefined()) fail(e, p + ".url", "missing url (smtps://host:465 or smtp://host:587)");
+        ec.url = str(url, p + ".url");
+        if (ec.url.rfind("smtps://", 0) != 0 && ec.url.rfind("smtp://", 0) != 0)
+            fail(url, p + ".url", "expected smtps://host:465 or smtp://host:587");
+        if (auto v = get(e, "username"); v.IsDefined()) ec.username = str(v, p + ".username");
+        ec.password = secret(e, p, "password", false);
+        YAML::Node from = get(e, "from");
+        if (!from.IsDefined()) fail(e, p + ".from", "missing from (the sender address)");
+        ec.from = str(from, p + ".from");
+        YAML::Node to = get(e, "to");
+        if (!to.IsDefined()) fail(e, p + ".to", "missing to (a list of addresses)");
+        ec.to = str_list(to, p + ".to", true);
+        if (ec.to.empty()) fail(to, p + ".to", "at least one address is required");
+        if (auto v = get(e, "ca_file"); v.IsDefined()) {
+            ec.ca_file = str(v, p + ".ca_file");
+            if (!ec.ca_file.empty()) require_readable_file(v, p + ".ca_file", ec.ca_file);
+        }
+        ec.route = route(e, p, Severity::critical);
+        if (auto v = get(e, "accounts"); v.IsDefined()) account_refs_.emplace_back(v, p + ".accounts");
+        nc.email = std::move(ec);
+    }
+    if (auto l = get(m, "event_log"); l.IsDefined() && !l.IsNull()) {
+        const std::string p = "notify.event_log";
+        check_keys(l, p, {"path", OZW_ROUTE_KEYS});
+        EventLogConfig lc;
+        YAML::Node path = get(l, "path");
+        if (!path.IsDefined()) fail(l, p + ".path", "missing path");
+        lc.path = resolve(str(path, p + ".path")).string();
+        lc.route = route(l, p, Severity::info);
+        if (auto v = get(l, "accounts"); v.IsDefined()) account_refs_.emplace_back(v, p + ".accounts");
+        nc.event_log = std::move(lc);
+    }
+}
+
+void Loader::check_account_refs(const Config& c, const YAML::Node&) {
+    for (const auto& [node, path] : account_refs_) {
+        if (!node.IsSequence()) continue;
+        for (std::size_t i = 0; i < node.size(); ++i) {
+            std::string name = str(node[i], path);
+            bool found = std::any_of(c.accounts.begin(), c.accounts.end(),
+                                     [&](const AccountConfig& a) { return a.name == name; });
+            if (!found)
+                fail(node[i], path + "[" + std::to_string(i) + "]",
+                     "no account named \"" + name + "\"");
+        }
+    }
+}
+
+Config Loader::load(const YAML::Node& root) {
+    Config c;
+    if (!root.IsDefined() || root.IsNull())
+        fail(YAML::Mark::null_mark(), "", "the configuration is empty; at least one account is required");
+    if (!root.IsMap()) fail(root, "", "expected a mapping at the top level (timezone:, accounts:, ...)");
+    check_keys(root, "", {"timezone", "state_dir", "accounts", "watches", "notify", "report",
+                          "push", "metrics", "logging"});
+    if (auto v = get(root, "timezone"); v.IsDefined()) {
+        c.timezone = str(v, "timezone");
+        if (!TimeZone::is_valid(c.timezone))
+            fail(v, "timezone", "unknown time zone \"" + c.timezone + "\" (e.g. Europe/Moscow)");
+    }
+    if (auto v = get(root, "state_dir"); v.IsDefined()) {
+        c.state_dir = str(v, "state_dir");
+        if (c.state_dir.empty()) fail(v, "state_dir", "must not be empty");
+        c.state_dir = resolve(c.state_dir).string();
+    }
+    accounts(root, c);
+    if (auto v = get(root, "watches"); v.IsDefined()) watches(v, c.watches);
+    if (auto v = get(root, "notify"); v.IsDefined()) notify(v, c.notify);
+    check_account_refs(c, root);
+    if (auto v = get(root, "report"); v.IsDefined()) {
+        check_keys(v, "report", {"enabled", "at"});
+        if (auto e = get(v, "enabled"); e.IsDefined()) c.report.enabled = boolean(e, "report.enabled");
+        if (auto a = get(v, "at"); a.IsDefined()) c.report.at = time_of_day(a, "report.at");
+    }
+    // A push or metrics section that is present is meant to be on unless it says otherwise.
+    if (auto v = get(root, "push"); v.IsDefined()) {
+        check_keys(v, "push", {"enabled", "listen", "path"});
+        c.push.enabled = !v.IsNull();
+        if (auto e = get(v, "enabled"); e.IsDefined()) c.push.enabled = boolean(e, "push.enabled");
+        if (auto l = get(v, "listen"); l.IsDefined()) c.push.listen = str(l, "push.listen");
+        if (auto p = get(v, "path"); p.IsDefined()) {
+            c.push.path = str(p, "push.path");
+            if (c.push.path.empty() || c.push.path[0] != '/')
+                fail(p, "push.path", "expected a path starting with /");
+        }
+    }
+    if (auto v = get(root, "metrics"); v.IsDefined()) {
+        check_keys(v, "metrics", {"enabled", "listen"});
+        c.metrics.enabled = !v.IsNull();
+        if (auto e = get(v, "enabled"); e.IsDefined()) c.metrics.enabled = boolean(e, "metrics.enabled");
+        if (auto l = get(v, "listen"); l.IsDefined()) c.metrics.listen = str(l, "metrics.listen");
+    }
+    if (auto v = get(root, "logging"); v.IsDefined()) {
+        check_keys(v, "logging", {"level", "file", "max_size", "max_files"});
+        if (auto l = get(v, "level"); l.IsDefined())
+            c.logging.level = one_of(l, "logging.level", {"trace", "debug", "info", "warn", "error"});
+        if (auto f = get(v, "file"); f.IsDefined()) {
+            c.logging.file = str(f, "logging.file");
+            if (!c.logging.file.empty()) c.logging.file = resolve(c.logging.file).string();
+        }
+        if (auto s = get(v, "max_size"); s.IsDefined()) {
+            // Bytes, or with a K/M/G suffix ("10M").
+            std::string t = str(s, "logging.max_size");
+            long long mult = 1;
+            if (!t.empty()) {
+                char u = static_cast<char>(std::toupper(static_cast<unsigned char>(t.back())));
+                if (t.size() > 1 && t.back() == 'B') t.pop_back(), u = static_cast<char>(std::toupper(static_cast<unsigned char>(t.back())));
+                if (u == 'K') mult = 1024;
+                if (u == 'M') mult = 1024 * 1024;
+                if (u == 'G') mult = 1024LL * 1024 * 1024;
+                if (mult != 1) t.pop_back();
+            }
+            long long n = 0;
+            std::size_t used = 0;
+            try {
+                n = std::stoll(t, &used);
+            } catch (const std::exception&) {
+                used = 0;
+            }
+            if (t.empty() || used != t.size() || n <= 0)
+                fail(s, "logging.max_size", "expected a size like 10M, 512K or 1048576");
+            c.logging.max_size = static_cast<std::size_t>(n * mult);
+        }
+        if (auto m = get(v, "max_files"); m.IsDefined())
+            c.logging.max_files = static_cast<std::size_t>(integer(m, "logging.max_files", 1, 1000));
+    }
+    return c;
+}
+
+ConfigLoadResult load_parsed(const std::string& text, const std::string& display_name,
+                             const std::filesystem::path& base_dir,
+                             const std::map<std::string, std::string>* env) {
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+        int line = e.mark.is_null() ? 1 : e.mark.line + 1;
+        int col = e.mark.is_null() ? 1 : e.mark.column + 1;
+        throw ConfigError(display_name, line, col, "", "YAML syntax error: " + e.msg);
+    }
+    ConfigLoadResult r;
+    Loader loader(display_name, base_dir, env, r.warnings);
+    try {
+        r.config = loader.load(root);
+    } catch (const YAML::Exception& e) {
+        // A yaml-cpp conversion we did not anticipate: still name the place.
+        int line = e.mark.is_null() ? 1 : e.mark.line + 1;
+        int col = e.mark.is_null() ? 1 : e.mark.column + 1;
+        throw ConfigError(display_name, line, col, "", e.msg);
+    }
+    r.config.source_file = display_name;
+    return r;
+}
+
+}  // namespace
+
+ConfigLoadResult load_config(const std::string& path,
+                             const std::map<std::string, std::string>* env_override) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ConfigError(path, 0, 0, "", std::string("cannot read the configuration: ") +
+                                                   std::strerror(errno));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::filesystem::path base = std::filesystem::path(path).parent_path();
+    if (base.empty()) base = ".";
+    return load_parsed(ss.str(), path, base, env_override);
+}
+
+ConfigLoadResult load_config_text(const std::string& text, const std::string& display_name,
+                                  const std::map<std::string, std::string>* env_override) {
+    return load_parsed(text, display_name, std::filesystem::current_path(), env_override);
+}
+
+}  // namespace ozw

@@ -1,0 +1,178 @@
+// `config check`, `events`, `silence add|list|remove`, `version`: the administrator's commands.
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "common/config.hpp"
+#include "common/event.hpp"
+#include "common/logging.hpp"
+#include "common/store.hpp"
+#include "common/time.hpp"
+#include "daemon/commands.hpp"
+
+#ifndef OZW_VERSION
+#define OZW_VERSION "0.1.0"  // cmake/Packaging.cmake passes the project version
+#endif
+
+namespace ozw::cli {
+
+namespace {
+
+// Loads the configuration, prints its warnings and registers its secrets for masking.
+// ConfigError propagates: main_entry turns it into exit 78.
+Config load_checked(const GlobalOptions& g) {
+    auto r = load_config(g.config_path);
+    for (const auto& s : r.config.secrets()) log::add_secret(s);
+    for (const auto& w : r.warnings) std::cerr << "warning: " << log::mask(w) << "\n";
+    return std::move(r.config);
+}
+
+std::string db_path(const Config& c) {
+    return (std::filesystem::path(c.state_dir) / "ozonwatch.db").string();
+}
+
+TimePoint now() { return SystemClock{}.now(); }
+
+std::string channels_summary(const Config& c) {
+    std::vector<std::string> parts;
+    if (c.notify.telegram)
+        parts.push_back("telegram (" + std::to_string(c.notify.telegram->chats.size()) +
+                        (c.notify.telegram->chats.size() == 1 ? " chat)" : " chats)"));
+    if (c.notify.email)
+        parts.push_back("email (" + std::to_string(c.notify.email->to.size()) +
+                        (c.notify.email->to.size() == 1 ? " recipient)" : " recipients)"));
+    if (c.notify.event_log) parts.push_back("event_log (" + c.notify.event_log->path + ")");
+    if (parts.empty()) return "none (alerts go to the log only)";
+    std::string out;
+    for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
+    return out;
+}
+
+}  // namespace
+
+int cmd_config_check(const GlobalOptions& g) {
+    Config c;
+    try {
+        c = load_checked(g);
+    } catch (const ConfigError& e) {
+        std::cerr << log::mask(e.what()) << "\n";
+        return kExitConfig;
+    }
+    std::string names;
+    for (const auto& a : c.accounts) names += (names.empty() ? "" : ", ") + a.name;
+    std::vector<std::string> watches;
+    const auto& w = c.watches;
+    if (w.postings.enabled) watches.push_back("postings");
+    if (w.returns.enabled) watches.push_back("returns");
+    if (w.finance.enabled) watches.push_back("finance");
+    if (w.stocks.enabled) watches.push_back("stocks");
+    if (w.reviews.enabled) watches.push_back("reviews");
+    if (w.chats.enabled) watches.push_back("chats");
+    std::string wl;
+    for (const auto& s : watches) wl += (wl.empty() ? "" : ", ") + s;
+    std::cout << "configuration OK: " << c.accounts.size()
+              << (c.accounts.size() == 1 ? " account (" : " accounts (") << names
+              << "), channels: " << channels_summary(c) << "\n"
+              << "  watches: " << (wl.empty() ? "none" : wl) << "\n"
+              << "  timezone: " << c.timezone << ", state: " << db_path(c) << "\n";
+    return kExitOk;
+}
+
+int cmd_events(const GlobalOptions& g, const EventsOptions& o) {
+    Config c = load_checked(g);
+    TimePoint since;
+    if (auto d = parse_duration(o.since)) {
+        since = now() - *d;
+    } else if (auto t = parse_iso8601(o.since)) {
+        since = *t;
+    } else {
+        std::cerr << "ozonwatch events: --since: expected a duration like 24h or an ISO-8601 time\n";
+        return kExitUsage;
+    }
+    const std::string path = db_path(c);
+    if (!std::filesystem::exists(path)) {
+        if (o.format == "text") std::cout << "no events yet (no state database at " << path << ")\n";
+        return kExitOk;
+    }
+    Store store(path);
+    auto events = store.events_since(since, o.limit);
+    TimeZone tz(c.timezone);
+    for (const auto& e : events) {
+        if (o.format == "json") {
+            std::cout << log::mask(to_json(e).dump()) << "\n";
+            continue;
+        }
+        std::ostringstream line;
+        line << tz.format_local(e.detected_at) << "  " << to_string(e.severity) << "  "
+             << to_string(e.state) << "  " << e.type << "  " << e.account << "  " << e.key;
+        if (!e.title.empty()) line << "  " << e.title;
+        std::cout << log::mask(line.str()) << "\n";
+    }
+    if (o.format == "text" && events.empty())
+        std::cout << "no events since " << tz.format_local(since) << "\n";
+    return kExitOk;
+}
+
+int cmd_silence_add(const GlobalOptions& g, const SilenceAddOptions& o) {
+    Config c = load_checked(g);
+    auto d = parse_duration(o.duration);
+    if (!d || d->count() <= 0) {
+        std::cerr << "ozonwatch silence add: --for: expected a duration like 30m, 2h, 1d\n";
+        return kExitUsage;
+    }
+    if (o.matcher.empty()) {
+        std::cerr << "ozonwatch silence add: the matcher must not be empty\n";
+        return kExitUsage;
+    }
+    std::filesystem::create_directories(c.state_dir);
+    Store store(db_path(c));
+    const TimePoint t = now();
+    long long id = store.add_silence(o.matcher, t + *d, o.reason, t);
+    TimeZone tz(c.timezone);
+    std::cout << "silence " << id << " added: " << o.matcher << " until "
+              << tz.format_local(t + *d) << "\n";
+    return kExitOk;
+}
+
+int cmd_silence_list(const GlobalOptions& g) {
+    Config c = load_checked(g);
+    const std::string path = db_path(c);
+    if (!std::filesystem::exists(path)) {
+        std::cout << "no active silences\n";
+        return kExitOk;
+    }
+    Store store(path);
+    auto list = store.silences(now());
+    if (list.empty()) {
+        std::cout << "no active silences\n";
+        return kExitOk;
+    }
+    TimeZone tz(c.timezone);
+    for (const auto& s : list)
+        std::cout << s.id << "  " << s.matcher << "  until " << tz.format_local(s.expires_at)
+                  << (s.reason.empty() ? "" : "  " + s.reason) << "\n";
+    return kExitOk;
+}
+
+int cmd_silence_remove(const GlobalOptions& g, long long id) {
+    Config c = load_checked(g);
+    const std::string path = db_path(c);
+    if (!std::filesystem::exists(path)) {
+        std::cerr << "no silence with id " << id << "\n";
+        return 1;
+    }
+    Store store(path);
+    if (!store.remove_silence(id)) {
+        std::cerr << "no silence with id " << id << "\n";
+        return 1;
+    }
+    std::cout << "silence " << id << " removed\n";
+    return kExitOk;
+}
+
+int cmd_version() {
+    std::cout << "ozonwatch " << OZW_VERSION << "\n";
+    return kExitOk;
+}
+
+}  // namespace ozw::cli

@@ -1,0 +1,393 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "common/config.hpp"
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using namespace std::chrono_literals;
+
+namespace ozw {
+namespace {
+
+class ConfigTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        std::random_device rd;
+        dir_ = fs::temp_directory_path() / ("ozw-config-test-" + std::to_string(rd()) + "-" +
+                                            std::to_string(::getpid()));
+        fs::create_directories(dir_);
+    }
+    void TearDown() override { fs::remove_all(dir_); }
+
+    std::string write(const std::string& name, const std::string& text, int mode = 0600) {
+        auto p = dir_ / name;
+        std::ofstream(p) << text;
+        ::chmod(p.c_str(), mode);
+        return p.string();
+    }
+    // Loads text as "config.yaml" and returns the error it must raise.
+    ConfigError error_of(const std::string& text,
+                         const std::map<std::string, std::string>& env = {}) {
+        try {
+            load_config_text(text, "config.yaml", &env);
+        } catch (const ConfigError& e) {
+            return e;
+        }
+        ADD_FAILURE() << "no ConfigError for:\n" << text;
+        return ConfigError("", 0, 0, "", "");
+    }
+
+    fs::path dir_;
+    const std::map<std::string, std::string> no_env_;
+};
+
+const char* const kMinimal =
+    "accounts:\n"
+    "  - name: main\n"
+    "    client_id: \"123456\"\n"
+    "    api_key: key-0123456789\n";
+
+TEST_F(ConfigTest, MinimalConfigGetsDocumentedDefaults) {
+    auto r = load_config_text(kMinimal, "config.yaml", &no_env_);
+    const Config& c = r.config;
+    ASSERT_EQ(c.accounts.size(), 1u);
+    EXPECT_EQ(c.accounts[0].name, "main");
+    EXPECT_EQ(c.accounts[0].client_id, "123456");
+    EXPECT_EQ(c.accounts[0].api_key, "key-0123456789");
+    EXPECT_EQ(c.accounts[0].base_url, "https://api-seller.ozon.ru");
+    EXPECT_EQ(c.accounts[0].rate_limit, 20.0);
+    EXPECT_EQ(c.timezone, "Europe/Moscow");
+    EXPECT_EQ(c.state_dir, "/var/lib/ozonwatch");
+    EXPECT_EQ(c.watches.postings.interval, Millis{2min});
+    EXPECT_EQ(c.watches.postings.handover_deadline, (TimeOfDay{17, 0}));
+    EXPECT_EQ(c.watches.returns.interval, Millis{10min});
+    EXPECT_EQ(c.watches.finance.grace_days, 3);
+    EXPECT_EQ(c.report.at, (TimeOfDay{9, 0}));
+    EXPECT_FALSE(c.push.enabled);
+    EXPECT_FALSE(c.notify.telegram);
+    EXPECT_TRUE(r.warnings.empty());
+    EXPECT_EQ(c.source_file, "config.yaml");
+}
+
+TEST_F(ConfigTest, DesignShapeLoadsWithSecretFiles) {
+    write("ozon-main.key", "ozon-secret-key\n");
+    write("insales.pass", "insales-secret");
+    write("bot.token", "123:bot-secret-token\n");
+    write("smtp.pass", "smtp-secret");
+    std::string yaml =
+        "timezone: Europe/Moscow\n"
+        "state_dir: " + (dir_ / "state").string() + "\n"
+        "accounts:\n"
+        "  - name: main\n"
+        "    client_id: 123456\n"
+        "    api_key_file: " + (dir_ / "ozon-main.key").string() + "\n"
+        "    base_url: http://127.0.0.1:8080/\n"
+        "    insales: {url: https://myshop.myinsales.ru, login: 0123abcd,\n"
+        "              password_file: insales.pass}\n"  // relative to the config's folder
+        "    onec:    {offers: /srv/exchange/1c/offers.xml, max_age: 24h}\n"
+        "watches:\n"
+        "  postings: {interval: 90s, handover_deadline: \"16:30\", warn_before: 1h30m}\n"
+        "  returns:  {interval: 10m, enabled: false}\n"
+        "  finance:  {interval: 1h, grace_days: 5}\n"
+        "  stocks:   {interval: 15m, suspicious_values: [100, 999], compare_with: [insales]}\n"
+        "  reviews:  {interval: 10m, alert_rating: 2}\n"
+        "  chats:    {interval: 5m}\n"
+        "notify:\n"
+        "  telegram: {bot_token_file: bot.token, api_base: https://api.telegram.org,\n"
+        "             chats: [{chat_id: -1001234567890, min_severity: info, message_thread_id: 7},\n"
+        "                     {chat_id: \"@shopalerts\", quiet_hours: {from: \"23:00\", to: \"07:30\"}}]}\n"
+        "  email:    {url: smtps://smtp.example.ru:465, username: shop@example.ru,\n"
+        "             password_file: smtp.pass, from: shop@example.ru,\n"
+        "             to: [owner@example.ru]}\n"
+        "  event_log: {path: /var/log/ozonwatch/events.jsonl, exclude_types: [chat.*]}\n"
+        "report:  {at: \"09:00\"}\n"
+        "push:    {listen: 127.0.0.1:8081, path: /ozon/push}\n"
+        "metrics: {listen: 127.0.0.1:9187}\n";
+    auto path = write("config.yaml", yaml);
+    auto r = load_config(path, &no_env_);
+    const Config& c = r.config;
+    EXPECT_TRUE(r.warnings.empty());
+    EXPECT_EQ(c.accounts[0].api_key, "ozon-secret-key");
+    EXPECT_EQ(c.accounts[0].client_id, "123456");
+    EXPECT_EQ(c.accounts[0].base_url, "http://127.0.0.1:8080");
+    ASSERT_TRUE(c.accounts[0].insales);
+    EXPECT_EQ(c.accounts[0].insales->password, "insales-secret");
+    EXPECT_EQ(c.accounts[0].insales->login, "0123abcd");
+    ASSERT_TRUE(c.accounts[0].onec);
+    EXPECT_EQ(c.accounts[0].onec->max_age, Millis{24h});
+    EXPECT_EQ(c.watches.postings.interval, Millis{90s});
+    EXPECT_EQ(c.watches.postings.handover_deadline, (TimeOfDay{16, 30}));
+    EXPECT_EQ(c.watches.postings.warn_before, Millis{90min});
+    EXPECT_FALSE(c.watches.returns.enabled);
+    EXPECT_EQ(c.watches.stocks.suspicious_values, (std::vector<long long>{100, 999}));
+    EXPECT_EQ(c.watches.stocks.compare_with, (std::vector<std::string>{"insales"}));
+    EXPECT_EQ(c.watches.reviews.alert_rating, 2);
+    ASSERT_TRUE(c.notify.telegram);
+    EXPECT_EQ(c.notify.telegram->bot_token, "123:bot-secret-token");
+    ASSERT_EQ(c.notify.telegram->chats.size(), 2u);
+    EXPECT_EQ(c.notify.telegram->chats[0].chat_id, "-1001234567890");
+    EXPECT_EQ(c.notify.telegram->chats[0].message_thread_id, 7);
+    EXPECT_EQ(c.notify.telegram->chats[1].chat_id, "@shopalerts");
+    ASSERT_TRUE(c.notify.telegram->chats[1].route.quiet_hours);
+    EXPECT_EQ(c.notify.telegram->chats[1].route.quiet_hours->to, (TimeOfDay{7, 30}));
+    ASSERT_TRUE(c.notify.email);
+    EXPECT_EQ(c.notify.email->route.min_severity, Severity::critical);  // email default
+    EXPECT_EQ(c.notify.email->password, "smtp-secret");
+    ASSERT_TRUE(c.notify.event_log);
+    EXPECT_EQ(c.notify.event_log->route.min_severity, Severity::info);
+    EXPECT_EQ(c.notify.event_log->route.exclude_types, (std::vector<std::string>{"chat.*"}));
+    EXPECT_TRUE(c.push.enabled);
+    EXPECT_TRUE(c.metrics.enabled);
+    auto secrets = c.secrets();
+    for (const char* s : {"ozon-secret-key", "insales-secret", "123:bot-secret-token", "smtp-secret"})
+        EXPECT_NE(std::find(secrets.begin(), secrets.end(), s), secrets.end()) << s;
+}
+
+TEST_F(ConfigTest, BadDurationNamesFileLineColumnAndKeyPath) {
+    auto e = error_of(std::string(kMinimal) +
+                      "watches:\n"
+                      "  postings:\n"
+                      "    interval: 5x\n");
+    EXPECT_STREQ(e.what(),
+                 "config.yaml:7:15: watches.postings.interval: expected a duration like 90s, 5m, 2h");
+    EXPECT_EQ(e.file(), "config.yaml");
+    EXPECT_EQ(e.line(), 7);
+    EXPECT_EQ(e.column(), 15);
+    EXPECT_EQ(e.key_path(), "watches.postings.interval");
+}
+
+TEST_F(ConfigTest, UnknownKeyNamesItsLineAndSuggests) {
+    auto e = error_of(
+        "accounts:\n"
+        "  - name: main\n"
+        "    clinet_id: \"1\"\n"
+        "    api_key: k-123456\n");
+    EXPECT_EQ(e.line(), 3);
+    EXPECT_EQ(e.column(), 5);
+    EXPECT_EQ(e.key_path(), "accounts[0].clinet_id");
+    EXPECT_THAT(e.what(), HasSubstr("unknown key \"clinet_id\" (did you mean \"client_id\"?)"));
+
+    auto top = error_of(std::string(kMinimal) + "colour: red\n");
+    EXPECT_EQ(top.line(), 5);
+    EXPECT_EQ(top.column(), 1);
+    EXPECT_EQ(top.key_path(), "colour");
+}
+
+TEST_F(ConfigTest, WrongTypes) {
+    auto e1 = error_of(std::string(kMinimal) + "    rate_limit: fast\n");
+    EXPECT_EQ(e1.key_path(), "accounts[0].rate_limit");
+    EXPECT_EQ(e1.line(), 5);
+    EXPECT_EQ(e1.message(), "expected a number");
+
+    auto e2 = error_of(std::string(kMinimal) + "watches: [postings]\n");
+    EXPECT_EQ(e2.key_path(), "watches");
+    EXPECT_THAT(e2.message(), HasSubstr("expected a mapping"));
+
+    auto e3 = error_of(std::string(kMinimal) + "watches: {chats: {enabled: maybe}}\n");
+    EXPECT_EQ(e3.key_path(), "watches.chats.enabled");
+    EXPECT_EQ(e3.message(), "expected true or false");
+
+    auto e4 = error_of(std::string(kMinimal) + "watches: {finance: {grace_days: 2.5}}\n");
+    EXPECT_EQ(e4.key_path(), "watches.finance.grace_days");
+    EXPECT_EQ(e4.message(), "expected a whole number");
+
+    auto e5 = error_of(std::string(kMinimal) + "state_dir: [a, b]\n");
+    EXPECT_EQ(e5.key_path(), "state_dir");
+    EXPECT_EQ(e5.line(), 5);
+    EXPECT_EQ(e5.column(), 12);
+}
+
+TEST_F(ConfigTest, BadTimeOfDay) {
+    auto e = error_of(std::string(kMinimal) + "report: {at: \"25:00\"}\n");
+    EXPECT_EQ(e.key_path(), "report.at");
+    EXPECT_EQ(e.line(), 5);
+    EXPECT_EQ(e.column(), 14);
+    EXPECT_THAT(e.message(), HasSubstr("expected a time of day like 17:00"));
+    auto q = error_of(std::string(kMinimal) +
+                      "notify:\n  event_log: {path: /tmp/x, quiet_hours: {from: \"7pm\"}}\n");
+    EXPECT_EQ(q.key_path(), "notify.event_log.quiet_hours.from");
+}
+
+TEST_F(ConfigTest, UnknownTimeZone) {
+    auto e = error_of("timezone: Europe/Atlantis\n" + std::string(kMinimal));
+    EXPECT_STREQ(e.what(),
+                 "config.yaml:1:11: timezone: unknown time zone \"Europe/Atlantis\" (e.g. Europe/Moscow)");
+}
+
+TEST_F(ConfigTest, NoAccounts) {
+    auto e1 = error_of("timezone: Europe/Moscow\n");
+    EXPECT_EQ(e1.key_path(), "accounts");
+    EXPECT_THAT(e1.message(), HasSubstr("at least one account"));
+    auto e2 = error_of("timezone: Europe/Moscow\naccounts: []\n");
+    EXPECT_EQ(e2.line(), 2);
+    EXPECT_EQ(e2.column(), 11);
+    EXPECT_EQ(e2.key_path(), "accounts");
+    auto e3 = error_of("");
+    EXPECT_THAT(e3.message(), HasSubstr("at least one account"));
+}
+
+TEST_F(ConfigTest, DuplicateAccountNames) {
+    auto e = error_of(std::string(kMinimal) +
+                      "  - name: main\n"
+                      "    client_id: \"2\"\n"
+                      "    api_key: key-2222222\n");
+    EXPECT_EQ(e.line(), 5);
+    EXPECT_EQ(e.column(), 11);
+    EXPECT_EQ(e.key_path(), "accounts[1].name");
+    EXPECT_EQ(e.message(), "duplicate account name \"main\"");
+}
+
+TEST_F(ConfigTest, MissingSecretFile) {
+    auto e = error_of(
+        "accounts:\n"
+        "  - name: main\n"
+        "    client_id: \"1\"\n"
+        "    api_key_file: /nonexistent/ozon.key\n");
+    EXPECT_EQ(e.line(), 4);
+    EXPECT_EQ(e.column(), 19);
+    EXPECT_EQ(e.key_path(), "accounts[0].api_key_file");
+    EXPECT_THAT(e.message(), HasSubstr("cannot read secret file /nonexistent/ozon.key"));
+}
+
+TEST_F(ConfigTest, MissingSecretAndBothForms) {
+    auto missing = error_of("accounts:\n  - name: main\n    client_id: \"1\"\n");
+    EXPECT_EQ(missing.key_path(), "accounts[0]");
+    EXPECT_THAT(missing.message(), HasSubstr("missing api_key (or api_key_file)"));
+
+    auto key = write("k", "secret-1234");
+    auto both = error_of(std::string(kMinimal) + "    api_key_file: " + key + "\n");
+    EXPECT_EQ(both.key_path(), "accounts[0].api_key_file");
+    EXPECT_EQ(both.line(), 5);
+    EXPECT_THAT(both.message(), HasSubstr("not both"));
+}
+
+TEST_F(ConfigTest, RateLimitAboveOzonLimit) {
+    auto e = error_of(std::string(kMinimal) + "    rate_limit: 51\n");
+    EXPECT_EQ(e.key_path(), "accounts[0].rate_limit");
+    EXPECT_EQ(e.line(), 5);
+    EXPECT_THAT(e.message(), HasSubstr("at most 50"));
+    EXPECT_NO_THROW(load_config_text(std::string(kMinimal) + "    rate_limit: 50\n", "c", &no_env_));
+}
+
+TEST_F(ConfigTest, SecretFileReadTrimmedAndWarnedWhenReadableByOthers) {
+    auto key = write("ozon.key", "from-file-secret\n", 0644);
+    std::string yaml = "accounts:\n  - name: main\n    client_id: \"1\"\n    api_key_file: " + key + "\n";
+    auto r = load_config_text(yaml, "config.yaml", &no_env_);
+    EXPECT_EQ(r.config.accounts[0].api_key, "from-file-secret");
+    ASSERT_EQ(r.warnings.size(), 1u);
+    EXPECT_THAT(r.warnings[0], HasSubstr("config.yaml:4:19: accounts[0].api_key_file:"));
+    EXPECT_THAT(r.warnings[0], HasSubstr("readable by group or others"));
+    EXPECT_THAT(r.warnings[0], ::testing::Not(HasSubstr("from-file-secret")));
+
+    ::chmod(key.c_str(), 0600);
+    EXPECT_TRUE(load_config_text(yaml, "config.yaml", &no_env_).warnings.empty());
+
+    auto empty = write("empty.key", "\n");
+    auto e = error_of("accounts:\n  - name: main\n    client_id: \"1\"\n    api_key_file: " + empty + "\n");
+    EXPECT_THAT(e.message(), HasSubstr("is empty"));
+}
+
+TEST_F(ConfigTest, EnvironmentVariablesExpand) {
+    std::map<std::string, std::string> env{{"OZON_API_KEY", "env-secret-key"}, {"CID", "777"}};
+    auto r = load_config_text(
+        "state_dir: /srv/$${literal}\n"
+        "accounts:\n"
+        "  - name: main\n"
+        "    client_id: \"${CID}\"\n"
+        "    api_key: ${OZON_API_KEY}\n"
+        "    base_url: ${OZON_URL:-https://api-seller.ozon.ru}\n",
+        "config.yaml", &env);
+    EXPECT_EQ(r.config.accounts[0].api_key, "env-secret-key");
+    EXPECT_EQ(r.config.accounts[0].client_id, "777");
+    EXPECT_EQ(r.config.accounts[0].base_url, "https://api-seller.ozon.ru");
+    EXPECT_EQ(r.config.state_dir, "/srv/${literal}");
+}
+
+TEST_F(ConfigTest, MissingEnvironmentVariableIsNamed) {
+    auto e = error_of(
+        "accounts:\n"
+        "  - name: main\n"
+        "    client_id: \"1\"\n"
+        "    api_key: ${OZON_API_KEY}\n");
+    EXPECT_STREQ(e.what(),
+                 "config.yaml:4:14: accounts[0].api_key: environment variable OZON_API_KEY is not set");
+}
+
+TEST_F(ConfigTest, RealEnvironmentIsUsedWithoutOverride) {
+    ::setenv("OZW_TEST_CONFIG_KEY", "real-env-key", 1);
+    auto r = load_config_text(
+        "accounts:\n  - {name: main, client_id: \"1\", api_key: \"${OZW_TEST_CONFIG_KEY}\"}\n", "c");
+    EXPECT_EQ(r.config.accounts[0].api_key, "real-env-key");
+    ::unsetenv("OZW_TEST_CONFIG_KEY");
+}
+
+TEST_F(ConfigTest, YamlSyntaxErrorHasPosition) {
+    auto e = error_of("accounts:\n  - name: [main\n");
+    EXPECT_EQ(e.file(), "config.yaml");
+    EXPECT_GE(e.line(), 2);
+    EXPECT_THAT(e.message(), HasSubstr("YAML syntax error"));
+}
+
+TEST_F(ConfigTest, OtherValidations) {
+    EXPECT_EQ(error_of(std::string(kMinimal) + "notify: {language: de}\n").key_path(), "notify.language");
+    EXPECT_EQ(error_of(std::string(kMinimal) + "notify:\n  telegram: {bot_token: t-123456, chats: []}\n")
+                  .key_path(),
+              "notify.telegram.chats");
+    EXPECT_EQ(error_of(std::string(kMinimal) +
+                       "notify:\n  telegram: {bot_token: t-123456, chats: [{chat_id: abc}]}\n")
+                  .key_path(),
+              "notify.telegram.chats[0].chat_id");
+    EXPECT_EQ(error_of(std::string(kMinimal) +
+                       "notify:\n  event_log: {path: /x, min_severity: loud}\n")
+                  .key_path(),
+              "notify.event_log.min_severity");
+    EXPECT_EQ(error_of(std::string(kMinimal) +
+                       "notify:\n  event_log: {path: /x, accounts: [second]}\n")
+                  .key_path(),
+              "notify.event_log.accounts[0]");
+    EXPECT_EQ(error_of(std::string(kMinimal) + "watches: {stocks: {compare_with: [excel]}}\n").key_path(),
+              "watches.stocks.compare_with[0]");
+    EXPECT_EQ(error_of(std::string(kMinimal) + "logging: {level: loud}\n").key_path(), "logging.level");
+    EXPECT_EQ(error_of(std::string(kMinimal) + "watches: {postings: {interval: 0s}}\n").message(),
+              "must be longer than zero");
+    auto dup = error_of(std::string(kMinimal) + "report: {at: \"09:00\", at: \"10:00\"}\n");
+    EXPECT_EQ(dup.key_path(), "report.at");
+}
+
+TEST_F(ConfigTest, LoadConfigNamesThePathGiven) {
+    auto p = write("bad.yaml", std::string(kMinimal) + "unknown: 1\n");
+    try {
+        load_config(p, &no_env_);
+        FAIL() << "expected ConfigError";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(std::string(e.what()).rfind(p + ":5:1: unknown: ", 0), 0u) << e.what();
+    }
+    EXPECT_THROW(load_config((dir_ / "absent.yaml").string(), &no_env_), ConfigError);
+}
+
+TEST_F(ConfigTest, LoggingSizeSuffixes) {
+    auto r = load_config_text(std::string(kMinimal) + "logging: {max_size: 20M, max_files: 3}\n", "c",
+                              &no_env_);
+    EXPECT_EQ(r.config.logging.max_size, 20u * 1024 * 1024);
+    EXPECT_EQ(r.config.logging.max_files, 3u);
+}
+
+TEST_F(ConfigTest, SeverityNames) {
+    EXPECT_STREQ(to_string(Severity::critical), "critical");
+    EXPECT_EQ(parse_severity("warning"), Severity::warning);
+    EXPECT_FALSE(parse_severity("loud"));
+}
+
+TEST(ExampleConfig, ShippedExampleLoads) {
+    auto r = load_config(std::string(OZW_SOURCE_DIR) + "/systemd/ozonwatch.example.yaml");
+    EXPECT_FALSE(r.config.accounts.empty());
+}
+
+}  // namespace
+}  // namespace ozw
