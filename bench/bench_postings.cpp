@@ -1,0 +1,186 @@
+// Postings watch on the sandbox: a shop with 50,000 postings in the 14-day window.
+// Measures API calls and CPU time (getrusage, the daemon's thread only: the sandbox serves from
+// its own thread) for the initial load and for steady-state cycles with 20 status changes each,
+// and the process RSS. Usage: bench_postings [postings=50000] [cycles=5]
+#include <sys/resource.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "common/logging.hpp"
+#include "daemon/demo.hpp"
+#include "daemon/pipeline.hpp"
+#include "sandbox/sandbox.hpp"
+
+using namespace ozw;
+using namespace ozw::daemon;
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+
+namespace {
+
+double thread_cpu_ms() {
+    rusage ru{};
+    getrusage(RUSAGE_THREAD, &ru);
+    return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000.0 +
+           (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000.0;
+}
+
+long rss_kb(const char* field) {
+    std::ifstream f("/proc/self/status");
+    std::string line;
+    while (std::getline(f, line))
+        if (line.rfind(field, 0) == 0) return std::stol(line.substr(std::string(field).size()));
+    return -1;
+}
+
+sandbox::Scenario big_shop(int n, TimePoint start) {
+    sandbox::Scenario sc;
+    sc.name = "bench";
+    sc.start = start;
+    sandbox::Account a;
+    a.client_id = "bench";
+    a.api_key = "bench-key";
+    a.key_expires_at = start + 24h * 90;
+    a.roles = {"Admin"};
+    sc.accounts.push_back(a);
+    sc.warehouses.push_back({1, "Склад", false, "created"});
+    sandbox::Product pr;
+    pr.product_id = 1;
+    pr.sku = 1000001;
+    pr.offer_id = "SKU-1";
+    pr.name = "Платье";
+    pr.price = 1990;
+    sc.products.push_back(pr);
+    const Millis window = 14 * 24h - 1h;
+    for (int i = 0; i < n; ++i) {
+        sandbox::Posting p;
+        char num[32];
+        std::snprintf(num, sizeof num, "%08d-0001-1", 10000000 + i);
+        p.posting_number = num;
+        p.order_id = 10000000 + i;
+        p.warehouse_id = 1;
+        p.in_process_at = start - window + Millis{window.count() / n * i};
+        p.shipment_date = p.in_process_at + 24h;
+        // A realistic mix by age: older postings are finished (a few stuck or disputed),
+        // the last days' are on the way, today's wait for packing and hand-over.
+        const auto age = start - p.in_process_at;
+        const int k = i % 1000;
+        if (age > 72h) {
+            p.status = k < 900 ? "delivered" : k < 990 ? "cancelled" : k < 995 ? "delivering"
+                     : "arbitration";
+        } else if (age > 24h) {
+            p.status = k < 850 ? "delivering" : k < 950 ? "delivered" : "cancelled";
+        } else {
+            p.status = k < 500 ? "awaiting_packaging" : k < 950 ? "awaiting_deliver" : "cancelled";
+        }
+        if (p.status == "delivering" || p.status == "delivered") p.delivering_date = p.shipment_date;
+        p.history.push_back({p.in_process_at, p.status, ""});
+        p.status_changed_at = p.in_process_at;
+        p.products.push_back({pr.sku, pr.offer_id, pr.name, 1, pr.price});
+        sc.postings.push_back(std::move(p));
+    }
+    return sc;
+}
+
+template <class F>
+void run(asio::io_context& ioc, F&& make) {
+    std::exception_ptr err;
+    asio::co_spawn(ioc, make(), [&](std::exception_ptr e, auto&&...) { err = e; });
+    ioc.run();
+    ioc.restart();
+    if (err) std::rethrow_exception(err);
+}
+
+std::size_t ozon_calls(const sandbox::Sandbox& sb) {
+    std::size_t n = 0;
+    for (const auto& r : sb.request_log()) n += r.service == "ozon";
+    return n;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const int n = argc > 1 ? std::stoi(argv[1]) : 50000;
+    const int cycles = argc > 2 ? std::stoi(argv[2]) : 5;
+    LoggingConfig lc;
+    lc.level = "error";
+    log::init_logging(lc, false);
+    const TimePoint start = *parse_iso8601("2026-11-26T04:00:00Z");
+    const long rss_start = rss_kb("VmRSS:");
+
+    sandbox::Scenario shop = big_shop(n, start);
+    std::vector<bool> on_the_way(n, false);
+    for (int i = 0; i < n; ++i) on_the_way[i] = shop.postings[i].status == "delivering" &&
+                                                 start - shop.postings[i].in_process_at < 72h;
+    sandbox::Sandbox sb(std::move(shop));
+    sb.start();
+    const long rss_sandbox = rss_kb("VmRSS:");
+    std::string tmpl = (fs::temp_directory_path() / "ozw-bench-XXXXXX").string();
+    const std::string dir = mkdtemp(tmpl.data());
+
+    Config cfg = demo_config(sb.snapshot(), sb.base_url(), dir, "ru");
+    cfg.notify.telegram.reset();
+    cfg.watches.postings.interval = 2min;
+    cfg.accounts[0].rate_limit = 50;
+    Store store(dir + "/ozonwatch.db");
+    asio::io_context ioc;
+    PipelineOptions po;
+    po.notify = false;
+    po.jitter_fraction = 0;
+    Pipeline p(cfg, store, sb.clock(), ioc.get_executor(), po);
+
+    sb.clear_logs();
+    double cpu0 = thread_cpu_ms();
+    auto wall0 = std::chrono::steady_clock::now();
+    run(ioc, [&] { return p.scheduler().run_once_due(); });
+    double cpu_initial = thread_cpu_ms() - cpu0;
+    double wall_initial = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall0).count();
+    std::printf("postings in window: %d (watch holds %zu)\n", n, p.accounts()[0].postings->postings().size());
+    std::printf("initial load: %zu API calls, %.0f ms CPU (daemon thread), %.0f ms wall\n",
+                ozon_calls(sb), cpu_initial, wall_initial);
+    if (p.scheduler().at(0).health.consecutive_failures)
+        std::printf("initial load FAILED: %s\n", p.scheduler().at(0).health.last_error.c_str());
+
+    double worst_cpu = 0, sum_cpu = 0;
+    std::size_t worst_calls = 0;
+    for (int c = 0; c < cycles; ++c) {
+        // 20 changes: delivering -> delivered, among the postings on the way
+        int changed = 0;
+        for (int i = n - 1; changed < 20 && i >= 0; --i) {
+            if (!on_the_way[i]) continue;
+            on_the_way[i] = false;
+            char num[32];
+            std::snprintf(num, sizeof num, "%08d-0001-1", 10000000 + i);
+            if (sb.set_posting_status(num, "delivered")) ++changed;
+        }
+        sb.advance(2min);
+        sb.clear_logs();
+        double t0 = thread_cpu_ms();
+        run(ioc, [&] { return p.scheduler().run_once_due(); });
+        double cpu = thread_cpu_ms() - t0;
+        std::size_t calls = ozon_calls(sb);
+        auto& sw = p.scheduler().at(0);
+        std::size_t recorded = sw.last_result ? sw.last_result->recorded.size() : 0;
+        std::printf("steady cycle %d: %d changes, %zu API calls, %.1f ms CPU, %zu events recorded\n", c + 1,
+                    changed, calls, cpu, recorded);
+        worst_cpu = std::max(worst_cpu, cpu);
+        sum_cpu += cpu;
+        worst_calls = std::max(worst_calls, calls);
+    }
+    std::printf("steady state: max %zu calls, max %.1f ms CPU, mean %.1f ms CPU per cycle (goal <= 3 calls, < 50 ms)\n",
+                worst_calls, worst_cpu, cycles ? sum_cpu / cycles : 0.0);
+    long rss_end = rss_kb("VmRSS:");
+    std::printf("RSS: start %ld kB, with sandbox %ld kB, after daemon load %ld kB (daemon share ~%ld kB), peak %ld kB\n",
+                rss_start, rss_sandbox, rss_end, rss_end - rss_sandbox, rss_kb("VmHWM:"));
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    return 0;
+}

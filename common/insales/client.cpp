@@ -1,0 +1,207 @@
+// GCC 12 reports a false -Wmismatched-new-delete on asio coroutine frames.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#include "common/insales/client.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <cmath>
+#include <mutex>
+
+#include "common/http/client.hpp"
+#include "common/ozon/errors.hpp"
+#include "common/ozon/json_util.hpp"
+
+namespace ozw::insales {
+
+namespace asio = boost::asio;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kMethod = "insales /admin/products.json";
+
+std::string base64(std::string_view in) {
+    static const char* tbl = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    std::size_t i = 0;
+    for (; i + 2 < in.size(); i += 3) {
+        unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
+        out += tbl[v >> 18 & 63];
+        out += tbl[v >> 12 & 63];
+        out += tbl[v >> 6 & 63];
+        out += tbl[v & 63];
+    }
+    if (i + 1 == in.size()) {
+        unsigned v = (unsigned char)in[i] << 16;
+        out += tbl[v >> 18 & 63];
+        out += tbl[v >> 12 & 63];
+        out += "==";
+    } else if (i + 2 == in.size()) {
+        unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8;
+        out += tbl[v >> 18 & 63];
+        out += tbl[v >> 12 & 63];
+        out += tbl[v >> 6 & 63];
+        out += '=';
+    }
+    return out;
+}
+
+std::optional<Millis> retry_after_of(const http::Response& r) {
+    auto h = r.header("Retry-After");
+    if (!h) return std::nullopt;
+    double s = 0;
+    auto [p, ec] = std::from_chars(h->data(), h->data() + h->size(), s);
+    if (ec != std::errc() || !std::isfinite(s) || s < 0) return std::nullopt;
+    return Millis{static_cast<long long>(std::min(s, 3600.0) * 1000)};
+}
+
+}  // namespace
+
+std::optional<Usage> parse_usage_limit(std::string_view header) {
+    auto slash = header.find('/');
+    if (slash == std::string_view::npos) return std::nullopt;
+    Usage u;
+    auto a = header.substr(0, slash), b = header.substr(slash + 1);
+    if (std::from_chars(a.data(), a.data() + a.size(), u.used).ec != std::errc()) return std::nullopt;
+    if (std::from_chars(b.data(), b.data() + b.size(), u.limit).ec != std::errc()) return std::nullopt;
+    return u;
+}
+
+namespace {
+std::vector<Variant> parse_page(std::string_view body, std::size_t* products);
+}
+
+std::vector<Variant> parse_products_page(std::string_view body) { return parse_page(body, nullptr); }
+
+namespace {
+std::vector<Variant> parse_page(std::string_view body, std::size_t* products) {
+    json j;
+    try {
+        j = ozon::detail::parse_body(body, kMethod);
+    } catch (const ozon::ParseError& e) {
+        throw Error(ErrorKind::bad_response, e.what());
+    }
+    if (!j.is_array()) throw Error(ErrorKind::bad_response, "insales: products.json is not an array");
+    ozon::detail::Reader r{kMethod};
+    if (products) *products = j.size();
+    std::vector<Variant> out;
+    for (const auto& p : j) {
+        if (!p.is_object()) continue;
+        const long long pid = r.integer(p, "id");
+        const std::string title = r.str(p, "title");
+        const json* vs = r.array(p, "variants");
+        if (!vs) continue;
+        for (const auto& v : *vs) {
+            if (!v.is_object()) continue;
+            Variant x;
+            x.id = r.integer(v, "id");
+            x.product_id = pid;
+            x.sku = r.str(v, "sku");
+            x.barcode = r.str(v, "barcode");
+            x.title = title;
+            x.price = r.opt_number(v, "price");
+            x.quantity = r.opt_int(v, "quantity");
+            if (!x.quantity) {
+                // "7.0" style decimals
+                if (auto d = r.opt_number(v, "quantity")) x.quantity = std::llround(*d);
+            }
+            for (auto it = v.begin(); it != v.end(); ++it) {
+                if (it.key().rfind("quantity_at_warehouse", 0) != 0 || it->is_null()) continue;
+                if (auto d = r.to_number(*it, "quantity_at_warehouse")) x.quantity_at_warehouse[it.key()] = *d;
+            }
+            out.push_back(std::move(x));
+        }
+    }
+    return out;
+}
+}  // namespace
+
+struct Client::Impl {
+    asio::any_io_executor ex;
+    InsalesConfig config;
+    Options options;
+    http::Client http;
+    std::string base;
+    mutable std::mutex mutex;
+    std::optional<Usage> usage;
+
+    Impl(asio::any_io_executor e, InsalesConfig c, Options o)
+        : ex(e),
+          config(std::move(c)),
+          options(o),
+          http(e, http::ClientOptions{o.ca_file, o.request_timeout, 64 * 1024 * 1024, "ozonwatch"}),
+          base(config.url) {
+        while (!base.empty() && base.back() == '/') base.pop_back();
+    }
+
+    // Variants of page n; `products` gets the number of products on it.
+    asio::awaitable<std::vector<Variant>> page(int n, std::size_t& products) {
+        const auto start = std::chrono::steady_clock::now();
+        for (int attempt = 0;; ++attempt) {
+            http::Request req;
+            req.method = "GET";
+            req.url = base + "/admin/products.json?page=" + std::to_string(n) +
+                      "&per_page=" + std::to_string(options.per_page);
+            req.headers = {{"Authorization", "Basic " + base64(config.login + ":" + config.password)},
+                           {"Accept", "application/json"}};
+            std::optional<Error> err;
+            try {
+                http::Response resp = co_await http.request(std::move(req));
+                if (auto h = resp.header("API-Usage-Limit"))
+                    if (auto u = parse_usage_limit(*h)) {
+                        std::lock_guard lock(mutex);
+                        usage = u;
+                    }
+                if (resp.status == 200) co_return parse_page(resp.body, &products);
+                if (resp.status == 401 || resp.status == 403) {
+                    throw Error(ErrorKind::auth, "insales: HTTP " + std::to_string(resp.status) +
+                                                     " (check login/password)", resp.status);
+                }
+                if (resp.status == 429 || resp.status == 503) {
+                    err.emplace(ErrorKind::rate_limited, "insales: HTTP " + std::to_string(resp.status) +
+                                                             " rate limited", resp.status);
+                    err->retry_after = retry_after_of(resp).value_or(options.default_retry_after);
+                } else if (resp.status >= 500) {
+                    err.emplace(ErrorKind::transient, "insales: HTTP " + std::to_string(resp.status), resp.status);
+                } else {
+                    throw Error(ErrorKind::bad_response, "insales: HTTP " + std::to_string(resp.status), resp.status);
+                }
+            } catch (const http::HttpError& e) {
+                err.emplace(ErrorKind::transient, std::string("insales: ") + e.what());
+            }
+            Millis wait = err->retry_after.value_or(
+                Millis{options.backoff_base.count() * (1LL << std::min(attempt, 6))});
+            if (std::chrono::steady_clock::now() - start + wait > options.total_deadline) throw *err;
+            spdlog::debug("insales: {}; retry in {} ms", err->what(), wait.count());
+            asio::steady_timer t(ex);
+            t.expires_after(wait);
+            co_await t.async_wait(asio::use_awaitable);
+        }
+    }
+};
+
+Client::Client(asio::any_io_executor ex, InsalesConfig config, Options options)
+    : impl_(std::make_unique<Impl>(std::move(ex), std::move(config), options)) {}
+Client::~Client() = default;
+
+asio::awaitable<std::vector<Variant>> Client::all_variants() {
+    std::vector<Variant> all;
+    for (int n = 1; n <= impl_->options.max_pages; ++n) {
+        std::size_t products = 0;
+        auto vs = co_await impl_->page(n, products);
+        std::move(vs.begin(), vs.end(), std::back_inserter(all));
+        if (products < static_cast<std::size_t>(impl_->options.per_page)) break;
+    }
+    co_return all;
+}
+
+std::optional<Usage> Client::last_usage() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->usage;
+}
+
+}  // namespace ozw::insales

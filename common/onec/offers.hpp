@@ -1,0 +1,52 @@
+#pragma once
+// 1C CommerceML 2 offers.xml reader (the file 1C's exchange writes): per-offer total stock and
+// per-warehouse stock. Handles the UTF-8 BOM, the urn:1C.ru:commerceml_2 namespace (with or
+// without a prefix), partial packages (СодержитТолькоИзменения="true": only listed offers
+// change), offer ids like "товар#характеристика", and reports the file's age (mtime).
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.hpp"
+
+namespace ozw::onec {
+
+struct Offer {
+    std::string id;       // Ид
+    std::string article;  // Артикул (normally the Ozon offer_id)
+    std::string barcode;  // Штрихкод
+    std::string name;     // Наименование
+    std::optional<double> quantity;  // Количество (total)
+    std::map<std::string, double> by_warehouse;  // ИдСклада -> КоличествоНаСкладе
+    // Total if present, else the sum over warehouses, else nullopt.
+    std::optional<double> total() const;
+};
+
+struct Offers {
+    std::string schema_version;   // ВерсияСхемы
+    bool only_changes = false;    // СодержитТолькоИзменения
+    std::map<std::string, std::string> warehouses;  // Ид -> Наименование
+    std::vector<Offer> offers;
+    std::optional<TimePoint> file_mtime;  // set by read_offers_file
+    // Age of the figures at `now` (nullopt when parsed from memory).
+    std::optional<Millis> age(TimePoint now) const;
+};
+
+class Error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Throws Error for malformed XML or a missing root/package.
+Offers parse_offers(std::string_view xml);
+Offers read_offers_file(const std::filesystem::path& path);
+
+// Apply a package to a previous full state: a full package replaces it; a partial package
+// (only_changes) replaces only the offers it lists. Offers are keyed by Ид.
+Offers merge_offers(const Offers& previous, const Offers& package);
+
+}  // namespace ozw::onec

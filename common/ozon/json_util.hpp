@@ -1,0 +1,48 @@
+#pragma once
+// Internal helpers of the Ozon parsers (and the InSales parser): tolerant field readers that
+// report schema surprises once per (method, field). Not part of the public client API.
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/ozon/models.hpp"
+
+namespace ozw::ozon::detail {
+
+// Logs one warning per (method, field) per process.
+void schema_surprise(std::string_view method, std::string_view field, const nlohmann::json& value);
+
+// Size limit, nesting pre-check (no recursion on hostile input), then a non-throwing parse.
+// Throws ParseError.
+nlohmann::json parse_body(std::string_view body, std::string_view method);
+
+// The value of obj[key], or nullptr when obj is not an object, the key is missing or null.
+const nlohmann::json* field(const nlohmann::json& obj, const char* key);
+
+const nlohmann::json& top_object(const nlohmann::json& j, std::string_view method);
+
+struct Reader {
+    const char* method;
+
+    std::optional<long long> opt_int(const nlohmann::json& obj, const char* key) const;
+    long long integer(const nlohmann::json& obj, const char* key, long long def = 0) const;
+    std::optional<double> opt_number(const nlohmann::json& obj, const char* key) const;
+    std::optional<double> to_number(const nlohmann::json& v, const char* key) const;
+    double number(const nlohmann::json& obj, const char* key, double def = 0.0) const;
+    std::string str(const nlohmann::json& obj, const char* key) const;
+    bool boolean(const nlohmann::json& obj, const char* key, bool def = false) const;
+    OptTime time(const nlohmann::json& obj, const char* key) const;
+    Money money_value(const nlohmann::json& v, const char* key,
+                      std::string_view default_currency = {}) const;
+    Money money(const nlohmann::json& obj, const char* key,
+                std::string_view default_currency = {}) const;
+    std::optional<Money> opt_money(const nlohmann::json& obj, const char* key) const;
+    const nlohmann::json* object(const nlohmann::json& obj, const char* key) const;
+    const nlohmann::json* array(const nlohmann::json& obj, const char* key) const;
+    std::vector<std::string> strings(const nlohmann::json& obj, const char* key) const;
+};
+
+}  // namespace ozw::ozon::detail

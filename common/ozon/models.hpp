@@ -1,0 +1,412 @@
+#pragma once
+// Typed models of the Ozon Seller API methods ozonwatch uses, in their 2026 versions
+// (see ../shared/ozon-seller-api/NOTES.md). Only the fields the watches need are kept.
+//
+// Parsing is tolerant because Ozon's answers do not always follow the schema:
+// - money may be a number, a numeric string ("1390.000000") or {amount, currency} /
+//   {price, currency_code}; all become Money;
+// - ids and counters may come as strings ("1000015552"); booleans as "true"/"false";
+// - "" or null dates become nullopt; null objects become empty/nullopt;
+// - unknown enum values are kept as the raw string; unknown fields are ignored.
+// A known field with an unexpected type is a "schema surprise": it is logged once per
+// (method, field) per process and the field keeps its default.
+//
+// The parse_* functions take the raw response body. They throw ParseError (common/ozon/errors.hpp)
+// for a body that is not JSON, is nested too deeply, is over the size limit or whose top-level
+// shape is wrong; they never crash on hostile input.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.hpp"
+
+namespace ozw::ozon {
+
+using OptTime = std::optional<TimePoint>;
+
+struct Money {
+    double amount = 0.0;
+    std::string currency;  // "RUB"; empty when Ozon did not say
+    bool operator==(const Money&) const = default;
+};
+
+// ---------------------------------------------------------------- postings (FBS)
+
+// Known FBS statuses. The raw string is always kept in Posting::status; `unknown` means Ozon
+// sent a value this build does not know.
+enum class PostingStatus {
+    unknown,
+    awaiting_registration,
+    acceptance_in_progress,
+    awaiting_approve,
+    awaiting_packaging,
+    awaiting_deliver,
+    awaiting_verification,
+    arbitration,
+    client_arbitration,
+    delivering,
+    driver_pickup,
+    delivered,
+    cancelled,
+    cancelled_from_split_pending,
+    not_accepted,
+    sent_by_seller,
+};
+PostingStatus parse_posting_status(std::string_view s);
+const char* to_string(PostingStatus s);  // "unknown" for unknown
+
+struct Cancellation {
+    std::string initiator;  // cancellation_initiator: "Продавец", "Покупатель", "Ozon", ...
+    std::string type;       // cancellation_type: seller|client|customer|ozon|system|delivery
+    std::string reason;     // cancel_reason
+    long long reason_id = 0;
+    bool affect_rating = false;  // affect_cancellation_rating
+    bool after_ship = false;     // cancelled_after_ship
+    // Ozon sends an all-empty cancellation object for postings that were not cancelled.
+    bool empty() const { return initiator.empty() && type.empty() && reason.empty() && reason_id == 0; }
+};
+
+struct PostingProduct {
+    long long sku = 0;
+    std::string offer_id;
+    std::string name;
+    int quantity = 0;
+    Money price;  // v4 {amount, currency}; v3 string price + currency_code
+};
+
+struct FinancialProduct {
+    long long product_id = 0;  // = SKU
+    int quantity = 0;
+    double payout = 0.0;
+    Money price;           // v4 plain number; currency from customer_price when missing
+    Money customer_price;  // {amount, currency}
+    Money commission;      // v4 commission{amount, currency}; v3 commission_amount
+    double commission_percent = 0.0;
+    double old_price = 0.0;
+};
+
+struct FinancialData {
+    std::string cluster_from;
+    std::string cluster_to;
+    std::vector<FinancialProduct> products;
+};
+
+struct DeliveryMethod {
+    long long id = 0;
+    std::string name;
+    long long warehouse_id = 0;
+    std::string warehouse;
+    std::string tpl_provider;
+};
+
+struct Posting {
+    std::string posting_number;
+    std::string order_number;
+    long long order_id = 0;
+    std::string status;  // raw value, e.g. "awaiting_packaging" (unknown values kept)
+    std::string substatus;
+    std::string previous_substatus;  // v3 get only
+    OptTime in_process_at;
+    OptTime shipment_date;  // ship-by time
+    OptTime shipment_date_without_delay;
+    OptTime delivering_date;  // hand-over time
+    OptTime pickup_code_verified_at;
+    OptTime fact_delivery_date;  // v3 get only
+    std::optional<Cancellation> cancellation;  // nullopt when absent/null or all-empty
+    std::vector<PostingProduct> products;
+    std::optional<FinancialData> financial_data;
+    DeliveryMethod delivery_method;
+    std::string tracking_number;
+    std::string delivery_schema;
+    std::string tpl_integration_type;
+    std::vector<std::string> available_actions;
+    bool is_express = false;
+    bool is_multibox = false;
+
+    PostingStatus status_enum() const { return parse_posting_status(status); }
+};
+
+struct PostingPage {
+    std::vector<Posting> postings;
+    std::string cursor;
+    bool has_next = false;
+    std::optional<long long> count;  // unfulfilled list only
+};
+
+// ---------------------------------------------------------------- returns
+
+struct ReturnProduct {
+    long long sku = 0;
+    std::string offer_id;
+    std::string name;
+    int quantity = 0;
+    Money price;
+    Money price_without_commission;
+    Money commission;
+    double commission_percent = 0.0;
+};
+
+struct ReturnVisualStatus {
+    int id = 0;
+    std::string display_name;  // Russian text for people
+    std::string sys_name;      // OnSellerApproval, DisputeOpened, ArrivedAtReturnPlace, ...
+};
+
+struct ReturnLogistic {
+    std::string barcode;
+    OptTime return_date;
+    OptTime final_moment;
+    OptTime technical_return_moment;
+    OptTime cancelled_with_compensation_moment;
+};
+
+struct ReturnStorage {
+    long long days = 0;
+    OptTime arrived_moment;
+    OptTime tariffication_first_date;
+    OptTime tariffication_start_date;  // paid storage starts
+    OptTime utilization_forecast_date;
+    Money sum;
+    Money utilization_sum;
+};
+
+struct ReturnPlace {
+    long long id = 0;
+    std::string name;
+    std::string address;
+};
+
+struct Return {
+    long long id = 0;
+    long long source_id = 0;
+    std::string type;    // Cancellation | FullReturn | PartialReturn | ClientReturn | Unknown | ...
+    std::string schema;  // FBS | FBO (case as sent: "Fbs")
+    std::string posting_number;
+    std::string order_number;
+    long long order_id = 0;
+    ReturnProduct product;
+    std::string return_reason_name;
+    ReturnVisualStatus visual_status;
+    OptTime visual_change_moment;
+    ReturnLogistic logistic;
+    ReturnStorage storage;
+    std::optional<ReturnPlace> place;         // where it is now
+    std::optional<ReturnPlace> target_place;  // where it goes
+    std::string compensation_status;          // compensation_status.status.sys_name
+    bool is_opened = false;
+};
+
+struct ReturnPage {
+    std::vector<Return> returns;
+    bool has_next = false;
+    long long last_id() const { return returns.empty() ? 0 : returns.back().id; }
+};
+
+// rFBS return requests (/v2/returns/rfbs/list and /get).
+struct RfbsReturn {
+    long long id = 0;        // return_id
+    std::string number;      // return_number
+    std::string posting_number;
+    std::string order_number;
+    OptTime created_at;
+    long long sku = 0;
+    std::string offer_id;
+    std::string product_name;
+    Money price;
+    std::string state;        // e.g. ON_APPROVAL
+    std::string state_name;   // Russian text
+    std::string group_state;  // New | Delivering | Checkout | Arbitration | Approved | Rejected
+    std::string money_return_state_name;
+    // /v2/returns/rfbs/get only:
+    std::string client_comment;
+    std::vector<std::string> client_photos;
+    std::string return_reason;
+    std::string rejection_comment;
+};
+
+struct RfbsReturnPage {
+    std::vector<RfbsReturn> returns;
+    long long last_id() const { return returns.empty() ? 0 : returns.back().id; }
+};
+
+// ---------------------------------------------------------------- finance (accruals)
+
+struct PostingAccrual {
+    std::string accrual_date;  // YYYY-MM-DD
+    int type_id = 0;
+    Money accrued;  // may be negative
+    std::optional<int> quantity;
+    std::optional<Money> seller_price;
+    std::optional<long long> sku;
+};
+
+struct PostingAccruals {
+    std::string posting_number;
+    std::vector<PostingAccrual> accruals;
+};
+
+struct AccrualFee {
+    int type_id = 0;
+    Money accrued;
+    std::optional<long long> sku;  // item fees only
+};
+
+struct DayAccrualProduct {
+    long long sku = 0;
+    Money sale_amount;
+    Money sale_price;
+    Money sale_commission;
+    Money commission;
+    Money seller_price;
+    std::string commission_ratio;
+    Money delivery_total;
+};
+
+struct DayAccrual {
+    long long accrual_id = 0;
+    std::string category;  // UNSPECIFIED | POSTING | ITEM | NON_ITEM | CONTAINER_FEES (raw)
+    std::string date;      // YYYY-MM-DD
+    std::string unit_number;  // posting number or e.g. an advertising contract number
+    Money total_amount;
+    std::vector<AccrualFee> fees;  // container, item, non-item fees and delivery services, flattened
+    std::string delivery_schema;   // posting accruals only
+    std::vector<DayAccrualProduct> products;  // posting accruals only
+};
+
+struct AccrualDayPage {
+    std::vector<DayAccrual> accruals;
+    std::string last_id;  // empty = no more; lives 15 minutes
+};
+
+struct AccrualType {
+    int id = 0;
+    std::string name;
+    std::string description;
+};
+
+// ---------------------------------------------------------------- stocks
+
+struct Stock {
+    std::string type;  // fbs | rfbs | fbo | fbp (raw)
+    long long present = 0;
+    long long reserved = 0;
+    long long sku = 0;
+    std::string shipment_type;
+    std::vector<long long> warehouse_ids;  // deprecated by Ozon; may be empty
+};
+
+struct StockItem {
+    long long product_id = 0;
+    std::string offer_id;
+    std::vector<Stock> stocks;
+};
+
+struct StockPage {
+    std::vector<StockItem> items;
+    std::string cursor;
+    long long total_items = 0;  // NOT the deprecated `total`
+};
+
+// ---------------------------------------------------------------- reviews
+
+struct Review {
+    std::string id;
+    long long sku = 0;
+    std::string text;
+    int rating = 0;
+    std::string status;        // NEW | VIEWED | PROCESSED (raw)
+    std::string order_status;  // DELIVERED | CANCELLED (raw)
+    OptTime published_at;
+    int comments_amount = 0;
+    int photos_amount = 0;
+    int videos_amount = 0;
+    bool is_rating_participant = false;
+};
+
+struct ReviewPage {
+    std::vector<Review> reviews;
+    std::string last_id;
+    bool has_next = false;
+};
+
+// ---------------------------------------------------------------- chats
+
+struct Chat {
+    std::string chat_id;
+    std::string type;    // BUYER_SELLER, SELLER_SUPPORT, ... (raw)
+    std::string status;  // OPENED | CLOSED | UNSPECIFIED (raw)
+    OptTime created_at;
+    long long unread_count = 0;
+    std::string first_unread_message_id;  // uint64 as text
+    std::string last_message_id;          // uint64 as text
+};
+
+struct ChatPage {
+    std::vector<Chat> chats;
+    std::string cursor;
+    bool has_next = false;
+    long long total_unread_count = 0;
+};
+
+// ---------------------------------------------------------------- account
+
+struct Role {
+    std::string name;
+    std::vector<std::string> methods;
+};
+
+struct KeyInfo {
+    OptTime expires_at;
+    std::vector<Role> roles;
+};
+
+struct Warehouse {
+    long long warehouse_id = 0;
+    std::string name;
+    std::string status;  // created | disabled | blocked | ... (raw)
+    bool is_rfbs = false;
+    bool is_express = false;
+    bool is_kgt = false;
+    long long cut_in_time = 0;  // minutes
+    int postings_limit = -1;
+    OptTime pause_at;
+    std::string first_mile_type;  // PICK_UP | DROP_OFF
+    std::vector<std::string> working_days;  // MONDAY ...
+};
+
+struct WarehousePage {
+    std::vector<Warehouse> warehouses;
+    std::string cursor;
+    bool has_next = false;
+};
+
+// ---------------------------------------------------------------- parsing (raw body -> model)
+
+// Largest body the parsers accept (and the HTTP client reads for Ozon): bigger is an error.
+inline constexpr std::size_t kMaxBodyBytes = 64u * 1024u * 1024u;
+// Deepest JSON nesting the parsers accept; Ozon's real answers stay under 10.
+inline constexpr int kMaxJsonDepth = 64;
+
+PostingPage parse_posting_list(std::string_view body);         // /v4/posting/fbs/list
+PostingPage parse_unfulfilled_list(std::string_view body);     // /v4/posting/fbs/unfulfilled/list
+Posting parse_posting_get(std::string_view body);              // /v3/posting/fbs/get
+ReturnPage parse_returns_list(std::string_view body);          // /v1/returns/list
+RfbsReturnPage parse_rfbs_returns_list(std::string_view body); // /v2/returns/rfbs/list
+RfbsReturn parse_rfbs_return_get(std::string_view body);       // /v2/returns/rfbs/get
+std::vector<PostingAccruals> parse_accrual_postings(std::string_view body);  // /v1/finance/accrual/postings
+AccrualDayPage parse_accrual_by_day(std::string_view body);    // /v1/finance/accrual/by-day
+std::vector<AccrualType> parse_accrual_types(std::string_view body);  // /v1/finance/accrual/types
+StockPage parse_stocks(std::string_view body);                 // /v4/product/info/stocks
+ReviewPage parse_reviews(std::string_view body);               // /v2/review/list
+ChatPage parse_chats(std::string_view body);                   // /v3/chat/list
+KeyInfo parse_roles(std::string_view body);                    // /v1/roles
+WarehousePage parse_warehouses(std::string_view body);         // /v2/warehouse/list
+
+// Schema surprises seen by this process so far (each counted once per (method, field)).
+std::size_t schema_surprise_count();
+// Forget the surprises seen (tests only), so a test can assert one warning per field.
+void reset_schema_surprises();
+
+}  // namespace ozw::ozon

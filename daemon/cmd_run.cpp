@@ -1,0 +1,185 @@
+// `run` (the daemon) and `check` (one full check now). `demo` lives in daemon/demo.cpp.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+
+#include "common/logging.hpp"
+#include "daemon/check.hpp"
+#include "daemon/commands.hpp"
+#include "daemon/pipeline.hpp"
+#include "daemon/systemd_notify.hpp"
+
+namespace ozw::cli {
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+using daemon::Pipeline;
+using daemon::PipelineOptions;
+
+namespace {
+
+std::optional<Config> load_or_report(const std::string& path) {
+    try {
+        auto r = load_config(path);
+        for (const auto& w : r.warnings) std::cerr << "ozonwatch: warning: " << w << "\n";
+        return std::move(r.config);
+    } catch (const ConfigError& e) {
+        std::cerr << "ozonwatch: " << e.what() << "\n";
+    } catch (const std::exception& e) {
+        std::cerr << "ozonwatch: cannot load " << path << ": " << e.what() << "\n";
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------------------------ check
+
+int cmd_check(const GlobalOptions& g, const CheckOptions& o) {
+    auto cfg = load_or_report(g.config_path);
+    if (!cfg) return kExitConfig;
+    if (o.format != "text" && o.format != "json") {
+        std::cerr << "ozonwatch check: --format must be text or json\n";
+        return kExitUsage;
+    }
+    log::init_logging_for(*cfg, g.log_level.empty() ? "warn" : g.log_level);
+    SystemClock clock;
+    return daemon::run_check(*cfg, clock, o.format, std::cout, std::cerr).exit_code;
+}
+
+// -------------------------------------------------------------------------------------- run
+
+namespace {
+
+// One generation of the daemon (until SIGTERM/SIGINT, or SIGHUP with a valid new config).
+// Returns the config to continue with after a reload, or nullopt to exit.
+std::optional<Config> run_generation(const Config& cfg, const GlobalOptions& g, Store& store,
+                                     daemon::SystemdNotifier& sd, bool first) {
+    SystemClock clock;
+    asio::io_context ioc;
+    Pipeline pipeline(cfg, store, clock, ioc.get_executor(), PipelineOptions{});
+    std::atomic<bool> stop{false};
+    std::optional<Config> next;
+    auto lg = log::get("daemon");
+
+    asio::signal_set signals(ioc, SIGINT, SIGTERM, SIGHUP);
+    asio::steady_timer grace(ioc);
+    int running = 0;  // the generation's main coroutines still running
+    std::function<void()> arm;
+    auto begin_stop = [&]() {
+        if (stop) return;
+        stop = true;
+        pipeline.scheduler().stop();
+        // In-flight requests have their own deadlines; do not wait for them past 8 s.
+        grace.expires_after(std::chrono::seconds(8));
+        grace.async_wait([&](boost::system::error_code ec) {
+            if (!ec) {
+                lg->warn("shutdown: still busy after 8 s, stopping anyway");
+                ioc.stop();
+            }
+        });
+    };
+    // Signals stay handled until every main coroutine has finished, so a SIGTERM during a
+    // reload still ends the process cleanly.
+    arm = [&]() {
+        signals.async_wait([&](boost::system::error_code ec, int sig) {
+            if (ec) return;
+            if (sig == SIGHUP) {
+                if (!stop) {
+                    lg->info("SIGHUP: reloading {}", g.config_path);
+                    try {
+                        auto r = load_config(g.config_path);
+                        for (const auto& w : r.warnings) lg->warn("{}", w);
+                        next = std::move(r.config);
+                        sd.reloading();
+                        begin_stop();
+                    } catch (const std::exception& e) {
+                        lg->error("new configuration refused, keeping the running one: {}", e.what());
+                    }
+                }
+            } else {
+                lg->info("signal {}: stopping", sig);
+                next.reset();
+                sd.stopping();
+                begin_stop();
+            }
+            arm();
+        });
+    };
+    arm();
+
+    auto done = [&](const char* what) {
+        ++running;
+        return [&, what](std::exception_ptr e) {
+            if (e) {
+                try { std::rethrow_exception(e); } catch (const std::exception& ex) {
+                    lg->error("{} ended: {}", what, ex.what());
+                }
+            }
+            if (--running == 0) {
+                grace.cancel();
+                signals.cancel();
+            }
+        };
+    };
+    asio::co_spawn(ioc, pipeline.scheduler().run(), done("scheduler"));
+    if (pipeline.dispatcher()) asio::co_spawn(ioc, pipeline.dispatcher()->run(stop), done("dispatcher"));
+    asio::co_spawn(ioc, pipeline.report_loop(stop), done("report"));
+    if (auto wd = sd.watchdog_interval()) {
+        asio::co_spawn(ioc, [&, wd]() -> asio::awaitable<void> {
+            asio::steady_timer t(co_await asio::this_coro::executor);
+            while (!stop) {
+                sd.watchdog();
+                t.expires_after(std::min<Millis>(*wd, std::chrono::seconds(1)));
+                boost::system::error_code ec;
+                co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            }
+        }, asio::detached);
+    }
+    std::size_t watches = pipeline.scheduler().size();
+    lg->info("ozonwatch {}: {} account(s), {} watch(es), state {}", first ? "started" : "reloaded",
+             cfg.accounts.size(), watches, store.path());
+    sd.ready("watching " + std::to_string(cfg.accounts.size()) + " account(s)");
+    ioc.run();
+    return next;
+}
+
+}  // namespace
+
+int cmd_run(const GlobalOptions& g) {
+    auto cfg = load_or_report(g.config_path);
+    if (!cfg) return kExitConfig;
+    log::init_logging_for(*cfg, g.log_level);
+    daemon::SystemdNotifier sd;
+    try {
+        fs::create_directories(cfg->state_dir);
+        Store store((fs::path(cfg->state_dir) / "ozonwatch.db").string());
+        bool first = true;
+        while (true) {
+            auto next = run_generation(*cfg, g, store, sd, first);
+            if (!next) break;
+            if (next->state_dir != cfg->state_dir)
+                log::get("daemon")->warn("state_dir changed: takes effect after a restart");
+            next->state_dir = cfg->state_dir;
+            cfg = std::move(next);
+            log::init_logging_for(*cfg, g.log_level);
+            first = false;
+        }
+    } catch (const std::exception& e) {
+        log::get("daemon")->critical("ozonwatch run: {}", e.what());
+        sd.stopping();
+        return kExitSoftware;
+    }
+    log::get("daemon")->info("stopped");
+    return kExitOk;
+}
+
+}  // namespace ozw::cli

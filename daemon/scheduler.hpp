@@ -1,0 +1,111 @@
+#pragma once
+// The scheduler: every enabled watch of every account on its interval (+ jitter), each in its
+// own coroutine on one io_context, so a slow or failing watch never blocks the others.
+// A failed poll is retried with backoff; after watches.unavailable_after of failures the watch
+// raises source.unavailable (scope "source:<watch>"), resolved by the next success; an auth
+// error raises source.auth_failed (critical) at once. Time is read only through the Clock:
+// tests call run_once_due() after moving a ManualClock; the daemon calls run().
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/config.hpp"
+#include "common/store.hpp"
+#include "daemon/watch.hpp"
+
+namespace ozw::daemon {
+
+enum class FailureKind { none, transient, auth };
+
+// Pure failure bookkeeping of one watch.
+struct WatchHealth {
+    int consecutive_failures = 0;
+    std::optional<TimePoint> failing_since;
+    FailureKind last_failure = FailureKind::none;
+    std::string last_error;
+    bool auth_failed = false;  // source.auth_failed holds
+    bool unavailable = false;  // source.unavailable holds
+    // True when the source conditions may be active in the store (so a success must resolve).
+    bool source_conditions_dirty = true;
+};
+
+struct BackoffPolicy {
+    Millis first = std::chrono::seconds(15);
+    Millis max = std::chrono::minutes(10);
+    Millis auth_retry = std::chrono::minutes(15);  // never hammer with a bad key
+};
+
+// Delay before the next attempt after `failures` consecutive failures (>= 1).
+Millis failure_backoff(const BackoffPolicy& p, FailureKind kind, int failures, Millis interval);
+
+// Updates `h` for a failure at `now`; unavailable once now - failing_since >= unavailable_after.
+void record_failure(WatchHealth& h, FailureKind kind, const std::string& error, TimePoint now,
+                    Millis unavailable_after);
+void record_success(WatchHealth& h);
+
+// The conditions `h` implies for scope "source:<watch>".
+std::vector<Event> source_conditions(const WatchHealth& h, const std::string& account,
+                                     const std::string& watch, TimePoint now);
+
+// Classifies an exception thrown by a poll.
+FailureKind classify_failure(std::exception_ptr e, std::string& message);
+
+struct ScheduledWatch {
+    std::unique_ptr<WatchRunner> runner;
+    TimePoint next_due{};
+    WatchHealth health;
+    std::optional<CycleResult> last_result;
+    bool running = false;
+};
+
+class Scheduler {
+public:
+    // `jitter_fraction`: up to this fraction of the interval (at most 30 s) is added to each
+    // next-due time; 0 disables jitter (tests).
+    Scheduler(Store& store, Router router, const Clock& clock, Millis unavailable_after,
+              double jitter_fraction = 0.1);
+
+    // Adds a watch, due at once.
+    void add(std::shared_ptr<Watch> watch);
+    std::size_t size() const { return watches_.size(); }
+    ScheduledWatch& at(std::size_t i) { return *watches_[i]; }
+    void set_backoff(BackoffPolicy p) { backoff_ = p; }
+    // Called after each cycle (success or failure) with the watch index; e.g. demo output.
+    void on_cycle(std::function<void(std::size_t, const ScheduledWatch&)> cb) { on_cycle_ = std::move(cb); }
+
+    // Runs, one after another, every watch whose next_due <= clock.now(); returns how many.
+    awaitable<int> run_once_due();
+    // Runs one watch's cycle now, with failure handling (never throws a source error).
+    awaitable<void> run_watch(std::size_t i);
+
+    // The daemon: one coroutine per watch, until stop(). Polls the clock at least every
+    // `tick` so that a jump of the clock (virtual time) is noticed.
+    awaitable<void> run(Millis tick = std::chrono::seconds(1));
+    void stop() { stop_ = true; }
+    bool stopping() const { return stop_; }
+
+private:
+    awaitable<void> watch_loop(std::size_t i, Millis tick);
+    Millis jitter(Millis interval);
+
+    Store& store_;
+    Router router_;
+    const Clock& clock_;
+    Millis unavailable_after_;
+    double jitter_fraction_;
+    BackoffPolicy backoff_;
+    std::vector<std::unique_ptr<ScheduledWatch>> watches_;
+    std::function<void(std::size_t, const ScheduledWatch&)> on_cycle_;
+    std::atomic<bool> stop_{false};
+    std::mt19937_64 rng_{std::random_device{}()};
+};
+
+}  // namespace ozw::daemon

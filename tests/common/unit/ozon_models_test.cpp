@@ -1,0 +1,407 @@
+// Every official response example (2026/*.md and swagger.json, copied into tests/fixtures/ozon)
+// parses into the models; tolerant and hostile inputs give values or errors, never crashes.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "common/ozon/errors.hpp"
+#include "common/ozon/models.hpp"
+#include "common/time.hpp"
+
+using namespace ozw;
+using namespace ozw::ozon;
+
+namespace {
+
+std::string fixture(const std::string& name) {
+    std::ifstream in(std::string(OZW_SOURCE_DIR) + "/tests/fixtures/ozon/" + name, std::ios::binary);
+    EXPECT_TRUE(in) << name;
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+TimePoint at(const char* iso) { return *parse_iso8601(iso); }
+
+}  // namespace
+
+// ------------------------------------------------------------------ official examples
+
+TEST(OzonFixtures, V4PostingListExample) {
+    auto page = parse_posting_list(fixture("2026_v4_posting_fbs_list.json"));
+    EXPECT_FALSE(page.has_next);
+    EXPECT_FALSE(page.cursor.empty());
+    ASSERT_EQ(page.postings.size(), 1u);
+    const Posting& p = page.postings[0];
+    EXPECT_EQ(p.posting_number, "0208245774-0029-1");
+    EXPECT_EQ(p.order_number, "0208245774-0029");
+    EXPECT_EQ(p.order_id, 33301885134);
+    EXPECT_EQ(p.status, "awaiting_packaging");
+    EXPECT_EQ(p.status_enum(), PostingStatus::awaiting_packaging);
+    EXPECT_EQ(p.substatus, "posting_created");
+    EXPECT_EQ(p.shipment_date, at("2026-05-18T12:00:00Z"));
+    EXPECT_EQ(p.delivering_date, at("2026-05-19T15:30:00Z"));
+    EXPECT_EQ(p.in_process_at, at("2026-05-14T08:00:00Z"));
+    EXPECT_FALSE(p.pickup_code_verified_at);  // null
+    EXPECT_FALSE(p.cancellation);             // all-empty object
+    ASSERT_EQ(p.products.size(), 2u);
+    EXPECT_EQ(p.products[0].sku, 1904686181);
+    EXPECT_EQ(p.products[0].offer_id, "b4408110");
+    EXPECT_DOUBLE_EQ(p.products[0].price.amount, 12990.0);  // {"amount": "12990.00"}
+    EXPECT_EQ(p.products[0].price.currency, "RUB");
+    EXPECT_EQ(p.products[1].quantity, 2);
+    ASSERT_TRUE(p.financial_data);
+    ASSERT_EQ(p.financial_data->products.size(), 1u);
+    const auto& fp = p.financial_data->products[0];
+    EXPECT_EQ(fp.product_id, 1904686181);
+    EXPECT_DOUBLE_EQ(fp.payout, 2100);
+    EXPECT_DOUBLE_EQ(fp.price.amount, 2500);
+    EXPECT_DOUBLE_EQ(fp.customer_price.amount, 2500);
+    EXPECT_DOUBLE_EQ(fp.commission.amount, 120);
+    EXPECT_DOUBLE_EQ(fp.commission_percent, 10);
+    EXPECT_EQ(p.delivery_method.warehouse_id, 20605650762000);
+    EXPECT_EQ(p.delivery_method.warehouse, "17023");
+    EXPECT_EQ(p.tracking_number, "TRK1234567890");
+}
+
+TEST(OzonFixtures, V4UnfulfilledListExample) {
+    auto page = parse_unfulfilled_list(fixture("2026_v4_posting_fbs_unfulfilled_list.json"));
+    EXPECT_TRUE(page.has_next);
+    ASSERT_TRUE(page.count);
+    EXPECT_EQ(*page.count, 2177);
+    ASSERT_EQ(page.postings.size(), 1u);
+    const Posting& p = page.postings[0];
+    EXPECT_EQ(p.posting_number, "41517061-0214-1");
+    EXPECT_EQ(p.status_enum(), PostingStatus::awaiting_deliver);
+    EXPECT_FALSE(p.delivering_date);  // null
+    EXPECT_EQ(p.shipment_date, at("2026-05-05T06:44:37Z"));
+    ASSERT_EQ(p.products.size(), 1u);
+    EXPECT_DOUBLE_EQ(p.products[0].price.amount, 300);
+    ASSERT_TRUE(p.financial_data);
+    EXPECT_EQ(p.financial_data->cluster_to, "Москва, МО и Дальние регионы");
+}
+
+TEST(OzonFixtures, V3PostingGetExamples) {
+    Posting p = parse_posting_get(fixture("2026_v3_posting_fbs_get.json"));
+    EXPECT_EQ(p.posting_number, "0132112277-0101-1");
+    EXPECT_EQ(p.previous_substatus, "posting_split_pending");
+    EXPECT_FALSE(p.financial_data);  // null
+    ASSERT_EQ(p.products.size(), 1u);
+    EXPECT_DOUBLE_EQ(p.products[0].price.amount, 1530.0);  // "1530.0000"
+    EXPECT_EQ(p.products[0].price.currency, "RUB");        // from currency_code
+    EXPECT_EQ(p.shipment_date_without_delay, at("2026-04-04T16:59:00Z"));
+
+    Posting s = parse_posting_get(fixture("swagger_v3_posting_fbs_get.json"));
+    EXPECT_EQ(s.posting_number, "57195475-0050-3");
+    EXPECT_EQ(s.delivery_method.name, "Ozon Логистика самостоятельно, Москва");
+    EXPECT_EQ(s.pickup_code_verified_at, at("2025-01-17T11:04:59.958Z"));
+    ASSERT_EQ(s.products.size(), 1u);
+    EXPECT_DOUBLE_EQ(s.products[0].price.amount, 279.0);
+}
+
+TEST(OzonFixtures, ReturnsListExamples) {
+    for (const char* f : {"2026_v1_returns_list.json", "swagger_v1_returns_list.json"}) {
+        SCOPED_TRACE(f);
+        auto page = parse_returns_list(fixture(f));
+        EXPECT_FALSE(page.has_next);
+        ASSERT_EQ(page.returns.size(), 1u);
+        const Return& r = page.returns[0];
+        EXPECT_EQ(r.id, 1000015552);  // sent as a string
+        EXPECT_EQ(page.last_id(), 1000015552);
+        EXPECT_EQ(r.type, "FullReturn");
+        EXPECT_EQ(r.schema, "Fbs");
+        EXPECT_EQ(r.posting_number, "58544282-0057-1");
+        EXPECT_EQ(r.order_id, 24540784250);
+        EXPECT_EQ(r.product.sku, 1100526203);
+        EXPECT_EQ(r.product.offer_id, "81451");
+        EXPECT_DOUBLE_EQ(r.product.price.amount, 3318);
+        EXPECT_EQ(r.product.price.currency, "RUB");
+        EXPECT_EQ(r.visual_status.sys_name, "ArrivedAtReturnPlace");
+        EXPECT_EQ(r.visual_status.id, 3);
+        EXPECT_EQ(r.return_reason_name, "Покупатель отказался при вручении: недоволен качеством товара");
+        EXPECT_EQ(r.storage.days, 0);
+        EXPECT_DOUBLE_EQ(r.storage.sum.amount, 1231);
+        EXPECT_TRUE(r.storage.tariffication_start_date);
+        EXPECT_TRUE(r.storage.utilization_forecast_date);
+        ASSERT_TRUE(r.place);
+        EXPECT_EQ(r.place->name, "СЦ_Львовский_Возвраты");
+        EXPECT_EQ(r.logistic.barcode, "ii5275210303");
+    }
+}
+
+TEST(OzonFixtures, RfbsReturnsListExample) {
+    auto page = parse_rfbs_returns_list(fixture("2026_v2_returns_rfbs_list.json"));
+    ASSERT_EQ(page.returns.size(), 1u);
+    const RfbsReturn& r = page.returns[0];
+    EXPECT_EQ(r.id, 8000123456);
+    EXPECT_EQ(r.number, "RET-2026-00123");
+    EXPECT_EQ(r.posting_number, "789456123-0002-3");
+    EXPECT_EQ(r.group_state, "New");
+    EXPECT_EQ(r.state, "ON_APPROVAL");
+    EXPECT_DOUBLE_EQ(r.price.amount, 2999);
+    EXPECT_EQ(r.price.currency, "RUB");
+    EXPECT_EQ(r.created_at, at("2026-02-15T10:30:00Z"));
+}
+
+TEST(OzonFixtures, StocksExample) {
+    auto page = parse_stocks(fixture("2026_v4_product_info_stocks.json"));
+    EXPECT_EQ(page.cursor, "next-cursor-12345");
+    EXPECT_EQ(page.total_items, 2);
+    ASSERT_EQ(page.items.size(), 2u);
+    EXPECT_EQ(page.items[0].offer_id, "test-offer-123456");
+    ASSERT_EQ(page.items[0].stocks.size(), 2u);
+    EXPECT_EQ(page.items[0].stocks[0].type, "fbs");
+    EXPECT_EQ(page.items[0].stocks[0].present, 150);
+    EXPECT_EQ(page.items[0].stocks[0].reserved, 25);
+    EXPECT_EQ(page.items[1].stocks[0].shipment_type, "SHIPMENT_TYPE_BOX");
+}
+
+TEST(OzonFixtures, ReviewsExample) {
+    auto page = parse_reviews(fixture("2026_v2_review_list.json"));
+    EXPECT_TRUE(page.has_next);
+    EXPECT_EQ(page.last_id, "017c0d53-a7c8-81ef-53de-7d32fcbd7421");
+    ASSERT_EQ(page.reviews.size(), 1u);
+    EXPECT_EQ(page.reviews[0].rating, 2);
+    EXPECT_EQ(page.reviews[0].sku, 148591503);  // "148591503"
+    EXPECT_EQ(page.reviews[0].status, "NEW");
+    EXPECT_EQ(page.reviews[0].published_at, at("2024-10-10T07:23:55.970Z"));
+}
+
+TEST(OzonFixtures, ChatsExamples) {
+    for (const char* f : {"2026_v3_chat_list.json", "swagger_v3_chat_list.json"}) {
+        SCOPED_TRACE(f);
+        auto page = parse_chats(fixture(f));
+        EXPECT_TRUE(page.has_next);  // "true" as a string
+        EXPECT_EQ(page.cursor, "30000002342123123");
+        EXPECT_EQ(page.total_unread_count, 5);
+        ASSERT_EQ(page.chats.size(), 1u);
+        EXPECT_EQ(page.chats[0].chat_id, "5e767w03-b400-4y1b-a841-75319ca8a5c8");
+        EXPECT_EQ(page.chats[0].unread_count, 1);
+        // Over uint64 in the example: kept as text.
+        EXPECT_EQ(page.chats[0].last_message_id, "30000000001280042740");
+    }
+    EXPECT_EQ(parse_chats(fixture("swagger_v3_chat_list.json")).chats[0].type, "Seller_Support");
+}
+
+TEST(OzonFixtures, RolesExamples) {
+    for (const char* f : {"2026_v1_roles.json", "swagger_v1_roles.json"}) {
+        SCOPED_TRACE(f);
+        KeyInfo k = parse_roles(fixture(f));
+        ASSERT_FALSE(k.roles.empty());
+        EXPECT_FALSE(k.roles[0].name.empty());
+        EXPECT_FALSE(k.roles[0].methods.empty());
+    }
+    EXPECT_EQ(parse_roles(fixture("2026_v1_roles.json")).expires_at, at("2026-02-18T09:54:23.296Z"));
+    EXPECT_FALSE(parse_roles(fixture("swagger_v1_roles.json")).expires_at);  // older spec: absent
+}
+
+TEST(OzonFixtures, WarehousesExample) {
+    auto page = parse_warehouses(fixture("2026_v2_warehouse_list.json"));
+    EXPECT_FALSE(page.has_next);  // the example says "string": a surprise, default false
+    ASSERT_EQ(page.warehouses.size(), 1u);
+    const Warehouse& w = page.warehouses[0];
+    EXPECT_EQ(w.warehouse_id, 20605650762000);
+    EXPECT_EQ(w.name, "17023");
+    EXPECT_EQ(w.status, "created");
+    EXPECT_EQ(w.postings_limit, -1);
+    EXPECT_EQ(w.first_mile_type, "PICK_UP");
+    EXPECT_EQ(w.working_days.size(), 5u);
+}
+
+// The accrual methods have no official example; these bodies follow the 2026 schema.
+TEST(OzonFixtures, AccrualsFollowingTheSchema) {
+    auto pa = parse_accrual_postings(fixture("schema_v1_finance_accrual_postings.json"));
+    ASSERT_EQ(pa.size(), 2u);
+    EXPECT_EQ(pa[0].posting_number, "0208245774-0029-1");
+    ASSERT_EQ(pa[0].accruals.size(), 2u);
+    EXPECT_EQ(pa[0].accruals[0].type_id, 1);
+    EXPECT_DOUBLE_EQ(pa[0].accruals[0].accrued.amount, 2100.5);
+    EXPECT_DOUBLE_EQ(pa[0].accruals[1].accrued.amount, -120);
+    EXPECT_FALSE(pa[0].accruals[1].seller_price);  // null
+    EXPECT_TRUE(pa[1].accruals.empty());
+
+    auto day = parse_accrual_by_day(fixture("schema_v1_finance_accrual_by_day.json"));
+    EXPECT_EQ(day.last_id, "eyJsYXN0IjoxfQ==");
+    ASSERT_EQ(day.accruals.size(), 2u);
+    EXPECT_EQ(day.accruals[0].category, "POSTING");
+    EXPECT_EQ(day.accruals[0].unit_number, "0208245774-0029-1");
+    ASSERT_EQ(day.accruals[0].products.size(), 1u);
+    EXPECT_DOUBLE_EQ(day.accruals[0].products[0].sale_price.amount, 2500);
+    EXPECT_EQ(day.accruals[0].fees.size(), 1u);  // one delivery service
+    EXPECT_EQ(day.accruals[1].category, "NON_ITEM");
+    ASSERT_EQ(day.accruals[1].fees.size(), 1u);
+    EXPECT_DOUBLE_EQ(day.accruals[1].fees[0].accrued.amount, -500);
+
+    auto types = parse_accrual_types(fixture("schema_v1_finance_accrual_types.json"));
+    ASSERT_EQ(types.size(), 2u);
+    EXPECT_EQ(types[0].id, 1);
+    EXPECT_EQ(types[0].name, "Продажа");
+}
+
+// ------------------------------------------------------------------ tolerance
+
+TEST(OzonTolerance, MoneyInEveryShape) {
+    auto page = parse_posting_list(R"({"postings":[{"posting_number":"1","products":[
+        {"sku":1,"price":1390},
+        {"sku":2,"price":"1390.000000","currency_code":"RUB"},
+        {"sku":3,"price":{"amount":"1390.5","currency":"KZT"}},
+        {"sku":4,"price":{"price":7,"currency_code":"BYN"}},
+        {"sku":5,"price":null},
+        {"sku":6}
+    ]}]})");
+    const auto& pr = page.postings[0].products;
+    ASSERT_EQ(pr.size(), 6u);
+    EXPECT_DOUBLE_EQ(pr[0].price.amount, 1390);
+    EXPECT_DOUBLE_EQ(pr[1].price.amount, 1390);
+    EXPECT_EQ(pr[1].price.currency, "RUB");
+    EXPECT_DOUBLE_EQ(pr[2].price.amount, 1390.5);
+    EXPECT_EQ(pr[2].price.currency, "KZT");
+    EXPECT_DOUBLE_EQ(pr[3].price.amount, 7);
+    EXPECT_EQ(pr[3].price.currency, "BYN");
+    EXPECT_DOUBLE_EQ(pr[4].price.amount, 0);
+    EXPECT_DOUBLE_EQ(pr[5].price.amount, 0);
+}
+
+TEST(OzonTolerance, EmptyAndNullDatesAreAbsent) {
+    auto page = parse_posting_list(R"({"postings":[{"posting_number":"1","shipment_date":"",
+        "delivering_date":null,"in_process_at":"2026-11-26T07:00:00Z"}]})");
+    const auto& p = page.postings[0];
+    EXPECT_FALSE(p.shipment_date);
+    EXPECT_FALSE(p.delivering_date);
+    EXPECT_EQ(p.in_process_at, at("2026-11-26T07:00:00Z"));
+}
+
+TEST(OzonTolerance, NullObjectsUnknownFieldsAndUnknownStatuses) {
+    auto page = parse_posting_list(R"({"postings":[{"posting_number":"1","status":"teleported",
+        "customer":null,"cancellation":null,"financial_data":null,"delivery_method":null,
+        "products":null,"brand_new_field":{"x":[1,2,3]}}], "new_top_level": 5})");
+    ASSERT_EQ(page.postings.size(), 1u);
+    const auto& p = page.postings[0];
+    EXPECT_EQ(p.status, "teleported");
+    EXPECT_EQ(p.status_enum(), PostingStatus::unknown);
+    EXPECT_FALSE(p.cancellation);
+    EXPECT_FALSE(p.financial_data);
+    EXPECT_TRUE(p.products.empty());
+}
+
+TEST(OzonTolerance, CancellationIsKeptWhenFilled) {
+    auto page = parse_posting_list(R"({"postings":[{"posting_number":"1","status":"cancelled",
+        "cancellation":{"affect_cancellation_rating":true,"cancel_reason":"Покупатель отменил",
+        "cancel_reason_id":"352","cancellation_initiator":"Покупатель","cancellation_type":"client",
+        "cancelled_after_ship":"false"}}]})");
+    const auto& c = page.postings[0].cancellation;
+    ASSERT_TRUE(c);
+    EXPECT_TRUE(c->affect_rating);
+    EXPECT_EQ(c->reason_id, 352);
+    EXPECT_EQ(c->type, "client");
+    EXPECT_FALSE(c->after_ship);
+}
+
+TEST(OzonTolerance, V3FinancialDataShape) {
+    auto page = parse_posting_list(R"({"postings":[{"posting_number":"1","financial_data":{"products":[
+        {"product_id":5,"commission_amount":12.5,"commission_percent":8,"payout":100,
+         "price":"120.00","customer_price":"130","currency_code":"RUB"}]}}]})");
+    const auto& fp = page.postings[0].financial_data->products[0];
+    EXPECT_DOUBLE_EQ(fp.commission.amount, 12.5);
+    EXPECT_DOUBLE_EQ(fp.commission_percent, 8);
+    EXPECT_DOUBLE_EQ(fp.price.amount, 120);
+    EXPECT_EQ(fp.price.currency, "RUB");
+    EXPECT_DOUBLE_EQ(fp.customer_price.amount, 130);
+}
+
+TEST(OzonTolerance, WrongTypesWarnOncePerFieldNotPerRecord) {
+    reset_schema_surprises();
+    std::string body = R"({"postings":[)";
+    for (int i = 0; i < 500; ++i) {
+        if (i) body += ",";
+        body += R"({"posting_number":"n)" + std::to_string(i) +
+                R"(","order_id":{"oops":1},"shipment_date":"not a date","is_express":[1],"products":"nope"})";
+    }
+    body += "]}";
+    auto page = parse_posting_list(body);
+    ASSERT_EQ(page.postings.size(), 500u);
+    EXPECT_EQ(page.postings[0].order_id, 0);
+    EXPECT_FALSE(page.postings[0].shipment_date);
+    // order_id, shipment_date, is_express, products: four fields, four surprises in total.
+    EXPECT_EQ(schema_surprise_count(), 4u);
+}
+
+TEST(OzonTolerance, WrappedResultShapeIsAccepted) {
+    auto page = parse_posting_list(R"({"result":{"has_next":true,"postings":[{"posting_number":"x"}]}})");
+    EXPECT_TRUE(page.has_next);
+    ASSERT_EQ(page.postings.size(), 1u);
+}
+
+// ------------------------------------------------------------------ hostile input
+
+TEST(OzonHostile, DeepNestingIsAnErrorNotAStackOverflow) {
+    std::string deep(100000, '[');
+    deep += std::string(100000, ']');
+    EXPECT_THROW(parse_posting_list(deep), ParseError);
+    std::string deep_obj;
+    for (int i = 0; i < 100000; ++i) deep_obj += R"({"a":)";
+    deep_obj += "1";
+    deep_obj += std::string(100000, '}');
+    EXPECT_THROW(parse_stocks(deep_obj), ParseError);
+}
+
+TEST(OzonHostile, BracketsInsideStringsDoNotCountAsNesting) {
+    std::string s = R"({"postings":[{"posting_number":")" + std::string(1000, '[') + R"("}]})";
+    auto page = parse_posting_list(s);
+    ASSERT_EQ(page.postings.size(), 1u);
+    EXPECT_EQ(page.postings[0].posting_number.size(), 1000u);
+}
+
+TEST(OzonHostile, HugeNumbersBecomeDefaultsOrErrors) {
+    // A literal beyond double range is rejected by the JSON parser: an error, not a crash.
+    EXPECT_THROW(parse_posting_list(R"({"postings":[{"order_id":1e400}]})"), ParseError);
+    auto page = parse_posting_list(R"({"postings":[{"posting_number":"1",
+        "order_id":123456789012345678901234567890,"products":[{"sku":18446744073709551615,
+        "quantity":-1e30,"price":"1e999999"}]}]})");
+    ASSERT_EQ(page.postings.size(), 1u);
+    EXPECT_EQ(page.postings[0].order_id, 0);
+    ASSERT_EQ(page.postings[0].products.size(), 1u);
+    EXPECT_EQ(page.postings[0].products[0].sku, 0);
+}
+
+TEST(OzonHostile, MalformedBodiesAreParseErrors) {
+    EXPECT_THROW(parse_posting_list(""), ParseError);
+    EXPECT_THROW(parse_posting_list("<html>502 Bad Gateway</html>"), ParseError);
+    EXPECT_THROW(parse_posting_list(R"({"postings":[{"posting_number":"1")"), ParseError);  // truncated
+    EXPECT_THROW(parse_posting_list("[1,2,3]"), ParseError);  // not an object
+    EXPECT_THROW(parse_posting_get(R"({"result":null})"), ParseError);
+    EXPECT_THROW(parse_roles("\"just a string\""), ParseError);
+}
+
+TEST(OzonHostile, WrongTopLevelTypesGiveEmptyPages) {
+    auto page = parse_posting_list(R"({"postings":{"a":1},"has_next":"maybe","cursor":[1]})");
+    EXPECT_TRUE(page.postings.empty());
+    EXPECT_FALSE(page.has_next);
+    EXPECT_TRUE(page.cursor.empty());
+    auto stocks = parse_stocks(R"({"items":[1,"x",null,{"offer_id":"a","stocks":[null,{"present":"5"}]}]})");
+    ASSERT_EQ(stocks.items.size(), 1u);
+    ASSERT_EQ(stocks.items[0].stocks.size(), 1u);
+    EXPECT_EQ(stocks.items[0].stocks[0].present, 5);
+}
+
+TEST(OzonHostile, FiftyMegabyteBodyIsHandled) {
+    // Under the 64 MB limit: parsed (one giant string field, no crash).
+    std::string big = R"({"postings":[{"posting_number":")" + std::string(50u * 1024 * 1024, 'x') + R"("}]})";
+    auto page = parse_posting_list(big);
+    ASSERT_EQ(page.postings.size(), 1u);
+    EXPECT_EQ(page.postings[0].posting_number.size(), 50u * 1024 * 1024);
+    // Over the limit: refused before parsing.
+    std::string huge(kMaxBodyBytes + 1, ' ');
+    EXPECT_THROW(parse_posting_list(huge), ParseError);
+}
+
+TEST(OzonModels, StatusNamesRoundTrip) {
+    for (const char* s : {"awaiting_packaging", "awaiting_deliver", "delivering", "driver_pickup",
+                          "delivered", "cancelled", "arbitration", "client_arbitration",
+                          "not_accepted", "sent_by_seller", "awaiting_registration",
+                          "acceptance_in_progress", "awaiting_approve"}) {
+        EXPECT_STREQ(to_string(parse_posting_status(s)), s);
+    }
+    EXPECT_EQ(parse_posting_status("weird"), PostingStatus::unknown);
+}
