@@ -417,22 +417,28 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
         // without announcing them: the next repeat shows fresh figures.
         std::map<std::string, const ActiveCondition*> by_key;
         for (const auto& a : active) by_key[a.key] = &a;
+        SQLite::Statement upd(*db_, "UPDATE events SET body=? WHERE id=?");
         for (const auto& h : set.holding) {
             auto it = by_key.find(h.key);
             if (it == by_key.end() || h.severity > it->second->event.severity) continue;
+            const Event& stored = it->second->event;
+            // Most conditions are unchanged from one poll to the next: write only real changes.
+            if (h.details == stored.details && h.title == stored.title && h.url == stored.url &&
+                h.type == stored.type)
+                continue;
             Event cur = h;
-            cur.id = it->second->event.id;
+            cur.id = stored.id;
             cur.account = set.account;
             cur.kind = EventKind::condition;
             cur.state = EventState::firing;
-            cur.occurred_at = it->second->event.occurred_at;
-            cur.detected_at = it->second->event.detected_at;
-            cur.severity = it->second->event.severity;
+            cur.occurred_at = stored.occurred_at;
+            cur.detected_at = stored.detected_at;
+            cur.severity = stored.severity;
             check_statement_budget();
-            SQLite::Statement upd(*db_, "UPDATE events SET body=? WHERE id=?");
             upd.bind(1, event_body(cur));
             upd.bind(2, static_cast<int64_t>(it->second->last_event_id));
             upd.exec();
+            upd.reset();
         }
     }
 

@@ -101,13 +101,33 @@ std::optional<TimePoint> parse_iso8601(std::string_view text) {
     return TimePoint{date::sys_days{ymd}.time_since_epoch()} + tod - offset;
 }
 
-std::string format_iso8601(TimePoint t) {
-    return date::format("%Y-%m-%dT%H:%M:%SZ", std::chrono::floor<std::chrono::seconds>(t));
+namespace {
+// Formats without iostreams: the watches format thousands of timestamps per poll.
+std::string format_utc(TimePoint t, bool with_millis) {
+    using namespace std::chrono;
+    const auto ms_total = t.time_since_epoch().count();
+    auto day = floor<days>(t);
+    year_month_day ymd{sys_days{day}};
+    long long ms_of_day = ms_total - day.time_since_epoch().count() * 86'400'000LL;
+    const int h = static_cast<int>(ms_of_day / 3'600'000);
+    const int m = static_cast<int>(ms_of_day / 60'000 % 60);
+    const int sec = static_cast<int>(ms_of_day / 1000 % 60);
+    const int milli = static_cast<int>(ms_of_day % 1000);
+    char buf[64];
+    int n = with_millis
+                ? std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
+                                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                                static_cast<unsigned>(ymd.day()), h, m, sec, milli)
+                : std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ",
+                                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                                static_cast<unsigned>(ymd.day()), h, m, sec);
+    return std::string(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
 }
+}  // namespace
 
-std::string format_iso8601_ms(TimePoint t) {
-    return date::format("%Y-%m-%dT%H:%M:%SZ", std::chrono::floor<Millis>(t));
-}
+std::string format_iso8601(TimePoint t) { return format_utc(t, false); }
+
+std::string format_iso8601_ms(TimePoint t) { return format_utc(t, true); }
 
 std::optional<Millis> parse_duration(std::string_view text) {
     std::string_view s = trim(text);

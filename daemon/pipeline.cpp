@@ -1,5 +1,7 @@
 #include "daemon/pipeline.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -33,6 +35,15 @@ Pipeline::Pipeline(const Config& cfg, Store& store, const Clock& clock, asio::an
         }
         accounts_.push_back(std::move(rt));
     }
+    // Say plainly which configured watches do nothing yet, so nobody relies on silence.
+    const std::pair<const char*, bool> not_yet[] = {
+        {"returns", cfg_.watches.returns.enabled}, {"finance", cfg_.watches.finance.enabled},
+        {"stocks", cfg_.watches.stocks.enabled},   {"reviews", cfg_.watches.reviews.enabled},
+        {"chats", cfg_.watches.chats.enabled}};
+    for (const auto& [name, enabled] : not_yet)
+        if (enabled)
+            spdlog::warn("watches.{}: this watch is not implemented yet in this release; "
+                         "check that section of the seller cabinet by hand", name);
     if (opt_.notify) {
         dispatcher_ = std::make_unique<alerts::Dispatcher>(
             cfg_, store_, clock_, alerts::make_notifiers(cfg_, ex, clock_, opt_.with_console));

@@ -5,6 +5,8 @@
 #include <set>
 #include <unordered_set>
 
+#include "common/time.hpp"
+
 namespace ozw::daemon {
 
 namespace {
@@ -12,19 +14,6 @@ namespace {
 using nlohmann::json;
 
 // "YYYY-MM-DDThh:mm:ssZ" without iostreams: evaluate formats thousands of times per poll.
-std::string iso(TimePoint t) {
-    using namespace std::chrono;
-    auto secs = floor<seconds>(t);
-    auto days = floor<std::chrono::days>(secs);
-    year_month_day ymd{sys_days{days}};
-    hh_mm_ss<seconds> hms{secs - days};
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02lldZ", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                  static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
-                  static_cast<long long>(hms.seconds().count()));
-    return buf;
-}
 
 json opt_time_json(const std::optional<TimePoint>& t) {
     return t ? json(format_iso8601(*t)) : json(nullptr);
@@ -212,15 +201,15 @@ json base_details(const PostingState& p, const PostingState* prev, const Posting
               {"status", p.status},
               {"substatus", p.substatus},
               {"products", products_json(p)},
-              {"status_since", iso(p.status_since)}};
+              {"status_since", format_iso8601(p.status_since)}};
     if (prev) d["previous_status"] = prev->status;
-    if (p.in_process_at) d["in_process_at"] = iso(*p.in_process_at);
-    if (p.delivering_date) d["delivering_date"] = iso(*p.delivering_date);
+    if (p.in_process_at) d["in_process_at"] = format_iso8601(*p.in_process_at);
+    if (p.delivering_date) d["delivering_date"] = format_iso8601(*p.delivering_date);
     if (p.shipment_date) {
-        d["shipment_date"] = iso(*p.shipment_date);
+        d["shipment_date"] = format_iso8601(*p.shipment_date);
         if (ctx.tz && ctx.config) {
             TimePoint dl = effective_deadline(*p.shipment_date, *ctx.tz, ctx.config->handover_deadline);
-            d["deadline"] = iso(dl);
+            d["deadline"] = format_iso8601(dl);
         }
     }
     if (p.cancellation) {

@@ -229,7 +229,7 @@ TEST_F(ClientSandbox, RetryableFaultsAreRetriedAndSucceed) {
         });
         EXPECT_EQ(postings.size(), 3u);
         EXPECT_GE(stats.retries, 1);
-        if (kind == sb::FaultKind::rate_limit) EXPECT_EQ(stats.rate_limited, 2);
+        if (kind == sb::FaultKind::rate_limit) { EXPECT_EQ(stats.rate_limited, 2); }
     }
 }
 
@@ -321,7 +321,7 @@ TEST_F(ClientSandbox, EveryMethodParsesTheSandboxAnswersAndNoRetiredMethodIsCall
         std::vector<std::string> numbers = {"22222222-0001-1"};
         auto acc = co_await c.accruals_by_postings(numbers);
         EXPECT_EQ(acc.size(), 1u);
-        if (!acc.empty()) EXPECT_FALSE(acc[0].accruals.empty());
+        if (!acc.empty()) { EXPECT_FALSE(acc[0].accruals.empty()); }
         auto types = co_await c.accrual_types();
         EXPECT_FALSE(types.empty());
         std::string day = format_iso8601(box_->now() - std::chrono::hours(24)).substr(0, 10);
@@ -333,7 +333,7 @@ TEST_F(ClientSandbox, EveryMethodParsesTheSandboxAnswersAndNoRetiredMethodIsCall
         ReviewsFilter vf;
         auto reviews = co_await c.reviews_all(vf);
         EXPECT_EQ(reviews.size(), 1u);
-        if (!reviews.empty()) EXPECT_EQ(reviews[0].rating, 2);
+        if (!reviews.empty()) { EXPECT_EQ(reviews[0].rating, 2); }
         ChatsFilter cf;
         auto chats = co_await c.chats_all(cf);
         EXPECT_EQ(chats.size(), 2u);
