@@ -8,10 +8,11 @@
 
 namespace ozw {
 
-RateLimiter::RateLimiter(double rate_per_second, double burst, TimeSource now)
+RateLimiter::RateLimiter(double rate_per_second, double burst, TimeSource now, Waiter wait)
     : rate_(std::clamp(rate_per_second > 0 ? rate_per_second : 20.0, 0.001, kMaxRate)),
       burst_(std::clamp(burst, 1.0, std::max(1.0, rate_))),
-      now_(std::move(now)) {}
+      now_(std::move(now)),
+      wait_(std::move(wait)) {}
 
 RateLimiter::Clock::time_point RateLimiter::now() const {
     return now_ ? now_() : Clock::now();
@@ -34,6 +35,10 @@ boost::asio::awaitable<void> RateLimiter::acquire() {
     const auto slot = reserve();
     const auto wait = slot - now();
     if (wait <= Clock::duration::zero()) co_return;
+    if (wait_) {
+        co_await wait_(wait);
+        co_return;
+    }
     boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
     timer.expires_after(wait);
     co_await timer.async_wait(boost::asio::use_awaitable);

@@ -18,12 +18,15 @@ class RateLimiter {
 public:
     using Clock = std::chrono::steady_clock;
     using TimeSource = std::function<Clock::time_point()>;
+    // How acquire() waits for its slot. Default: an asio steady_timer. Tests that drive a
+    // virtual clock pass one that advances that clock instead, so no real time passes.
+    using Waiter = std::function<boost::asio::awaitable<void>(Clock::duration)>;
 
     static constexpr double kMaxRate = 50.0;
 
     // rate is clamped to (0, 50]; burst to [1, rate]. An empty time source = steady_clock::now.
     explicit RateLimiter(double rate_per_second = 20.0, double burst = 1.0,
-                         TimeSource now = {});
+                         TimeSource now = {}, Waiter wait = {});
 
     // Takes one token and returns when it may be used (<= now: immediately). Thread-safe.
     Clock::time_point reserve();
@@ -43,6 +46,7 @@ private:
     double rate_;
     double burst_;
     TimeSource now_;
+    Waiter wait_;
     // Virtual scheduling time of the bucket (GCRA form of a token bucket): the instant at
     // which the bucket would be full again.
     Clock::time_point tat_{};

@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include <algorithm>
 #include <set>
 
 #include "common/http/client.hpp"
@@ -360,9 +361,17 @@ TEST_F(ClientSandbox, RateLimiterHoldsTheAccountRate) {
     start("test-basic.yaml");
     auto acc = account();
     acc.rate_limit = 20;
-    auto limiter = std::make_shared<RateLimiter>(acc.rate_limit);
-    const int n = 21;
-    auto t0 = std::chrono::steady_clock::now();
+    // The limiter reads and moves the sandbox's virtual clock: its waits advance that clock
+    // instead of sleeping, so the request log's virtual timestamps show the real spacing.
+    auto virtual_now = [this] {
+        return RateLimiter::Clock::time_point{box_->now().time_since_epoch()};
+    };
+    auto advance = [this](RateLimiter::Clock::duration d) -> boost::asio::awaitable<void> {
+        box_->advance(std::chrono::ceil<Millis>(d));
+        co_return;
+    };
+    auto limiter = std::make_shared<RateLimiter>(acc.rate_limit, 1.0, virtual_now, advance);
+    const int n = 61;
     run([&](auto ex) -> boost::asio::awaitable<void> {
         // Two "watches" sharing the account's limiter.
         Client a(ex, acc, limiter, fast_retry());
@@ -372,15 +381,24 @@ TEST_F(ClientSandbox, RateLimiterHoldsTheAccountRate) {
             else co_await b.roles();
         }
     });
-    auto elapsed = std::chrono::steady_clock::now() - t0;
-    EXPECT_EQ(count_requests("/v1/roles"), n);
-    // n requests at 20/s cannot span less than (n-1)/20 s = 1 s.
-    EXPECT_GE(elapsed, std::chrono::milliseconds(1000 - 5));
-    auto log = box_->request_log();
+    std::vector<TimePoint> times;
     std::vector<std::uint64_t> seqs;
-    for (const auto& r : log)
-        if (r.path == "/v1/roles") seqs.push_back(r.seq);
+    for (const auto& r : box_->request_log())
+        if (r.path == "/v1/roles") {
+            times.push_back(r.virtual_time);
+            seqs.push_back(r.seq);
+        }
+    ASSERT_EQ(static_cast<int>(times.size()), n);
     EXPECT_TRUE(std::is_sorted(seqs.begin(), seqs.end()));
+    // No one-second window of virtual time holds more than 20 requests.
+    for (std::size_t i = 0; i < times.size(); ++i) {
+        auto in_window = std::count_if(times.begin() + i, times.end(), [&](TimePoint t) {
+            return t < times[i] + std::chrono::seconds(1);
+        });
+        EXPECT_LE(in_window, 20) << "window starting at request " << i;
+    }
+    // ...and the limiter does not throttle below its rate either: 61 requests in ~3 s.
+    EXPECT_LE(times.back() - times.front(), std::chrono::milliseconds(3100));
 }
 
 TEST_F(ClientSandbox, InsalesShopIsRead) {
