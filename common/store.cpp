@@ -290,6 +290,7 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
     SQLite::Transaction tx(*db_);
 
     for (const auto& d : batch.snapshots) {
+        std::vector<std::string> removals = d.removals;
         if (d.replace_all) {
             // Delete what is not in the new full snapshot; keep first_seen of what stays.
             std::set<std::string> keep;
@@ -297,19 +298,9 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
             SQLite::Statement sel(*db_, "SELECT item_key FROM snapshots WHERE account=? AND watch=?");
             sel.bind(1, d.account);
             sel.bind(2, d.watch);
-            std::vector<std::string> gone;
             while (sel.executeStep()) {
                 auto k = sel.getColumn(0).getString();
-                if (!keep.count(k)) gone.push_back(std::move(k));
-            }
-            SQLite::Statement del(*db_, "DELETE FROM snapshots WHERE account=? AND watch=? AND item_key=?");
-            for (const auto& k : gone) {
-                check_statement_budget();
-                del.bind(1, d.account);
-                del.bind(2, d.watch);
-                del.bind(3, k);
-                del.exec();
-                del.reset();
+                if (!keep.count(k)) removals.push_back(std::move(k));
             }
         }
         SQLite::Statement up(*db_,
@@ -331,7 +322,7 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
             up.reset();
         }
         SQLite::Statement del(*db_, "DELETE FROM snapshots WHERE account=? AND watch=? AND item_key=?");
-        for (const auto& k : d.removals) {
+        for (const auto& k : removals) {
             check_statement_budget();
             del.bind(1, d.account);
             del.bind(2, d.watch);
