@@ -8,7 +8,9 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -174,8 +176,16 @@ int run_demo(const DemoRunOptions& o) {
             run([&] { return pipeline.dispatcher()->tick(); });
             std::cout << "\n" << render_report(pipeline.reports(), sb.now(), pipeline.report_options());
             std::size_t tg = 0;
+            // OZW_DEMO_TELEGRAM_DUMP=FILE keeps what the phone would show: every sendMessage the
+            // sandbox's Telegram accepted, one JSON request body per line.
+            const char* dump_path = std::getenv("OZW_DEMO_TELEGRAM_DUMP");
+            std::ofstream dump;
+            if (dump_path && *dump_path) dump.open(dump_path, std::ios::trunc);
             for (const auto& m : sb.telegram_messages())
-                if (m.method == "sendMessage" && m.ok) ++tg;
+                if (m.method == "sendMessage" && m.ok) {
+                    ++tg;
+                    if (dump) dump << m.body.dump() << "\n";
+                }
             std::cout << "\n" << (ru ? "Сообщений в Telegram (песочница): " : "Telegram messages (sandbox): ")
                       << tg << "\n";
         } catch (const std::exception& e) {
