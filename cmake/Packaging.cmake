@@ -32,6 +32,7 @@ install(FILES ${CMAKE_SOURCE_DIR}/systemd/ozonwatch.sysusers
 install(FILES ${CMAKE_SOURCE_DIR}/systemd/ozonwatch.tmpfiles
         DESTINATION ${_ozw_lib}/tmpfiles.d RENAME ozonwatch.conf)
 install(FILES ${CMAKE_SOURCE_DIR}/systemd/ozonwatch.example.yaml ${CMAKE_SOURCE_DIR}/README.md
+        ${CMAKE_SOURCE_DIR}/docs/alerts.ru.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # Maintainer scripts: create the user and directories; the service is enabled by the
@@ -91,3 +92,7 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${_ozw_scripts}/postinst ${_ozw_scripts}/prerm ${_ozw_scripts}/postrm)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
 include(CPack)
+
+# `ozonwatch demo` finds its scenario here when installed (daemon/demo.cpp looks there last).
+install(FILES ${CMAKE_SOURCE_DIR}/sandbox/scenarios/demo.yaml
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/ozonwatch/scenarios)
