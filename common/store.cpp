@@ -376,8 +376,14 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
         record(std::move(e), "");
     }
 
+    // Changes to the in-memory copy of the conditions table, applied only after the commit so
+    // that a failed transaction leaves the cache as consistent with the file as the file is.
+    std::vector<std::pair<ScopeKey, std::vector<ActiveCondition>>> cache_updates;
     for (const auto& set : batch.conditions) {
-        auto active = active_conditions(set.account, set.scope);
+        const ScopeKey scope_key{set.account, set.scope};
+        const std::vector<ActiveCondition>& active = cached_active(scope_key);
+        std::map<std::string, ActiveCondition> next;
+        for (const auto& a : active) next.emplace(a.key, a);
         for (auto& e : diff_conditions(active, set.holding, now)) {
             e.account = set.account;
             auto id = record(e, set.scope);
@@ -397,11 +403,20 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
                 up.bind(5, static_cast<int64_t>(ms(now)));
                 up.bind(6, static_cast<int64_t>(ms(now)));
                 up.exec();
+                ActiveCondition& c = next[e.key];
+                if (c.key.empty()) c.first_fired_at = now;  // escalation keeps its first time
+                c.account = set.account;
+                c.scope = set.scope;
+                c.key = e.key;
+                c.event = result.recorded.back();
+                c.last_announced_at = now;
+                c.last_event_id = *id;
             } else {
                 SQLite::Statement del(*db_, "DELETE FROM conditions WHERE account=? AND key=?");
                 del.bind(1, set.account);
                 del.bind(2, e.key);
                 del.exec();
+                next.erase(e.key);
             }
         }
         // Keep the stored details of still-holding conditions current (days waiting, ...)
@@ -430,10 +445,16 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
             upd.bind(2, static_cast<int64_t>(it->second->last_event_id));
             upd.exec();
             upd.reset();
+            next[h.key].event = std::move(cur);
         }
+        std::vector<ActiveCondition> list;
+        list.reserve(next.size());
+        for (auto& [k, c] : next) list.push_back(std::move(c));
+        cache_updates.emplace_back(scope_key, std::move(list));
     }
 
     tx.commit();
+    for (auto& [scope_key, list] : cache_updates) active_cache_[scope_key] = std::move(list);
     return result;
 }
 
@@ -467,8 +488,17 @@ std::vector<ActiveCondition> Store::active_conditions(const std::string& account
     return out;
 }
 
+const std::vector<ActiveCondition>& Store::cached_active(const ScopeKey& scope_key) {
+    auto it = active_cache_.find(scope_key);
+    if (it == active_cache_.end())
+        it = active_cache_.emplace(scope_key, active_conditions(scope_key.first, scope_key.second)).first;
+    return it->second;
+}
+
 void Store::mark_announced(const std::string& account, const std::string& key, TimePoint when) {
     std::lock_guard lk(mu_);
+    // Rare (repeat announcements): simply reload the cache on the next apply.
+    active_cache_.clear();
     SQLite::Statement q(*db_, "UPDATE conditions SET last_announced_at=? WHERE account=? AND key=?");
     q.bind(1, static_cast<int64_t>(ms(when)));
     q.bind(2, account);

@@ -175,6 +175,10 @@ public:
     void set_fail_after_for_tests(int statements) { fail_after_ = statements; statements_ = 0; }
 
 private:
+    using ScopeKey = std::pair<std::string, std::string>;  // account, scope
+    // The active conditions of a scope as apply() last left them. apply() is the only writer
+    // of the conditions table, so the copy saves parsing every stored body on every poll.
+    const std::vector<ActiveCondition>& cached_active(const ScopeKey& scope_key);
     void migrate();
     void check_statement_budget();
     long long insert_event(const Event& e, const std::string& scope);
@@ -186,6 +190,7 @@ private:
     std::recursive_mutex mu_;
     int fail_after_ = -1;
     int statements_ = 0;
+    std::map<ScopeKey, std::vector<ActiveCondition>> active_cache_;
 };
 
 const char* to_string(OutboxStatus s);

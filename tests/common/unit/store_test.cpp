@@ -314,3 +314,34 @@ TEST(DiffConditions, IsPureNewResolvedAndEscalated) {
     EXPECT_EQ(out[1].state, EventState::resolved);
     EXPECT_EQ(out[1].detected_at, at(5));
 }
+
+TEST(Store, FailedApplyDoesNotDesynchroniseTheConditionCache) {
+    TempDir dir;
+    Store store(dir.db());
+    auto batch = [](long long t, std::vector<Event> holding) {
+        ApplyBatch b;
+        b.now = at(t);
+        b.conditions.push_back({"main", "postings", std::move(holding)});
+        return b;
+    };
+    ASSERT_EQ(store.apply(batch(10, {condition("posting.arbitration:1")}), {}).recorded.size(), 1u);
+    // The resolution fails halfway: the condition must still count as firing afterwards.
+    store.set_fail_after_for_tests(1);
+    EXPECT_THROW(store.apply(batch(20, {}), {}), StoreError);
+    store.set_fail_after_for_tests(-1);
+    auto resolved = store.apply(batch(30, {}), {}).recorded;
+    ASSERT_EQ(resolved.size(), 1u) << "the resolution is recorded once the write succeeds";
+    EXPECT_EQ(resolved[0].state, EventState::resolved);
+    // A new firing that fails halfway must fire again on the next successful poll.
+    store.set_fail_after_for_tests(1);
+    EXPECT_THROW(store.apply(batch(40, {condition("posting.arbitration:2")}), {}), StoreError);
+    store.set_fail_after_for_tests(-1);
+    auto fired = store.apply(batch(50, {condition("posting.arbitration:2")}), {}).recorded;
+    ASSERT_EQ(fired.size(), 1u);
+    EXPECT_EQ(fired[0].state, EventState::firing);
+    // The file agrees with what this instance believes.
+    Store reopened(dir.db());
+    auto active = reopened.active_conditions("main", "postings");
+    ASSERT_EQ(active.size(), 1u);
+    EXPECT_EQ(active[0].key, "posting.arbitration:2");
+}
