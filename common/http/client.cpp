@@ -1,6 +1,7 @@
 // HTTP(S) client over Boost.Beast + OpenSSL, C++20 coroutines.
 // Error texts name scheme://host:port only, never the path: Telegram puts the bot token there.
 #include "common/http/client.hpp"
+#include "common/http/text.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -37,14 +38,6 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) !=
-            std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
 
 struct Url {
     bool tls = false;

@@ -1,4 +1,5 @@
 #include "common/http/server.hpp"
+#include "common/http/text.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -32,14 +33,6 @@ constexpr auto as_tuple_awaitable = asio::as_tuple(use_awaitable);
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) !=
-            std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
 
 int hexval(char c) {
     if (c >= '0' && c <= '9') return c - '0';
