@@ -58,7 +58,9 @@ unit: build
 integration: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L integration
 
-demo: build
+# The demo needs the binary only, not the tests and benchmarks.
+demo: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target ozonwatch
 	$(BUILD_DIR)/daemon/ozonwatch demo
 
 bench: build

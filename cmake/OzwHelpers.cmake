@@ -21,6 +21,12 @@ function(ozw_test name label dir)
     OZW_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
     OZW_BINARY_DIR="${CMAKE_BINARY_DIR}"
     OZW_SHARED_DIR="${CMAKE_SOURCE_DIR}/../shared")
-  gtest_discover_tests(${name} PROPERTIES LABELS ${label} DISCOVERY_TIMEOUT 60
-                       TEST_PREFIX "${name}.")
+  # Every test has a deadline: 30 s for a unit test, 120 s for an integration test.
+  if(label STREQUAL "unit")
+    set(_timeout 30)
+  else()
+    set(_timeout 120)
+  endif()
+  gtest_discover_tests(${name} PROPERTIES LABELS ${label} TIMEOUT ${_timeout}
+                       DISCOVERY_TIMEOUT 60 TEST_PREFIX "${name}.")
 endfunction()

@@ -1,4 +1,5 @@
 #include "common/config.hpp"
+#include "common/config_reader.hpp"
 
 #include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
@@ -16,20 +17,16 @@
 
 namespace ozw {
 
-namespace {
-
-std::string format_error(const std::string& file, int line, int column, const std::string& key,
-                         const std::string& message) {
+std::string format_config_error(const std::string& file, int line, int column,
+                                const std::string& key, const std::string& message) {
     std::string out = file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": ";
     if (!key.empty()) out += key + ": ";
     return out + message;
 }
 
-}  // namespace
-
 ConfigError::ConfigError(std::string file, int line, int column, std::string key_path,
                          std::string message)
-    : std::runtime_error(format_error(file, line, column, key_path, message)),
+    : std::runtime_error(format_config_error(file, line, column, key_path, message)),
       file_(std::move(file)),
       key_path_(std::move(key_path)),
       message_(std::move(message)),
@@ -66,9 +63,30 @@ std::vector<std::string> Config::secrets() const {
     return out;
 }
 
-namespace {
 
-const char* const kDurationHint = "expected a duration like 90s, 5m, 2h";
+void WatchSchemaRegistry::add(const WatchSchema* schema) {
+    std::lock_guard lk(mu_);
+    for (const auto* s : schemas_)
+        if (s->name() == schema->name()) return;
+    schemas_.push_back(schema);
+}
+
+const WatchSchema* WatchSchemaRegistry::find(std::string_view name) const {
+    std::lock_guard lk(mu_);
+    for (const auto* s : schemas_)
+        if (s->name() == name) return s;
+    return nullptr;
+}
+
+std::vector<const WatchSchema*> WatchSchemaRegistry::all() const {
+    std::lock_guard lk(mu_);
+    return schemas_;
+}
+
+WatchSchemaRegistry& watch_schemas() {
+    static WatchSchemaRegistry registry;
+    return registry;
+}
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
     std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -87,232 +105,16 @@ std::string join_path(const std::string& base, const std::string& key) {
     return base.empty() ? key : base + "." + key;
 }
 
-// One load: the file name for messages, the environment, and where warnings go.
-class Loader {
+namespace {
+
+// The whole file: accounts, watches (through the registered watch schemas), notify, ...
+class Loader : public ConfigReader {
 public:
-    Loader(std::string file, std::filesystem::path base_dir,
-           const std::map<std::string, std::string>* env, std::vector<std::string>& warnings)
-        : file_(std::move(file)), base_dir_(std::move(base_dir)), env_(env), warnings_(warnings) {}
+    using ConfigReader::ConfigReader;
 
     Config load(const YAML::Node& root);
 
 private:
-    // --- errors
-    [[noreturn]] void fail(const YAML::Mark& m, const std::string& path, const std::string& msg) {
-        int line = m.is_null() ? 1 : m.line + 1;
-        int col = m.is_null() ? 1 : m.column + 1;
-        throw ConfigError(file_, line, col, path, msg);
-    }
-    [[noreturn]] void fail(const YAML::Node& n, const std::string& path, const std::string& msg) {
-        fail(n.Mark(), path, msg);
-    }
-    void warn(const YAML::Node& n, const std::string& path, const std::string& msg) {
-        YAML::Mark m = n.Mark();
-        warnings_.push_back(format_error(file_, m.is_null() ? 1 : m.line + 1,
-                                         m.is_null() ? 1 : m.column + 1, path, msg));
-    }
-
-    // --- maps: each known key once, nothing else. Returns the key nodes for error marks.
-    void expect_map(const YAML::Node& n, const std::string& path) {
-        if (n.IsNull()) return;  // "returns:" alone means "all defaults"
-        if (!n.IsMap()) fail(n, path, "expected a mapping (key: value)");
-    }
-    void check_keys(const YAML::Node& n, const std::string& path,
-                    std::initializer_list<const char*> allowed) {
-        expect_map(n, path);
-        if (!n.IsMap()) return;
-        std::set<std::string> seen;
-        for (const auto& kv : n) {
-            const YAML::Node k = kv.first;
-            if (!k.IsScalar()) fail(k, path, "expected a plain key");
-            const std::string key = k.Scalar();
-            bool known = false;
-            std::string best;
-            std::size_t best_d = 3;
-            for (const char* a : allowed) {
-                if (key == a) known = true;
-                std::size_t d = edit_distance(key, a);
-                if (d < best_d) best_d = d, best = a;
-            }
-            if (!known) {
-                std::string msg = "unknown key \"" + key + "\"";
-                if (!best.empty()) msg += " (did you mean \"" + best + "\"?)";
-                fail(k, join_path(path, key), msg);
-            }
-            if (!seen.insert(key).second)
-                fail(k, join_path(path, key), "key \"" + key + "\" appears twice");
-        }
-    }
-    static YAML::Node get(const YAML::Node& map, const char* key) {
-        if (!map.IsMap()) return YAML::Node{YAML::NodeType::Undefined};
-        for (auto it = map.begin(); it != map.end(); ++it)
-            if (it->first.IsScalar() && it->first.Scalar() == key) return it->second;
-        return YAML::Node{YAML::NodeType::Undefined};
-    }
-    static YAML::Node key_node(const YAML::Node& map, const char* key) {
-        if (!map.IsMap()) return map;
-        for (auto it = map.begin(); it != map.end(); ++it)
-            if (it->first.IsScalar() && it->first.Scalar() == key) return it->first;
-        return map;
-    }
-    static bool has(const YAML::Node& map, const char* key) { return get(map, key).IsDefined(); }
-
-    // --- scalars
-    std::string expand(const YAML::Node& n, const std::string& path, const std::string& raw) {
-        std::string out;
-        for (std::size_t i = 0; i < raw.size(); ++i) {
-            if (raw[i] != '$' || i + 1 >= raw.size()) {
-                out += raw[i];
-                continue;
-            }
-            if (raw[i + 1] == '$') {  // "$$" is a literal dollar
-                out += '$';
-                ++i;
-                continue;
-            }
-            if (raw[i + 1] != '{') {
-                out += raw[i];
-                continue;
-            }
-            auto close = raw.find('}', i + 2);
-            if (close == std::string::npos) fail(n, path, "unterminated ${ in \"" + raw + "\"");
-            std::string spec = raw.substr(i + 2, close - i - 2);
-            std::optional<std::string> fallback;
-            if (auto d = spec.find(":-"); d != std::string::npos) {
-                fallback = spec.substr(d + 2);
-                spec = spec.substr(0, d);
-            }
-            if (spec.empty()) fail(n, path, "empty variable name in \"" + raw + "\"");
-            std::optional<std::string> value;
-            if (env_) {
-                if (auto it = env_->find(spec); it != env_->end()) value = it->second;
-            } else if (const char* v = std::getenv(spec.c_str())) {
-                value = v;
-            }
-            if (!value) value = fallback;
-            if (!value) fail(n, path, "environment variable " + spec + " is not set");
-            out += *value;
-            i = close;
-        }
-        return out;
-    }
-    std::string str(const YAML::Node& n, const std::string& path) {
-        if (!n.IsScalar()) fail(n, path, "expected a text value");
-        return expand(n, path, n.Scalar());
-    }
-    bool boolean(const YAML::Node& n, const std::string& path) {
-        std::string s = str(n, path);
-        if (s == "true" || s == "yes" || s == "on" || s == "True") return true;
-        if (s == "false" || s == "no" || s == "off" || s == "False") return false;
-        fail(n, path, "expected true or false");
-    }
-    long long integer(const YAML::Node& n, const std::string& path, long long lo, long long hi) {
-        std::string s = str(n, path);
-        long long v = 0;
-        std::size_t used = 0;
-        try {
-            v = std::stoll(s, &used, 10);
-        } catch (const std::exception&) {
-            used = 0;
-        }
-        if (s.empty() || used != s.size()) fail(n, path, "expected a whole number");
-        if (v < lo || v > hi)
-            fail(n, path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
-        return v;
-    }
-    double number(const YAML::Node& n, const std::string& path) {
-        std::string s = str(n, path);
-        double v = 0;
-        std::size_t used = 0;
-        try {
-            v = std::stod(s, &used);
-        } catch (const std::exception&) {
-            used = 0;
-        }
-        if (s.empty() || used != s.size() || !std::isfinite(v)) fail(n, path, "expected a number");
-        return v;
-    }
-    Millis duration(const YAML::Node& n, const std::string& path, bool allow_zero = false) {
-        std::string s = str(n, path);
-        auto d = parse_duration(s);
-        if (!d) fail(n, path, kDurationHint);
-        if (!allow_zero && d->count() <= 0) fail(n, path, "must be longer than zero");
-        return *d;
-    }
-    TimeOfDay time_of_day(const YAML::Node& n, const std::string& path) {
-        auto t = parse_time_of_day(str(n, path));
-        if (!t) fail(n, path, "expected a time of day like 17:00 (00:00-23:59)");
-        return *t;
-    }
-    std::vector<std::string> str_list(const YAML::Node& n, const std::string& path,
-                                      bool allow_scalar = false) {
-        std::vector<std::string> out;
-        if (n.IsNull()) return out;
-        if (allow_scalar && n.IsScalar()) return {str(n, path)};
-        if (!n.IsSequence()) fail(n, path, "expected a list like [a, b]");
-        for (std::size_t i = 0; i < n.size(); ++i)
-            out.push_back(str(n[i], path + "[" + std::to_string(i) + "]"));
-        return out;
-    }
-    std::string one_of(const YAML::Node& n, const std::string& path,
-                       std::initializer_list<const char*> allowed) {
-        std::string s = str(n, path);
-        std::string list;
-        for (const char* a : allowed) {
-            if (s == a) return s;
-            list += list.empty() ? a : std::string(", ") + a;
-        }
-        fail(n, path, "expected one of " + list + ", got \"" + s + "\"");
-    }
-    std::filesystem::path resolve(const std::string& p) {
-        std::filesystem::path fp(p);
-        return fp.is_relative() ? base_dir_ / fp : fp;
-    }
-    void require_readable_file(const YAML::Node& n, const std::string& path,
-                               const std::string& file) {
-        std::ifstream in(resolve(file));
-        if (!in) fail(n, path, "cannot read " + file + ": " + std::strerror(errno));
-    }
-
-    // `secret` given inline or as `secret_file`; never both. Empty result when neither.
-    std::string secret(const YAML::Node& map, const std::string& path, const std::string& name,
-                       bool required) {
-        const std::string file_key = name + "_file";
-        YAML::Node inline_node = get(map, name.c_str());
-        YAML::Node file_node = get(map, file_key.c_str());
-        if (inline_node.IsDefined() && file_node.IsDefined())
-            fail(key_node(map, file_key.c_str()), join_path(path, file_key),
-                 "set either " + name + " or " + file_key + ", not both");
-        if (inline_node.IsDefined()) {
-            std::string v = str(inline_node, join_path(path, name));
-            if (v.empty()) fail(inline_node, join_path(path, name), "must not be empty");
-            return v;
-        }
-        if (file_node.IsDefined()) {
-            const std::string kp = join_path(path, file_key);
-            std::string fname = str(file_node, kp);
-            auto full = resolve(fname);
-            std::ifstream in(full, std::ios::binary);
-            if (!in) fail(file_node, kp, "cannot read secret file " + fname + ": " +
-                                             std::strerror(errno));
-            std::stringstream ss;
-            ss << in.rdbuf();
-            std::string v = ss.str();
-            while (!v.empty() && (v.back() == '\n' || v.back() == '\r' || v.back() == ' ' ||
-                                  v.back() == '\t'))
-                v.pop_back();
-            if (v.empty()) fail(file_node, kp, "secret file " + fname + " is empty");
-            struct stat st{};
-            if (::stat(full.c_str(), &st) == 0 && (st.st_mode & 077))
-                warn(file_node, kp, "secret file " + fname +
-                                        " is readable by group or others; run chmod 600 " + fname);
-            return v;
-        }
-        if (required)
-            fail(map, path, "missing " + name + " (or " + file_key + ")");
-        return {};
-    }
-
     RouteConfig route(const YAML::Node& m, const std::string& path, Severity default_min) {
         RouteConfig r;
         r.min_severity = default_min;
@@ -338,20 +140,11 @@ private:
         return r;
     }
 
-    void watch_common(const YAML::Node& m, const std::string& path, WatchCommon& w) {
-        if (auto n = get(m, "enabled"); n.IsDefined()) w.enabled = boolean(n, path + ".enabled");
-        if (auto n = get(m, "interval"); n.IsDefined()) w.interval = duration(n, path + ".interval");
-    }
-
     void accounts(const YAML::Node& root, Config& c);
     void watches(const YAML::Node& m, WatchesConfig& w);
     void notify(const YAML::Node& m, NotifyConfig& n);
     void check_account_refs(const Config& c, const YAML::Node& notify_node);
 
-    std::string file_;
-    std::filesystem::path base_dir_;
-    const std::map<std::string, std::string>* env_;
-    std::vector<std::string>& warnings_;
     std::vector<std::pair<YAML::Node, std::string>> account_refs_;  // route accounts to verify
 };
 
@@ -431,83 +224,15 @@ void Loader::accounts(const YAML::Node& root, Config& c) {
 }
 
 void Loader::watches(const YAML::Node& m, WatchesConfig& w) {
-    check_keys(m, "watches", {"postings", "returns", "finance", "stocks", "reviews", "chats",
-                              "unavailable_after"});
+    std::vector<std::string> allowed{"unavailable_after"};
+    for (const auto* s : watch_schemas().all()) allowed.push_back(s->name());
+    check_keys(m, "watches", allowed);
     if (auto n = get(m, "unavailable_after"); n.IsDefined())
         w.unavailable_after = duration(n, "watches.unavailable_after");
-    if (auto n = get(m, "postings"); n.IsDefined()) {
-        const std::string p = "watches.postings";
-        check_keys(n, p, {"enabled", "interval", "handover_deadline", "warn_before", "lookback",
-                          "overlap", "reconcile_every", "stuck_delivering", "stuck_driver_pickup",
-                          "stuck_acceptance"});
-        auto& c = w.postings;
-        watch_common(n, p, c);
-        if (auto v = get(n, "handover_deadline"); v.IsDefined())
-            c.handover_deadline = time_of_day(v, p + ".handover_deadline");
-        if (auto v = get(n, "warn_before"); v.IsDefined()) c.warn_before = duration(v, p + ".warn_before");
-        if (auto v = get(n, "lookback"); v.IsDefined()) c.lookback = duration(v, p + ".lookback");
-        if (auto v = get(n, "overlap"); v.IsDefined()) c.overlap = duration(v, p + ".overlap", true);
-        if (auto v = get(n, "reconcile_every"); v.IsDefined())
-            c.reconcile_every = duration(v, p + ".reconcile_every");
-        if (auto v = get(n, "stuck_delivering"); v.IsDefined())
-            c.stuck_delivering = duration(v, p + ".stuck_delivering");
-        if (auto v = get(n, "stuck_driver_pickup"); v.IsDefined())
-            c.stuck_driver_pickup = duration(v, p + ".stuck_driver_pickup");
-        if (auto v = get(n, "stuck_acceptance"); v.IsDefined())
-            c.stuck_acceptance = duration(v, p + ".stuck_acceptance");
-    }
-    if (auto n = get(m, "returns"); n.IsDefined()) {
-        check_keys(n, "watches.returns", {"enabled", "interval"});
-        watch_common(n, "watches.returns", w.returns);
-    }
-    if (auto n = get(m, "finance"); n.IsDefined()) {
-        const std::string p = "watches.finance";
-        check_keys(n, p, {"enabled", "interval", "grace_days"});
-        watch_common(n, p, w.finance);
-        if (auto v = get(n, "grace_days"); v.IsDefined())
-            w.finance.grace_days = static_cast<int>(integer(v, p + ".grace_days", 0, 60));
-    }
-    if (auto n = get(m, "stocks"); n.IsDefined()) {
-        const std::string p = "watches.stocks";
-        check_keys(n, p, {"enabled", "interval", "suspicious_values", "jump_factor", "compare_with",
-                          "mismatch_grace"});
-        auto& c = w.stocks;
-        watch_common(n, p, c);
-        if (auto v = get(n, "suspicious_values"); v.IsDefined()) {
-            c.suspicious_values.clear();
-            if (!v.IsNull()) {
-                if (!v.IsSequence()) fail(v, p + ".suspicious_values", "expected a list like [100, 1000]");
-                for (std::size_t i = 0; i < v.size(); ++i)
-                    c.suspicious_values.push_back(integer(
-                        v[i], p + ".suspicious_values[" + std::to_string(i) + "]", 0, 1'000'000'000));
-            }
-        }
-        if (auto v = get(n, "jump_factor"); v.IsDefined()) {
-            c.jump_factor = number(v, p + ".jump_factor");
-            if (c.jump_factor <= 1) fail(v, p + ".jump_factor", "must be greater than 1");
-        }
-        if (auto v = get(n, "compare_with"); v.IsDefined()) {
-            c.compare_with.clear();
-            if (!v.IsNull()) {
-                if (!v.IsSequence()) fail(v, p + ".compare_with", "expected a list like [insales, onec]");
-                for (std::size_t i = 0; i < v.size(); ++i)
-                    c.compare_with.push_back(one_of(
-                        v[i], p + ".compare_with[" + std::to_string(i) + "]", {"insales", "onec"}));
-            }
-        }
-        if (auto v = get(n, "mismatch_grace"); v.IsDefined())
-            c.mismatch_grace = duration(v, p + ".mismatch_grace", true);
-    }
-    if (auto n = get(m, "reviews"); n.IsDefined()) {
-        const std::string p = "watches.reviews";
-        check_keys(n, p, {"enabled", "interval", "alert_rating"});
-        watch_common(n, p, w.reviews);
-        if (auto v = get(n, "alert_rating"); v.IsDefined())
-            w.reviews.alert_rating = static_cast<int>(integer(v, p + ".alert_rating", 0, 5));
-    }
-    if (auto n = get(m, "chats"); n.IsDefined()) {
-        check_keys(n, "watches.chats", {"enabled", "interval"});
-        watch_common(n, "watches.chats", w.chats);
+    for (const auto* s : watch_schemas().all()) {
+        YAML::Node n = get(m, s->name().c_str());
+        w.sections[s->name()] = n.IsDefined() ? s->parse(*this, n, "watches." + s->name())
+                                              : s->defaults();
     }
 }
 
@@ -643,6 +368,8 @@ Config Loader::load(const YAML::Node& root) {
     }
     accounts(root, c);
     if (auto v = get(root, "watches"); v.IsDefined()) watches(v, c.watches);
+    else
+        for (const auto* s : watch_schemas().all()) c.watches.sections[s->name()] = s->defaults();
     if (auto v = get(root, "notify"); v.IsDefined()) notify(v, c.notify);
     check_account_refs(c, root);
     if (auto v = get(root, "report"); v.IsDefined()) {

@@ -6,12 +6,18 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "common/time.hpp"
+
+namespace YAML {
+class Node;
+}
 
 namespace ozw {
 
@@ -57,51 +63,53 @@ struct AccountConfig {
     std::optional<OnecConfig> onec;
 };
 
-struct WatchCommon {
+// What every watch's settings have; a watch module extends it with its own keys
+// (daemon/watches/<name>/). The defaults of a watch live in its settings struct, once.
+struct WatchSettings {
     bool enabled = true;
     Millis interval = 2min;
+    virtual ~WatchSettings() = default;
 };
 
-struct PostingsWatchConfig : WatchCommon {
-    TimeOfDay handover_deadline{17, 0};
-    Millis warn_before = 2h;
-    Millis lookback = 14 * 24h;
-    Millis overlap = 10min;
-    Millis reconcile_every = 6h;
-    Millis stuck_delivering = 10 * 24h;
-    Millis stuck_driver_pickup = 24h;
-    Millis stuck_acceptance = 24h;  // acceptance_in_progress, awaiting_registration
+class ConfigReader;
+
+// A watch's section of `watches:`, declared by its module and registered before a
+// configuration is loaded (daemon/watches/all.cpp installs them). Strict: the schema knows its
+// keys; an unknown key is an error naming file:line:column.
+class WatchSchema {
+public:
+    virtual ~WatchSchema() = default;
+    virtual const std::string& name() const = 0;
+    virtual std::shared_ptr<WatchSettings> defaults() const = 0;
+    // Reads the section over the defaults. `section` may be null ("returns:" alone).
+    virtual std::shared_ptr<WatchSettings> parse(ConfigReader& reader, const YAML::Node& section,
+                                                 const std::string& path) const = 0;
 };
-struct ReturnsWatchConfig : WatchCommon {
-    ReturnsWatchConfig() { interval = 10min; }
+
+// The schemas load_config() knows, in registration order. Adding one with a name already
+// present keeps the first.
+class WatchSchemaRegistry {
+public:
+    void add(const WatchSchema* schema);
+    const WatchSchema* find(std::string_view name) const;
+    std::vector<const WatchSchema*> all() const;
+
+private:
+    mutable std::mutex mu_;
+    std::vector<const WatchSchema*> schemas_;
 };
-struct FinanceWatchConfig : WatchCommon {
-    FinanceWatchConfig() { interval = 1h; }
-    int grace_days = 3;
-};
-struct StocksWatchConfig : WatchCommon {
-    StocksWatchConfig() { interval = 15min; }
-    std::vector<long long> suspicious_values{100, 1000};
-    double jump_factor = 10.0;
-    std::vector<std::string> compare_with;  // "insales", "onec"
-    Millis mismatch_grace = 30min;
-};
-struct ReviewsWatchConfig : WatchCommon {
-    ReviewsWatchConfig() { interval = 10min; }
-    int alert_rating = 3;
-};
-struct ChatsWatchConfig : WatchCommon {
-    ChatsWatchConfig() { interval = 5min; }
-};
+WatchSchemaRegistry& watch_schemas();
 
 struct WatchesConfig {
-    PostingsWatchConfig postings;
-    ReturnsWatchConfig returns;
-    FinanceWatchConfig finance;
-    StocksWatchConfig stocks;
-    ReviewsWatchConfig reviews;
-    ChatsWatchConfig chats;
+    // Every registered watch's settings, read or defaulted, by watch name.
+    std::map<std::string, std::shared_ptr<WatchSettings>, std::less<>> sections;
     Millis unavailable_after = 15min;
+
+    // nullptr when the watch has no section (a Config built in code): use the module defaults.
+    const WatchSettings* find(std::string_view name) const {
+        auto it = sections.find(name);
+        return it == sections.end() ? nullptr : it->second.get();
+    }
 };
 
 struct QuietHours {

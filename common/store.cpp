@@ -111,35 +111,70 @@ bool Silence::matches(const Event& e) const {
     return false;
 }
 
-std::vector<Event> diff_conditions(const std::vector<ActiveCondition>& active,
-                                   const std::vector<Event>& holding, TimePoint now) {
-    std::map<std::string, const ActiveCondition*> by_key;
-    for (const auto& a : active) by_key[a.key] = &a;
+bool escalates(const Event& h, const Event& active) {
+    return h.severity > active.severity || (h.type != active.type && h.severity >= active.severity);
+}
+
+namespace {
+
+Event firing_event(const Event& h, TimePoint now) {
+    Event e = h;
+    e.kind = EventKind::condition;
+    e.state = EventState::firing;
+    if (e.detected_at == TimePoint{}) e.detected_at = now;
+    if (e.occurred_at == TimePoint{}) e.occurred_at = now;
+    return e;
+}
+
+Event resolved_event(const ActiveCondition& a, TimePoint now) {
+    Event e = a.event;
+    e.id.clear();
+    e.kind = EventKind::condition;
+    e.state = EventState::resolved;
+    e.occurred_at = now;
+    e.detected_at = now;
+    return e;
+}
+
+// Both diffs: `partial` looks only at the keys named (holding, released); otherwise every
+// active key not holding is resolved.
+std::vector<Event> diff_impl(const std::map<std::string, ActiveCondition>& active,
+                             const std::vector<Event>& holding,
+                             const std::vector<std::string>& released, bool partial, TimePoint now) {
     std::vector<Event> out;
     std::set<std::string> seen;
     for (const auto& h : holding) {
         if (!seen.insert(h.key).second) continue;  // a watch listing a key twice fires once
-        auto it = by_key.find(h.key);
-        if (it == by_key.end() || h.severity > it->second->event.severity) {
-            Event e = h;
-            e.kind = EventKind::condition;
-            e.state = EventState::firing;
-            if (e.detected_at == TimePoint{}) e.detected_at = now;
-            if (e.occurred_at == TimePoint{}) e.occurred_at = now;
-            out.push_back(std::move(e));
-        }
+        auto it = active.find(h.key);
+        if (it == active.end() || escalates(h, it->second.event)) out.push_back(firing_event(h, now));
     }
-    for (const auto& a : active) {
-        if (seen.count(a.key)) continue;
-        Event e = a.event;
-        e.id.clear();
-        e.kind = EventKind::condition;
-        e.state = EventState::resolved;
-        e.occurred_at = now;
-        e.detected_at = now;
-        out.push_back(std::move(e));
+    if (partial) {
+        for (const auto& k : released) {
+            if (seen.count(k)) continue;
+            auto it = active.find(k);
+            if (it != active.end()) out.push_back(resolved_event(it->second, now));
+        }
+    } else {
+        for (const auto& [k, a] : active)
+            if (!seen.count(k)) out.push_back(resolved_event(a, now));
     }
     return out;
+}
+
+}  // namespace
+
+std::vector<Event> diff_conditions(const std::vector<ActiveCondition>& active,
+                                   const std::vector<Event>& holding, TimePoint now) {
+    std::map<std::string, ActiveCondition> by_key;
+    for (const auto& a : active) by_key.emplace(a.key, a);
+    return diff_impl(by_key, holding, {}, false, now);
+}
+
+std::vector<Event> diff_conditions_partial(const std::map<std::string, ActiveCondition>& active,
+                                           const std::vector<Event>& holding,
+                                           const std::vector<std::string>& released,
+                                           TimePoint now) {
+    return diff_impl(active, holding, released, true, now);
 }
 
 Store::Store(const std::string& path) : path_(path) {
@@ -228,6 +263,17 @@ bool Store::has_snapshot(const std::string& account, const std::string& watch) {
     q.bind(3, account);
     q.bind(4, watch);
     return q.executeStep();
+}
+
+std::map<std::string, std::string> Store::cursors(const std::string& account,
+                                                 const std::string& watch) {
+    std::lock_guard lk(mu_);
+    SQLite::Statement q(*db_, "SELECT name, value FROM cursors WHERE account=? AND watch=?");
+    q.bind(1, account);
+    q.bind(2, watch);
+    std::map<std::string, std::string> out;
+    while (q.executeStep()) out.emplace(q.getColumn(0).getString(), q.getColumn(1).getString());
+    return out;
 }
 
 std::optional<std::string> Store::cursor(const std::string& account, const std::string& watch,
@@ -376,15 +422,16 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
         record(std::move(e), "");
     }
 
-    // Changes to the in-memory copy of the conditions table, applied only after the commit so
-    // that a failed transaction leaves the cache as consistent with the file as the file is.
-    std::vector<std::pair<ScopeKey, std::vector<ActiveCondition>>> cache_updates;
+    // Changes to the in-memory copy of the conditions table (key -> new value, nullopt =
+    // gone), applied only after the commit so that a failed transaction leaves the cache as
+    // consistent with the file as the file is. Only keys that changed are touched.
+    using CacheChanges = std::map<std::string, std::optional<ActiveCondition>>;
+    std::vector<std::pair<ScopeKey, CacheChanges>> cache_updates;
     for (const auto& set : batch.conditions) {
         const ScopeKey scope_key{set.account, set.scope};
-        const std::vector<ActiveCondition>& active = cached_active(scope_key);
-        std::map<std::string, ActiveCondition> next;
-        for (const auto& a : active) next.emplace(a.key, a);
-        for (auto& e : diff_conditions(active, set.holding, now)) {
+        const std::map<std::string, ActiveCondition>& active = cached_active(scope_key);
+        CacheChanges changes;
+        for (auto& e : diff_impl(active, set.holding, set.released, set.partial, now)) {
             e.account = set.account;
             auto id = record(e, set.scope);
             if (!id) continue;
@@ -403,31 +450,33 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
                 up.bind(5, static_cast<int64_t>(ms(now)));
                 up.bind(6, static_cast<int64_t>(ms(now)));
                 up.exec();
-                ActiveCondition& c = next[e.key];
-                if (c.key.empty()) c.first_fired_at = now;  // escalation keeps its first time
+                ActiveCondition c;
+                auto was = active.find(e.key);
+                if (was != active.end()) c = was->second;  // escalation keeps its first time
+                else c.first_fired_at = now;
                 c.account = set.account;
                 c.scope = set.scope;
                 c.key = e.key;
                 c.event = result.recorded.back();
                 c.last_announced_at = now;
                 c.last_event_id = *id;
+                changes[e.key] = std::move(c);
             } else {
                 SQLite::Statement del(*db_, "DELETE FROM conditions WHERE account=? AND key=?");
                 del.bind(1, set.account);
                 del.bind(2, e.key);
                 del.exec();
-                next.erase(e.key);
+                changes[e.key] = std::nullopt;
             }
         }
         // Keep the stored details of still-holding conditions current (days waiting, ...)
         // without announcing them: the next repeat shows fresh figures.
-        std::map<std::string, const ActiveCondition*> by_key;
-        for (const auto& a : active) by_key[a.key] = &a;
         SQLite::Statement upd(*db_, "UPDATE events SET body=? WHERE id=?");
         for (const auto& h : set.holding) {
-            auto it = by_key.find(h.key);
-            if (it == by_key.end() || h.severity > it->second->event.severity) continue;
-            const Event& stored = it->second->event;
+            if (changes.count(h.key)) continue;  // fired again (or resolved) just now
+            auto it = active.find(h.key);
+            if (it == active.end()) continue;
+            const Event& stored = it->second.event;
             // Most conditions are unchanged from one poll to the next: write only real changes.
             if (h.details == stored.details && h.title == stored.title && h.url == stored.url &&
                 h.type == stored.type)
@@ -442,19 +491,24 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
             cur.severity = stored.severity;
             check_statement_budget();
             upd.bind(1, event_body(cur));
-            upd.bind(2, static_cast<int64_t>(it->second->last_event_id));
+            upd.bind(2, static_cast<int64_t>(it->second.last_event_id));
             upd.exec();
             upd.reset();
-            next[h.key].event = std::move(cur);
+            ActiveCondition c = it->second;
+            c.event = std::move(cur);
+            changes[h.key] = std::move(c);
         }
-        std::vector<ActiveCondition> list;
-        list.reserve(next.size());
-        for (auto& [k, c] : next) list.push_back(std::move(c));
-        cache_updates.emplace_back(scope_key, std::move(list));
+        cache_updates.emplace_back(scope_key, std::move(changes));
     }
 
     tx.commit();
-    for (auto& [scope_key, list] : cache_updates) active_cache_[scope_key] = std::move(list);
+    for (auto& [scope_key, changes] : cache_updates) {
+        auto& cache = active_cache_[scope_key];
+        for (auto& [key, c] : changes) {
+            if (c) cache[key] = std::move(*c);
+            else cache.erase(key);
+        }
+    }
     return result;
 }
 
@@ -488,17 +542,25 @@ std::vector<ActiveCondition> Store::active_conditions(const std::string& account
     return out;
 }
 
-const std::vector<ActiveCondition>& Store::cached_active(const ScopeKey& scope_key) {
+const std::map<std::string, ActiveCondition>& Store::cached_active(const ScopeKey& scope_key) {
     auto it = active_cache_.find(scope_key);
-    if (it == active_cache_.end())
-        it = active_cache_.emplace(scope_key, active_conditions(scope_key.first, scope_key.second)).first;
+    if (it == active_cache_.end()) {
+        std::map<std::string, ActiveCondition> by_key;
+        for (auto& a : active_conditions(scope_key.first, scope_key.second)) {
+            std::string k = a.key;
+            by_key.emplace(std::move(k), std::move(a));
+        }
+        it = active_cache_.emplace(scope_key, std::move(by_key)).first;
+    }
     return it->second;
 }
 
 void Store::mark_announced(const std::string& account, const std::string& key, TimePoint when) {
     std::lock_guard lk(mu_);
-    // Rare (repeat announcements): simply reload the cache on the next apply.
-    active_cache_.clear();
+    for (auto& [scope_key, cache] : active_cache_) {
+        if (scope_key.first != account) continue;
+        if (auto it = cache.find(key); it != cache.end()) it->second.last_announced_at = when;
+    }
     SQLite::Statement q(*db_, "UPDATE conditions SET last_announced_at=? WHERE account=? AND key=?");
     q.bind(1, static_cast<int64_t>(ms(when)));
     q.bind(2, account);

@@ -56,6 +56,11 @@ struct ConditionSet {
     std::string account;
     std::string scope;
     std::vector<Event> holding;  // kind = condition, state = firing
+    // partial: `holding` lists only the conditions of what was re-evaluated, `released` the keys
+    // that stopped holding; every other active key of the scope is left as it is. Lets a watch
+    // that re-evaluates only changed items pay for what changed, not for all it watches.
+    bool partial = false;
+    std::vector<std::string> released;
 };
 
 // Where an event must be delivered: computed by the alert router, recorded by the store.
@@ -89,10 +94,18 @@ struct ActiveCondition {
 
 // Pure: what the holding set means given the active (firing) conditions of the same scope.
 // New key -> firing; a key that left -> resolved (copy of the last firing event, state
-// resolved, detected_at = now); a key whose severity rose -> firing again (escalation).
-// Keys that still hold with the same or lower severity produce nothing.
+// resolved, detected_at = now); a key whose severity rose, or whose type changed at the same or
+// a higher severity (one condition escalating through steps, e.g. cutoff_soon -> cutoff_missed)
+// -> firing again. Keys that still hold otherwise produce nothing.
 std::vector<Event> diff_conditions(const std::vector<ActiveCondition>& active,
                                    const std::vector<Event>& holding, TimePoint now);
+// The same for a partial set: only keys in `holding` or `released` are looked at.
+std::vector<Event> diff_conditions_partial(const std::map<std::string, ActiveCondition>& active,
+                                           const std::vector<Event>& holding,
+                                           const std::vector<std::string>& released,
+                                           TimePoint now);
+// True when a holding event must fire again over the active one (escalation).
+bool escalates(const Event& holding, const Event& active);
 
 enum class OutboxStatus { pending, sent, failed };
 
@@ -134,6 +147,8 @@ public:
     std::map<std::string, SnapshotItem> load_snapshot(const std::string& account,
                                                       const std::string& watch);
     bool has_snapshot(const std::string& account, const std::string& watch);
+    // Every cursor of a watch (name -> value).
+    std::map<std::string, std::string> cursors(const std::string& account, const std::string& watch);
     std::optional<std::string> cursor(const std::string& account, const std::string& watch,
                                       const std::string& name);
 
@@ -178,7 +193,7 @@ private:
     using ScopeKey = std::pair<std::string, std::string>;  // account, scope
     // The active conditions of a scope as apply() last left them. apply() is the only writer
     // of the conditions table, so the copy saves parsing every stored body on every poll.
-    const std::vector<ActiveCondition>& cached_active(const ScopeKey& scope_key);
+    const std::map<std::string, ActiveCondition>& cached_active(const ScopeKey& scope_key);
     void migrate();
     void check_statement_budget();
     long long insert_event(const Event& e, const std::string& scope);
@@ -190,7 +205,7 @@ private:
     std::recursive_mutex mu_;
     int fail_after_ = -1;
     int statements_ = 0;
-    std::map<ScopeKey, std::vector<ActiveCondition>> active_cache_;
+    std::map<ScopeKey, std::map<std::string, ActiveCondition>> active_cache_;
 };
 
 const char* to_string(OutboxStatus s);

@@ -8,6 +8,7 @@
 #include "common/logging.hpp"
 #include "common/time.hpp"
 #include "daemon/commands.hpp"
+#include "daemon/engine/module.hpp"
 
 #ifndef OZW_VERSION
 #define OZW_VERSION "0.1.0"  // cmake/Packaging.cmake passes the project version
@@ -32,6 +33,8 @@ std::string validate_duration(std::string& value) {
 }  // namespace
 
 int main_entry(int argc, char** argv) {
+    // Every watch's config section and event types, before any configuration is read.
+    daemon::install_watch_modules();
     CLI::App app{"ozonwatch: watches an Ozon FBS seller account and alerts the shop's manager "
                  "by Telegram, email and a log.",
                  "ozonwatch"};

@@ -9,6 +9,7 @@
 #include "common/store.hpp"
 #include "common/time.hpp"
 #include "daemon/commands.hpp"
+#include "daemon/engine/module.hpp"
 
 #ifndef OZW_VERSION
 #define OZW_VERSION "0.1.0"  // cmake/Packaging.cmake passes the project version
@@ -60,17 +61,15 @@ int cmd_config_check(const GlobalOptions& g) {
     }
     std::string names;
     for (const auto& a : c.accounts) names += (names.empty() ? "" : ", ") + a.name;
+    // Every module of the registry: the watches that run, and the configured ones this
+    // release does not have (said plainly, so that nobody relies on their silence).
     std::vector<std::string> watches;
-    const auto& w = c.watches;
-    if (w.postings.enabled) watches.push_back("postings");
-    // Configured but not built yet: say so rather than let the manager rely on them.
     std::string pending;
-    for (const auto& [name, on] : {std::pair{"returns", w.returns.enabled},
-                                   std::pair{"finance", w.finance.enabled},
-                                   std::pair{"stocks", w.stocks.enabled},
-                                   std::pair{"reviews", w.reviews.enabled},
-                                   std::pair{"chats", w.chats.enabled}})
-        if (on) pending += (pending.empty() ? "" : ", ") + std::string(name);
+    for (const auto* m : daemon::watch_modules().all()) {
+        if (!daemon::settings_of(c, *m)->enabled) continue;
+        if (m->implemented()) watches.push_back(m->name());
+        else pending += (pending.empty() ? "" : ", ") + m->name();
+    }
     if (!pending.empty()) watches.push_back("(not implemented yet, ignored: " + pending + ")");
     std::string wl;
     for (const auto& s : watches) wl += (wl.empty() ? "" : ", ") + s;

@@ -12,17 +12,17 @@
 #include <iostream>
 
 #include "common/logging.hpp"
-#include "daemon/check.hpp"
+#include "daemon/engine/check.hpp"
 #include "daemon/commands.hpp"
-#include "daemon/pipeline.hpp"
+#include "daemon/engine/runtime.hpp"
 #include "daemon/systemd_notify.hpp"
 
 namespace ozw::cli {
 
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
-using daemon::Pipeline;
-using daemon::PipelineOptions;
+using daemon::Runtime;
+using daemon::RuntimeOptions;
 
 namespace {
 
@@ -65,7 +65,7 @@ std::optional<Config> run_generation(const Config& cfg, const GlobalOptions& g, 
                                      daemon::SystemdNotifier& sd, bool first) {
     SystemClock clock;
     asio::io_context ioc;
-    Pipeline pipeline(cfg, store, clock, ioc.get_executor(), PipelineOptions{});
+    Runtime pipeline(cfg, store, clock, ioc.get_executor(), RuntimeOptions{});
     std::atomic<bool> stop{false};
     std::optional<Config> next;
     auto lg = log::get("daemon");

@@ -17,7 +17,8 @@
 #include "common/logging.hpp"
 #include "daemon/commands.hpp"
 #include "daemon/demo.hpp"
-#include "daemon/pipeline.hpp"
+#include "daemon/engine/module.hpp"
+#include "daemon/engine/runtime.hpp"
 #include "sandbox/sandbox.hpp"
 
 namespace ozw::daemon {
@@ -61,12 +62,13 @@ Config demo_config(const sandbox::Scenario& sc, const std::string& base_url, con
         ac.rate_limit = 50;
         cfg.accounts.push_back(std::move(ac));
     }
-    cfg.watches.postings.interval = std::chrono::minutes(10);
-    cfg.watches.returns.enabled = false;
-    cfg.watches.finance.enabled = false;
-    cfg.watches.stocks.enabled = false;
-    cfg.watches.reviews.enabled = false;
-    cfg.watches.chats.enabled = false;
+    // Every watch this release has, on a 10-minute interval; planned ones stay off.
+    install_watch_modules();
+    for (const auto* m : watch_modules().all()) {
+        WatchSettings& s = edit_settings_base(cfg, m->name());
+        s.enabled = m->implemented();
+        s.interval = std::chrono::minutes(10);
+    }
     // The day goes by in seconds: no grouping delays, so each alert shows at its moment.
     cfg.notify.language = language;
     cfg.notify.group_wait = Millis{0};
@@ -134,10 +136,10 @@ int run_demo(const DemoRunOptions& o) {
     {
         Store store(dir + "/ozonwatch.db");
         asio::io_context ioc;
-        PipelineOptions po;
+        RuntimeOptions po;
         po.with_console = true;
         po.jitter_fraction = 0;
-        Pipeline pipeline(cfg, store, sb.clock(), ioc.get_executor(), po);
+        Runtime pipeline(cfg, store, sb.clock(), ioc.get_executor(), po);
         auto run = [&](auto make) {
             std::exception_ptr err;
             asio::co_spawn(ioc, make(), [&](std::exception_ptr e, auto&&...) { err = e; });

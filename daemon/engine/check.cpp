@@ -1,4 +1,4 @@
-#include "daemon/check.hpp"
+#include "daemon/engine/check.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 
 #include <filesystem>
 
-#include "daemon/pipeline.hpp"
+#include "daemon/engine/runtime.hpp"
 
 namespace ozw::daemon {
 
@@ -48,15 +48,15 @@ CheckResult run_check(const Config& cfg, const Clock& clock, const std::string& 
     try {
         Store store(db_copy);
         asio::io_context ioc;
-        PipelineOptions po;
+        RuntimeOptions po;
         po.notify = false;
         po.jitter_fraction = 0;
         ozon::RetryPolicy retry;
         retry.total_deadline = std::chrono::seconds(30);
         po.retry = retry;
-        Pipeline pipeline(cfg, store, clock, ioc.get_executor(), po);
+        Runtime runtime(cfg, store, clock, ioc.get_executor(), po);
         bool source_failed = false;
-        auto& sched = pipeline.scheduler();
+        auto& sched = runtime.scheduler();
         for (std::size_t i = 0; i < sched.size(); ++i) {
             std::exception_ptr fail;
             asio::co_spawn(ioc, sched.run_watch(i), [&](std::exception_ptr e) { fail = e; });
@@ -74,7 +74,7 @@ CheckResult run_check(const Config& cfg, const Clock& clock, const std::string& 
                     if (e.kind == EventKind::transition) result.events.push_back(e);
             }
         }
-        result.reports = pipeline.reports();
+        result.reports = runtime.reports();
         bool warning = false, critical = false;
         for (const auto& r : result.reports)
             for (const auto& e : r.firing) {
@@ -85,7 +85,7 @@ CheckResult run_check(const Config& cfg, const Clock& clock, const std::string& 
         if (format == "json") {
             for (const auto& e : result.events) out << to_json(e).dump() << "\n";
         } else {
-            out << render_report(result.reports, clock.now(), pipeline.report_options());
+            out << render_report(result.reports, clock.now(), runtime.report_options());
         }
         out.flush();
         result.exit_code = source_failed ? 3 : critical ? 2 : warning ? 1 : 0;

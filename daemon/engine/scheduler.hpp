@@ -1,10 +1,12 @@
 #pragma once
 // The scheduler: every enabled watch of every account on its interval (+ jitter), each in its
 // own coroutine on one io_context, so a slow or failing watch never blocks the others.
-// A failed poll is retried with backoff; after watches.unavailable_after of failures the watch
-// raises source.unavailable (scope "source:<watch>"), resolved by the next success; an auth
-// error raises source.auth_failed (critical) at once. Time is read only through the Clock:
-// tests call run_once_due() after moving a ManualClock; the daemon calls run().
+// A failed poll is retried with backoff. Health is kept per (account, source): after
+// watches.unavailable_after of failures the source raises source.unavailable (scope
+// "source:<source>"), resolved when its watches answer again; an auth error raises
+// source.auth_failed (critical) at once. One Ozon outage is one message per account, not one
+// per watch. Time is read only through the Clock: tests call run_once_due() after moving a
+// ManualClock; the daemon calls run().
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
@@ -13,50 +15,17 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "common/clock.hpp"
 #include "common/config.hpp"
 #include "common/store.hpp"
-#include "daemon/watch.hpp"
+#include "daemon/engine/source_health.hpp"
+#include "daemon/engine/watch.hpp"
 
 namespace ozw::daemon {
-
-enum class FailureKind { none, transient, auth };
-
-// Pure failure bookkeeping of one watch.
-struct WatchHealth {
-    int consecutive_failures = 0;
-    std::optional<TimePoint> failing_since;
-    FailureKind last_failure = FailureKind::none;
-    std::string last_error;
-    bool auth_failed = false;  // source.auth_failed holds
-    bool unavailable = false;  // source.unavailable holds
-    // True when the source conditions may be active in the store (so a success must resolve).
-    bool source_conditions_dirty = true;
-};
-
-struct BackoffPolicy {
-    Millis first = std::chrono::seconds(15);
-    Millis max = std::chrono::minutes(10);
-    Millis auth_retry = std::chrono::minutes(15);  // never hammer with a bad key
-};
-
-// Delay before the next attempt after `failures` consecutive failures (>= 1).
-Millis failure_backoff(const BackoffPolicy& p, FailureKind kind, int failures, Millis interval);
-
-// Updates `h` for a failure at `now`; unavailable once now - failing_since >= unavailable_after.
-void record_failure(WatchHealth& h, FailureKind kind, const std::string& error, TimePoint now,
-                    Millis unavailable_after);
-void record_success(WatchHealth& h);
-
-// The conditions `h` implies for scope "source:<watch>".
-std::vector<Event> source_conditions(const WatchHealth& h, const std::string& account,
-                                     const std::string& watch, TimePoint now);
-
-// Classifies an exception thrown by a poll.
-FailureKind classify_failure(std::exception_ptr e, std::string& message);
 
 struct ScheduledWatch {
     std::unique_ptr<WatchRunner> runner;
@@ -78,6 +47,9 @@ public:
     std::size_t size() const { return watches_.size(); }
     ScheduledWatch& at(std::size_t i) { return *watches_[i]; }
     void set_backoff(BackoffPolicy p) { backoff_ = p; }
+    // The health of one watch's source: every watch of the same account and source.
+    std::vector<WatchHealthView> source_health(const std::string& account,
+                                               const std::string& source) const;
     // Called after each cycle (success or failure) with the watch index; e.g. demo output.
     void on_cycle(std::function<void(std::size_t, const ScheduledWatch&)> cb) { on_cycle_ = std::move(cb); }
 
@@ -94,6 +66,8 @@ public:
 
 private:
     awaitable<void> watch_loop(std::size_t i, Millis tick);
+    // Writes the source's conditions; `clean_` remembers sources known to have none stored.
+    void update_source(const std::string& account, const std::string& source, TimePoint now);
     Millis jitter(Millis interval);
 
     Store& store_;
@@ -106,6 +80,7 @@ private:
     std::function<void(std::size_t, const ScheduledWatch&)> on_cycle_;
     std::atomic<bool> stop_{false};
     std::mt19937_64 rng_{std::random_device{}()};
+    std::set<std::pair<std::string, std::string>> clean_;  // (account, source) with nothing stored
 };
 
 }  // namespace ozw::daemon

@@ -1,8 +1,9 @@
 #pragma once
-// Everything `run`, `check`, `demo` and the tests assemble from a Config: per account an Ozon
-// client (with the account's shared rate limiter) and its watches, the scheduler, and (when
-// notifying) the alert router + dispatcher with the configured notifiers. Plus the morning
-// report built from the watches' state and the store's firing conditions.
+// The runtime: everything `run`, `check`, `demo` and the tests assemble from a Config. Per
+// account an Ozon client (with the account's shared rate limiter) and one watch per enabled,
+// implemented module of the registry; the scheduler; and (when notifying) the alert router +
+// dispatcher with the configured notifiers. Plus the morning report built from the watches'
+// sections and the store's firing conditions. It never names a concrete watch.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
@@ -17,13 +18,12 @@
 #include "common/config.hpp"
 #include "common/ozon/client.hpp"
 #include "common/store.hpp"
-#include "daemon/postings_watch.hpp"
-#include "daemon/report.hpp"
-#include "daemon/scheduler.hpp"
+#include "daemon/engine/report.hpp"
+#include "daemon/engine/scheduler.hpp"
 
 namespace ozw::daemon {
 
-struct PipelineOptions {
+struct RuntimeOptions {
     bool notify = true;         // false: a router that sends nothing, no dispatcher (check)
     bool with_console = false;  // route to and print on the console (demo)
     double jitter_fraction = 0.1;
@@ -33,15 +33,17 @@ struct PipelineOptions {
 struct AccountRuntime {
     AccountConfig config;
     std::shared_ptr<ozon::Client> client;
-    std::shared_ptr<PostingsWatch> postings;  // null when the postings watch is disabled
+    std::vector<std::shared_ptr<Watch>> watches;  // one per enabled, implemented module
+    // A watch of this account by module name (nullptr when disabled).
+    std::shared_ptr<Watch> watch(std::string_view name) const;
 };
 
-class Pipeline {
+class Runtime {
 public:
-    // cfg, store and clock must outlive the pipeline.
-    Pipeline(const Config& cfg, Store& store, const Clock& clock, boost::asio::any_io_executor ex,
-             PipelineOptions opt = {});
-    ~Pipeline();
+    // cfg, store and clock must outlive the runtime. Installs the watch modules.
+    Runtime(const Config& cfg, Store& store, const Clock& clock, boost::asio::any_io_executor ex,
+            RuntimeOptions opt = {});
+    ~Runtime();
 
     Scheduler& scheduler() { return *scheduler_; }
     alerts::Dispatcher* dispatcher() { return dispatcher_.get(); }
@@ -57,18 +59,22 @@ public:
     // Next local report.at strictly after `after`.
     TimePoint next_report_time(TimePoint after) const;
 
-    // Daemon loops (until `stop`): report.daily at report.at local time.
+    // Daemon loop (until `stop`): report.daily at report.at local time.
     boost::asio::awaitable<void> report_loop(const std::atomic<bool>& stop);
 
 private:
     const Config& cfg_;
     Store& store_;
     const Clock& clock_;
-    PipelineOptions opt_;
+    RuntimeOptions opt_;
     Router router_;
     std::vector<AccountRuntime> accounts_;
+    std::vector<std::string> not_watched_;  // enabled modules not built in this release
     std::unique_ptr<Scheduler> scheduler_;
     std::unique_ptr<alerts::Dispatcher> dispatcher_;
 };
+
+// The names of the configured (enabled) watches this release does not have, in `language`.
+std::vector<std::string> configured_but_not_implemented(const Config& cfg, const std::string& language);
 
 }  // namespace ozw::daemon

@@ -1,4 +1,4 @@
-#include "daemon/pipeline.hpp"
+#include "daemon/engine/runtime.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -11,83 +11,111 @@
 #include "alerts/router.hpp"
 #include "common/logging.hpp"
 #include "common/ratelimit.hpp"
+#include "daemon/engine/module.hpp"
 
 namespace ozw::daemon {
 
 namespace asio = boost::asio;
 
-Pipeline::Pipeline(const Config& cfg, Store& store, const Clock& clock, asio::any_io_executor ex,
-                   PipelineOptions opt)
+std::shared_ptr<Watch> AccountRuntime::watch(std::string_view name) const {
+    for (const auto& w : watches)
+        if (w->name() == name) return w;
+    return nullptr;
+}
+
+std::vector<std::string> configured_but_not_implemented(const Config& cfg,
+                                                        const std::string& language) {
+    install_watch_modules();
+    std::vector<std::string> out;
+    for (const auto* m : watch_modules().all())
+        if (!m->implemented() && settings_of(cfg, *m)->enabled) out.push_back(m->title(language));
+    return out;
+}
+
+Runtime::Runtime(const Config& cfg, Store& store, const Clock& clock, asio::any_io_executor ex,
+                 RuntimeOptions opt)
     : cfg_(cfg), store_(store), clock_(clock), opt_(opt) {
+    install_watch_modules();
     router_ = opt_.notify ? alerts::make_router(cfg_, store_, clock_, opt_.with_console) : null_router();
     scheduler_ = std::make_unique<Scheduler>(store_, router_, clock_, cfg_.watches.unavailable_after,
                                              opt_.jitter_fraction);
+    const auto modules = watch_modules().all();
     for (const auto& acc : cfg_.accounts) {
         AccountRuntime rt;
         rt.config = acc;
         // One limiter per account, shared by all its watches (Ozon counts per Client-Id).
         auto limiter = std::make_shared<RateLimiter>(acc.rate_limit);
         rt.client = std::make_shared<ozon::Client>(ex, acc, limiter, opt_.retry.value_or(ozon::RetryPolicy{}));
-        if (cfg_.watches.postings.enabled) {
-            rt.postings = std::make_shared<PostingsWatch>(acc.name, rt.client, cfg_.watches.postings,
-                                                          cfg_.timezone);
-            scheduler_->add(rt.postings);
-        }
         accounts_.push_back(std::move(rt));
     }
+    for (auto& rt : accounts_) {
+        for (const auto* m : modules) {
+            auto settings = settings_of(cfg_, *m);
+            if (!m->implemented() || !settings->enabled) continue;
+            WatchContext ctx{cfg_, rt.config, rt.client, *settings};
+            auto w = m->create(ctx);
+            rt.watches.push_back(w);
+            scheduler_->add(w);
+        }
+    }
     // Say plainly which configured watches do nothing yet, so nobody relies on silence.
-    const std::pair<const char*, bool> not_yet[] = {
-        {"returns", cfg_.watches.returns.enabled}, {"finance", cfg_.watches.finance.enabled},
-        {"stocks", cfg_.watches.stocks.enabled},   {"reviews", cfg_.watches.reviews.enabled},
-        {"chats", cfg_.watches.chats.enabled}};
-    for (const auto& [name, enabled] : not_yet)
-        if (enabled)
+    for (const auto* m : modules)
+        if (!m->implemented() && settings_of(cfg_, *m)->enabled) {
+            not_watched_.push_back(m->title(cfg_.notify.language));
             spdlog::warn("watches.{}: this watch is not implemented yet in this release; "
-                         "check that section of the seller cabinet by hand", name);
+                         "check that section of the seller cabinet by hand", m->name());
+        }
     if (opt_.notify) {
         dispatcher_ = std::make_unique<alerts::Dispatcher>(
             cfg_, store_, clock_, alerts::make_notifiers(cfg_, ex, clock_, opt_.with_console));
     }
 }
 
-Pipeline::~Pipeline() = default;
+Runtime::~Runtime() = default;
 
-ReportOptions Pipeline::report_options() const {
+ReportOptions Runtime::report_options() const {
     ReportOptions o;
     o.language = cfg_.notify.language;
     o.timezone = cfg_.timezone;
-    o.lookback = cfg_.watches.postings.lookback;
     return o;
 }
 
-std::vector<AccountReport> Pipeline::reports() {
+std::vector<AccountReport> Runtime::reports() {
+    const ReportOptions o = report_options();
     std::vector<AccountReport> out;
-    for (std::size_t a = 0; a < accounts_.size(); ++a) {
+    for (const auto& rt : accounts_) {
         AccountReport r;
-        r.account = accounts_[a].config.name;
-        if (accounts_[a].postings) r.counts = count_statuses(accounts_[a].postings->postings());
+        r.account = rt.config.name;
         for (std::size_t i = 0; i < scheduler_->size(); ++i) {
             auto& sw = scheduler_->at(i);
-            if (sw.runner->watch().account() != r.account) continue;
+            Watch& w = sw.runner->watch();
+            if (w.account() != r.account) continue;
+            WatchReport s;
+            s.watch = w.name();
+            s.title = w.report_title(o);
             if (sw.health.consecutive_failures > 0 && !sw.last_result) {
-                r.postings_checked = false;
-                r.source_error = sw.health.last_error;
+                s.checked = false;
+                s.error = sw.health.last_error;
+            } else {
+                s.lines = w.report_lines(o);
             }
+            r.sections.push_back(std::move(s));
         }
+        r.not_watched = not_watched_;
         for (const auto& c : store_.active_conditions(r.account)) r.firing.push_back(c.event);
         out.push_back(std::move(r));
     }
     return out;
 }
 
-std::vector<Event> Pipeline::record_daily_report(TimePoint now) {
+std::vector<Event> Runtime::record_daily_report(TimePoint now) {
     ApplyBatch b;
     b.now = now;
     for (const auto& r : reports()) b.transitions.push_back(make_report_event(r, now, report_options()));
     return store_.apply(b, router_).recorded;
 }
 
-TimePoint Pipeline::next_report_time(TimePoint after) const {
+TimePoint Runtime::next_report_time(TimePoint after) const {
     TimeZone tz(cfg_.timezone);
     TimePoint t = tz.at_local(after, cfg_.report.at);
     // Step whole local days (26 h then re-anchor) so daylight-saving days work.
@@ -95,7 +123,7 @@ TimePoint Pipeline::next_report_time(TimePoint after) const {
     return t;
 }
 
-asio::awaitable<void> Pipeline::report_loop(const std::atomic<bool>& stop) {
+asio::awaitable<void> Runtime::report_loop(const std::atomic<bool>& stop) {
     if (!cfg_.report.enabled) co_return;
     asio::steady_timer timer(co_await asio::this_coro::executor);
     TimePoint next = next_report_time(clock_.now());

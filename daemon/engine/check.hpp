@@ -8,7 +8,7 @@
 
 #include "common/clock.hpp"
 #include "common/config.hpp"
-#include "daemon/report.hpp"
+#include "daemon/engine/report.hpp"
 
 namespace ozw::daemon {
 

@@ -1,0 +1,87 @@
+#pragma once
+// The watch registry (design.md: "a watch is a module"). A module is one folder under
+// daemon/watches/<name>/: its config section (a SettingsSchema), its event types (texts, facts,
+// link), its watch (fetch + pure evaluation) and its report section. daemon/watches/all.cpp is
+// the one list; the loader, `config check`, the runtime, `check`, the morning report and the
+// "not implemented yet" notice iterate it. The engine never names a concrete watch.
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/config.hpp"
+#include "common/event_types.hpp"
+#include "common/ozon/client.hpp"
+#include "daemon/engine/watch.hpp"
+
+namespace ozw::daemon {
+
+// What a module gets to build one account's watch.
+struct WatchContext {
+    const Config& config;
+    const AccountConfig& account;
+    std::shared_ptr<ozon::Client> ozon;  // the account's client (shared rate limiter)
+    const WatchSettings& settings;       // the module's own settings (its schema's type)
+};
+
+class WatchModule {
+public:
+    virtual ~WatchModule() = default;
+    virtual const std::string& name() const { return schema().name(); }
+    // False for a watch that is planned but not built in this release: its section is
+    // accepted, nothing watches it, and `run`/`config check` say so.
+    virtual bool implemented() const { return true; }
+    // How the manager calls it ("Возвраты"), for notices about the module as a whole.
+    virtual std::string title(const std::string& /*language*/) const { return name(); }
+    virtual const WatchSchema& schema() const = 0;
+    virtual std::vector<EventType> event_types() const { return {}; }
+    virtual std::shared_ptr<Watch> create(const WatchContext& ctx) const = 0;
+};
+
+class WatchModuleRegistry {
+public:
+    // A module with a name already present is ignored (first wins).
+    void add(const WatchModule* module);
+    std::vector<const WatchModule*> all() const;
+    const WatchModule* find(std::string_view name) const;
+
+private:
+    mutable std::mutex mu_;
+    std::vector<const WatchModule*> modules_;
+};
+
+// The modules of this process: all_watch_modules() once installed, plus any a test adds.
+WatchModuleRegistry& watch_modules();
+
+// daemon/watches/all.cpp: THE list. Adding a watch = a folder + one line there.
+std::vector<const WatchModule*> all_watch_modules();
+
+// Registers every module (all_watch_modules() and any added to watch_modules() before): their
+// config schemas (so load_config accepts their sections), their event types, and the engine's
+// and alerts' own event types. Call before loading a configuration; idempotent.
+void install_watch_modules();
+
+// A module's settings in `cfg` (its section, or the module's defaults for a Config built in
+// code). Never null.
+std::shared_ptr<const WatchSettings> settings_of(const Config& cfg, const WatchModule& module);
+// Mutable settings of a Config built in code (demo, tests): creates the section from the
+// module's defaults when missing. Throws std::invalid_argument for an unknown module or a
+// settings type that is not the module's.
+template <class S>
+S& edit_settings(Config& cfg, std::string_view module_name);
+WatchSettings& edit_settings_base(Config& cfg, std::string_view module_name);
+
+// A watch planned but not built yet: one line in all.cpp until its issue lands. Its section
+// takes enabled/interval and the listed keys (values kept unread: nothing uses them yet).
+const WatchModule& planned_watch(std::string name, std::string title_ru, std::string title_en,
+                                 Millis default_interval, std::vector<std::string> other_keys);
+
+template <class S>
+S& edit_settings(Config& cfg, std::string_view module_name) {
+    auto* s = dynamic_cast<S*>(&edit_settings_base(cfg, module_name));
+    if (!s) throw std::invalid_argument("settings of watch " + std::string(module_name) +
+                                        " are not of the requested type");
+    return *s;
+}
+
+}  // namespace ozw::daemon

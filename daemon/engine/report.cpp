@@ -1,0 +1,112 @@
+#include "daemon/engine/report.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "alerts/templates.hpp"
+#include "common/time.hpp"
+
+namespace ozw::daemon {
+
+namespace {
+
+bool ru(const ReportOptions& o) { return o.language != "en"; }
+
+std::vector<Event> sorted_firing(std::vector<Event> firing) {
+    std::stable_sort(firing.begin(), firing.end(), [](const Event& a, const Event& b) {
+        if (a.severity != b.severity) return a.severity > b.severity;
+        return a.key < b.key;
+    });
+    return firing;
+}
+
+}  // namespace
+
+std::vector<std::string> report_lines(const AccountReport& r, const ReportOptions& o) {
+    std::vector<std::string> lines;
+    for (const auto& s : r.sections) {
+        if (!s.checked) {
+            lines.push_back(s.title + (ru(o) ? ": проверить не удалось: " : ": could not be checked: ") +
+                            s.error);
+            continue;
+        }
+        for (const auto& l : s.lines) lines.push_back(l);
+    }
+    if (!r.not_watched.empty()) {
+        std::string names;
+        for (const auto& n : r.not_watched) names += (names.empty() ? "" : ", ") + n;
+        lines.push_back(ru(o) ? "Не проверяется в этой версии (смотрите в кабинете сами): " + names
+                              : "Not watched in this release (check the cabinet yourself): " + names);
+    }
+    return lines;
+}
+
+std::string render_report(const std::vector<AccountReport>& reports, TimePoint now,
+                          const ReportOptions& o) {
+    TimeZone tz(o.timezone);
+    std::ostringstream out;
+    out << (ru(o) ? "Утренний отчёт ozonwatch — " : "ozonwatch morning report — ")
+        << tz.format_local(now) << " (" << o.timezone << ")\n";
+    alerts::RenderOptions ro;
+    ro.language = o.language;
+    ro.timezone = o.timezone;
+    for (const auto& r : reports) {
+        out << "\n" << (ru(o) ? "Аккаунт: " : "Account: ") << r.account << "\n";
+        for (const auto& l : report_lines(r, o)) out << l << "\n";
+        auto firing = sorted_firing(r.firing);
+        if (firing.empty()) {
+            out << "\n" << (ru(o) ? "Требует внимания: ничего, всё в порядке.\n"
+                                  : "Needs attention: nothing, all is well.\n");
+            continue;
+        }
+        out << "\n" << (ru(o) ? "Требует внимания (" : "Needs attention (") << firing.size() << "):\n";
+        for (const auto& e : firing)
+            out << "\n" << alerts::render_event(e, "new", ro, alerts::Format::text) << "\n";
+    }
+    return out.str();
+}
+
+Event make_report_event(const AccountReport& r, TimePoint now, const ReportOptions& o) {
+    TimeZone tz(o.timezone);
+    Event e;
+    e.type = "report.daily";
+    e.severity = Severity::info;
+    e.kind = EventKind::transition;
+    e.account = r.account;
+    e.key = "report.daily:" + r.account + ":" + tz.format_local(now, "%Y-%m-%d");
+    e.title = ru(o) ? "Утренний отчёт" : "Morning report";
+    e.occurred_at = now;
+    e.detected_at = now;
+    e.url = "https://seller.ozon.ru/app/dashboard/main";
+    auto lines = report_lines(r, o);
+    auto firing = sorted_firing(r.firing);
+    if (firing.empty())
+        lines.push_back(ru(o) ? "Требует внимания: ничего, всё в порядке."
+                              : "Needs attention: nothing, all is well.");
+    else
+        lines.push_back(ru(o) ? "Требует внимания (" + std::to_string(firing.size()) + "):"
+                              : "Needs attention (" + std::to_string(firing.size()) + "):");
+    for (const auto& f : firing) lines.push_back("• " + alerts::event_title(f, o.language));
+    e.details = {{"lines", lines}, {"count", firing.size()}};
+    return e;
+}
+
+std::vector<EventType> report_event_types() {
+    EventType t;
+    t.type = "report.daily";
+    t.kind = EventKind::transition;
+    t.severity = Severity::info;
+    t.source = "ozonwatch";
+    t.title_ru = "Утренний отчёт";
+    t.title_en = "Morning report";
+    t.facts = [](const DetailsView& d, FactSink& s) {
+        const auto& lines = d.at("lines");
+        if (!lines.is_array()) return;
+        for (const auto& l : lines)
+            if (l.is_string()) s.line(l.get<std::string>());
+    };
+    t.hidden_keys = {"count"};
+    return {t};
+}
+
+}  // namespace ozw::daemon

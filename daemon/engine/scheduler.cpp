@@ -1,0 +1,152 @@
+#include "daemon/engine/scheduler.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+
+#include "common/logging.hpp"
+#include "common/ozon/errors.hpp"
+#include "common/time.hpp"
+
+namespace ozw::daemon {
+
+namespace asio = boost::asio;
+
+Scheduler::Scheduler(Store& store, Router router, const Clock& clock, Millis unavailable_after,
+                     double jitter_fraction)
+    : store_(store), router_(std::move(router)), clock_(clock),
+      unavailable_after_(unavailable_after), jitter_fraction_(jitter_fraction) {}
+
+void Scheduler::add(std::shared_ptr<Watch> watch) {
+    auto sw = std::make_unique<ScheduledWatch>();
+    sw->runner = std::make_unique<WatchRunner>(std::move(watch), store_, router_, clock_);
+    sw->next_due = clock_.now();
+    watches_.push_back(std::move(sw));
+}
+
+Millis Scheduler::jitter(Millis interval) {
+    if (jitter_fraction_ <= 0) return Millis{0};
+    long long cap = std::min<long long>(static_cast<long long>(interval.count() * jitter_fraction_),
+                                        30000);
+    if (cap <= 0) return Millis{0};
+    std::uniform_int_distribution<long long> d(0, cap);
+    return Millis{d(rng_)};
+}
+
+std::vector<WatchHealthView> Scheduler::source_health(const std::string& account,
+                                                      const std::string& source) const {
+    std::vector<WatchHealthView> out;
+    for (const auto& sw : watches_) {
+        Watch& w = sw->runner->watch();
+        if (w.account() == account && w.source() == source) out.push_back({w.name(), &sw->health});
+    }
+    return out;
+}
+
+void Scheduler::update_source(const std::string& account, const std::string& source,
+                              TimePoint now) {
+    auto views = source_health(account, source);
+    const bool failing = std::any_of(views.begin(), views.end(), [](const WatchHealthView& v) {
+        return v.health->consecutive_failures > 0;
+    });
+    const std::pair<std::string, std::string> key{account, source};
+    // Nothing failing and nothing stored: no write (the common case of a healthy source).
+    if (!failing && clean_.count(key)) return;
+    try {
+        ApplyBatch b;
+        b.now = now;
+        b.conditions.push_back(ConditionSet{
+            account, "source:" + source,
+            source_conditions(views, account, source, now, unavailable_after_)});
+        store_.apply(b, router_);
+        if (failing) clean_.erase(key);
+        else clean_.insert(key);
+    } catch (const std::exception& e) {
+        log::get("scheduler")->error("{}/{}: cannot record the source's state: {}", account,
+                                     source, e.what());
+    }
+}
+
+awaitable<void> Scheduler::run_watch(std::size_t i) {
+    ScheduledWatch& sw = *watches_[i];
+    Watch& w = sw.runner->watch();
+    sw.running = true;
+    std::exception_ptr failure;
+    try {
+        sw.last_result = co_await sw.runner->run_once();
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    sw.running = false;
+    const TimePoint now = clock_.now();
+    if (!failure) {
+        record_success(sw.health);
+        sw.next_due = now + w.interval() + jitter(w.interval());
+    } else {
+        std::string message;
+        FailureKind kind = classify_failure(failure, message);
+        record_failure(sw.health, kind, message, now);
+        Millis delay = failure_backoff(backoff_, kind, sw.health.consecutive_failures, w.interval());
+        log::get("scheduler")->warn("{}/{}: poll failed ({} in a row), next try in {}: {}",
+                                    w.account(), w.name(), sw.health.consecutive_failures,
+                                    format_duration(delay), log::mask(message));
+        sw.next_due = now + delay;
+    }
+    update_source(w.account(), w.source(), now);
+    if (on_cycle_) on_cycle_(i, sw);
+}
+
+awaitable<int> Scheduler::run_once_due() {
+    int ran = 0;
+    for (std::size_t i = 0; i < watches_.size(); ++i) {
+        if (stop_) break;
+        if (watches_[i]->next_due <= clock_.now()) {
+            co_await run_watch(i);
+            ++ran;
+        }
+    }
+    co_return ran;
+}
+
+awaitable<void> Scheduler::watch_loop(std::size_t i, Millis tick) {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    while (!stop_) {
+        const TimePoint now = clock_.now();
+        if (watches_[i]->next_due <= now) {
+            co_await run_watch(i);
+            continue;
+        }
+        timer.expires_after(std::min<Millis>(tick, watches_[i]->next_due - now));
+        boost::system::error_code ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+}
+
+awaitable<void> Scheduler::run(Millis tick) {
+    auto ex = co_await asio::this_coro::executor;
+    auto alive = std::make_shared<std::atomic<int>>(0);
+    for (std::size_t i = 0; i < watches_.size(); ++i) {
+        ++*alive;
+        asio::co_spawn(ex, watch_loop(i, tick), [alive, i, this](std::exception_ptr e) {
+            --*alive;
+            if (e) {
+                std::string m;
+                classify_failure(e, m);
+                log::get("scheduler")->error("watch {} loop ended: {}", i, m);
+            }
+        });
+    }
+    asio::steady_timer timer(ex);
+    while (*alive > 0) {
+        timer.expires_after(std::chrono::milliseconds(100));
+        boost::system::error_code ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+}
+
+}  // namespace ozw::daemon

@@ -1,0 +1,313 @@
+#pragma once
+// SnapshotWatch<Item>: everything a snapshot-diffing watch needs, written once (osquery's one
+// diff for every query). A concrete watch writes only
+//   fetch()        I/O: what the source says now (the whole window, or what changed);
+//   transitions()  pure: what happened to one item between two snapshots;
+//   conditions()   pure: what is wrong with one item now, and the next instant at which that
+//                  can change by time alone;
+// and a few merge hooks. The engine merges the answer into the remembered items in place,
+// finds added/changed/removed items, undoes all of it when the poll's output is not written,
+// and commits it when it is.
+//
+// Cost proportional to change: only items that changed, and items whose time-dependent
+// conditions are due (a time index of next_change instants), are re-evaluated; the store gets
+// a partial condition set (what those items hold now, and the keys they released). The first
+// poll after load() evaluates everything and sends the whole set, so a condition left in the
+// store by an item that has since gone is resolved.
+//
+// Item needs: nlohmann::json to_json() const; static Item from_json(const nlohmann::json&)
+// (tolerant); std::string fingerprint() const (changes whenever anything transitions() or
+// conditions() read changes, except what observe() derives).
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/logging.hpp"
+#include "daemon/engine/watch.hpp"
+
+namespace ozw::daemon {
+
+template <class Item>
+struct Fetched {
+    std::vector<Item> items;
+    // The answer covers the whole window: a remembered item inside the window (in_window())
+    // that is absent no longer exists at the source and is removed. Expired items are forgotten
+    // on such polls too.
+    bool full_window = false;
+    std::map<std::string, std::string> cursors;  // written with the snapshot
+    long long api_calls = 0;
+    std::string mode;
+};
+
+struct ItemConditions {
+    std::vector<Event> holding;
+    // When these conditions can change with time alone (a deadline, a day boundary); none =
+    // only a change of the item can change them.
+    std::optional<TimePoint> next_change;
+};
+
+template <class Item>
+class SnapshotWatch : public Watch {
+public:
+    using ItemMap = std::map<std::string, Item>;
+
+    const std::string& name() const override { return name_; }
+    const std::string& account() const override { return account_; }
+
+    void load(const std::map<std::string, SnapshotItem>& stored,
+              const std::map<std::string, std::string>& cursors) override {
+        items_.clear();
+        for (const auto& [key, row] : stored) {
+            try {
+                items_.emplace(key, Item::from_json(nlohmann::json::parse(row.data)));
+            } catch (const std::exception& e) {
+                // A damaged row is forgotten; the next full load brings the item back.
+                log::get(name_)->warn("{}/{}: snapshot row {} unreadable: {}", account_, name_,
+                                      key, e.what());
+            }
+        }
+        cursors_ = cursors;
+        holding_.clear();
+        due_index_.clear();
+        due_of_.clear();
+        conditions_complete_ = false;
+        pending_.reset();
+    }
+
+    awaitable<WatchOutput> poll(TimePoint now, bool baseline) override {
+        rollback();
+        Fetched<Item> fetched = co_await fetch(now, baseline);
+        co_return apply_fetched(std::move(fetched), now, baseline);
+    }
+
+    void commit() override {
+        if (!pending_) return;
+        for (auto& [k, v] : pending_->cursors) cursors_[k] = std::move(v);
+        conditions_complete_ = true;
+        pending_.reset();
+    }
+
+    void rollback() override {
+        if (!pending_) return;
+        Pending& p = *pending_;
+        for (auto& [key, old] : p.old_items) {
+            if (old) items_[key] = std::move(*old);
+            else items_.erase(key);
+        }
+        for (auto& [key, old] : p.old_holding) {
+            if (old) holding_[key] = std::move(*old);
+            else holding_.erase(key);
+        }
+        for (auto& [key, old] : p.old_due) set_due(key, old);
+        pending_.reset();
+    }
+
+    // The remembered items (after the last poll; committed unless a poll is pending).
+    const ItemMap& items() const { return items_; }
+    // The committed cursors.
+    const std::map<std::string, std::string>& cursors() const { return cursors_; }
+    // Tests and benchmarks: re-evaluate every item on every poll and send the whole condition
+    // set (the oracle the incremental evaluation is compared with).
+    void set_full_evaluation(bool on) { full_evaluation_ = on; }
+    // How many items the last poll evaluated (benchmarks, tests).
+    std::size_t last_evaluated() const { return last_evaluated_; }
+
+    // Pure and public for tests: what one item transitioned / holds.
+    virtual std::vector<Event> transitions(const Item* previous, const Item& current,
+                                           TimePoint now) const = 0;
+    virtual ItemConditions conditions(const Item& current, TimePoint now) const = 0;
+
+protected:
+    SnapshotWatch(std::string name, std::string account)
+        : name_(std::move(name)), account_(std::move(account)) {}
+
+    // I/O only. `baseline`: nothing is remembered yet (load the whole window).
+    virtual awaitable<Fetched<Item>> fetch(TimePoint now, bool baseline) = 0;
+    virtual std::string key_of(const Item& item) const = 0;
+    // Carries what the watch derives over from the remembered item (e.g. since when it is in
+    // its status); `previous` is null for an item seen for the first time.
+    virtual void observe(const Item* /*previous*/, Item& /*next*/, TimePoint /*now*/) const {}
+    // A whole-window answer covers this item (else its absence means nothing).
+    virtual bool in_window(const Item& /*item*/, TimePoint /*now*/) const { return true; }
+    // Forget this item (on whole-window polls).
+    virtual bool expired(const Item& /*item*/, TimePoint /*now*/) const { return false; }
+
+private:
+    struct Pending {
+        // Old values of what this poll touched (nullopt = did not exist), for rollback().
+        std::unordered_map<std::string, std::optional<Item>> old_items;
+        std::unordered_map<std::string, std::optional<std::vector<Event>>> old_holding;
+        std::unordered_map<std::string, std::optional<TimePoint>> old_due;
+        std::map<std::string, std::string> cursors;
+    };
+
+    void remember_item(const std::string& key) {
+        auto& p = *pending_;
+        if (p.old_items.count(key)) return;
+        auto it = items_.find(key);
+        p.old_items.emplace(key, it == items_.end() ? std::nullopt : std::optional<Item>(it->second));
+    }
+    void remember_conditions(const std::string& key) {
+        auto& p = *pending_;
+        if (!p.old_holding.count(key)) {
+            auto it = holding_.find(key);
+            p.old_holding.emplace(key, it == holding_.end() ? std::nullopt
+                                                            : std::optional<std::vector<Event>>(it->second));
+        }
+        if (!p.old_due.count(key)) {
+            auto it = due_of_.find(key);
+            p.old_due.emplace(key, it == due_of_.end() ? std::nullopt : std::optional<TimePoint>(it->second));
+        }
+    }
+    void set_due(const std::string& key, std::optional<TimePoint> when) {
+        if (auto it = due_of_.find(key); it != due_of_.end()) {
+            due_index_.erase({it->second, key});
+            due_of_.erase(it);
+        }
+        if (when) {
+            due_of_.emplace(key, *when);
+            due_index_.emplace(*when, key);
+        }
+    }
+    // Old item as it was before this poll (null = new).
+    const Item* previous_of(const std::string& key) const {
+        auto it = pending_->old_items.find(key);
+        if (it == pending_->old_items.end()) return nullptr;
+        return it->second ? &*it->second : nullptr;
+    }
+
+    WatchOutput apply_fetched(Fetched<Item> fetched, TimePoint now, bool baseline) {
+        pending_.emplace();
+        pending_->cursors = std::move(fetched.cursors);
+        WatchOutput out;
+        out.api_calls = fetched.api_calls;
+        out.mode = fetched.mode;
+
+        // ---- merge (in place: a large snapshot is not copied per poll)
+        std::vector<std::string> changed;
+        std::unordered_set<std::string> changed_set, seen;
+        for (auto& item : fetched.items) {
+            std::string key = key_of(item);
+            if (key.empty()) continue;
+            if (fetched.full_window) seen.insert(key);
+            auto it = items_.find(key);
+            if (it != items_.end()) {
+                observe(&it->second, item, now);
+                if (item.fingerprint() == it->second.fingerprint()) continue;
+                remember_item(key);
+                it->second = std::move(item);
+            } else {
+                observe(nullptr, item, now);
+                remember_item(key);
+                items_.emplace(key, std::move(item));
+            }
+            if (changed_set.insert(key).second) changed.push_back(key);
+        }
+        std::vector<std::string> removed;
+        if (fetched.full_window) {
+            for (auto it = items_.begin(); it != items_.end();) {
+                const bool gone = !seen.count(it->first) && in_window(it->second, now);
+                if (gone || expired(it->second, now)) {
+                    remember_item(it->first);
+                    removed.push_back(it->first);
+                    changed_set.erase(it->first);
+                    it = items_.erase(it);
+                } else {
+                    ++it;
+                }
+            }
+        }
+        if (!removed.empty())
+            changed.erase(std::remove_if(changed.begin(), changed.end(),
+                                         [&](const std::string& k) { return !changed_set.count(k); }),
+                          changed.end());
+
+        // ---- transitions (the runner drops them on a baseline)
+        if (!baseline)
+            for (const auto& key : changed) {
+                auto t = transitions(previous_of(key), items_.at(key), now);
+                for (auto& e : t) out.transitions.push_back(std::move(e));
+            }
+
+        // ---- conditions: changed items, due items, or everything
+        const bool everything = full_evaluation_ || !conditions_complete_;
+        std::vector<std::string> to_evaluate;
+        if (everything) {
+            to_evaluate.reserve(items_.size());
+            for (const auto& [key, _] : items_) to_evaluate.push_back(key);
+        } else {
+            std::unordered_set<std::string> chosen(changed.begin(), changed.end());
+            to_evaluate = changed;
+            for (auto it = due_index_.begin(); it != due_index_.end() && it->first <= now; ++it)
+                if (chosen.insert(it->second).second) to_evaluate.push_back(it->second);
+        }
+        for (const auto& key : removed) {
+            remember_conditions(key);
+            if (auto it = holding_.find(key); it != holding_.end()) {
+                for (const auto& e : it->second) out.released.push_back(e.key);
+                holding_.erase(it);
+            }
+            set_due(key, std::nullopt);
+        }
+        for (const auto& key : to_evaluate) {
+            ItemConditions c = conditions(items_.at(key), now);
+            remember_conditions(key);
+            auto old = holding_.find(key);
+            if (old != holding_.end()) {
+                for (const auto& e : old->second) {
+                    bool still = std::any_of(c.holding.begin(), c.holding.end(),
+                                             [&](const Event& n) { return n.key == e.key; });
+                    if (!still) out.released.push_back(e.key);
+                }
+            }
+            if (c.holding.empty()) {
+                if (old != holding_.end()) holding_.erase(old);
+            } else {
+                if (!everything)
+                    for (const auto& e : c.holding) out.holding.push_back(e);
+                holding_[key] = std::move(c.holding);
+            }
+            set_due(key, c.next_change);
+        }
+        last_evaluated_ = to_evaluate.size();
+        if (everything) {
+            out.released.clear();
+            for (const auto& [_, list] : holding_)
+                for (const auto& e : list) out.holding.push_back(e);
+        }
+        out.conditions_partial = !everything;
+
+        // ---- the snapshot delta
+        out.upserts.reserve(changed.size());
+        for (const auto& key : changed) {
+            const Item& item = items_.at(key);
+            out.upserts.push_back(SnapshotItem{key, item.fingerprint(), item.to_json().dump(), {}, {}});
+        }
+        out.removals = std::move(removed);
+        out.cursors = pending_->cursors;
+        return out;
+    }
+
+    std::string name_;
+    std::string account_;
+    ItemMap items_;
+    std::map<std::string, std::string> cursors_;
+    // Conditions each item holds now (only items that hold any), and when each item must be
+    // looked at again by time alone.
+    std::unordered_map<std::string, std::vector<Event>> holding_;
+    std::set<std::pair<TimePoint, std::string>> due_index_;
+    std::unordered_map<std::string, TimePoint> due_of_;
+    bool conditions_complete_ = false;  // holding_ covers every item (after a committed poll)
+    bool full_evaluation_ = false;
+    std::size_t last_evaluated_ = 0;
+    std::optional<Pending> pending_;
+};
+
+}  // namespace ozw::daemon

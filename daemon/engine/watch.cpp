@@ -1,0 +1,86 @@
+#include "daemon/engine/watch.hpp"
+
+#include "common/logging.hpp"
+#include "common/time.hpp"
+
+namespace ozw::daemon {
+
+namespace {
+constexpr const char* kStateVersion = "state_version";
+}
+
+WatchRunner::WatchRunner(std::shared_ptr<Watch> watch, Store& store, Router router,
+                         const Clock& clock)
+    : watch_(std::move(watch)), store_(store), router_(std::move(router)), clock_(clock) {}
+
+void WatchRunner::load() {
+    const std::string& account = watch_->account();
+    const std::string& name = watch_->name();
+    auto cursors = store_.cursors(account, name);
+    const std::string version = std::to_string(watch_->state_version());
+    baseline_ = !store_.has_snapshot(account, name);
+    rebaseline_ = false;
+    if (!baseline_) {
+        auto it = cursors.find(kStateVersion);
+        // A snapshot without a version was written by the first release: version 1.
+        const std::string stored = it == cursors.end() ? "1" : it->second;
+        if (stored != version) {
+            log::get(name)->info("{}/{}: stored state is version {}, this build keeps version {}: "
+                                 "rebuilding it as a silent baseline",
+                                 account, name, stored, version);
+            baseline_ = true;
+            rebaseline_ = true;
+        }
+    }
+    if (rebaseline_) watch_->load({}, {});
+    else watch_->load(store_.load_snapshot(account, name), cursors);
+    loaded_ = true;
+}
+
+awaitable<CycleResult> WatchRunner::run_once() {
+    if (!loaded_) load();
+    const std::string& account = watch_->account();
+    const std::string& name = watch_->name();
+    const TimePoint now = clock_.now();
+    WatchOutput out = co_await watch_->poll(now, baseline_);
+
+    ApplyBatch batch;
+    batch.now = now;
+    SnapshotDelta delta;
+    delta.account = account;
+    delta.watch = name;
+    delta.upserts = std::move(out.upserts);
+    delta.removals = std::move(out.removals);
+    delta.replace_all = out.replace_all || rebaseline_;
+    delta.cursors = std::move(out.cursors);
+    // Marks "this watch has a baseline" even for an empty snapshot (Store::has_snapshot).
+    delta.cursors["baseline"] = format_iso8601(now);
+    delta.cursors[kStateVersion] = std::to_string(watch_->state_version());
+    batch.snapshots.push_back(std::move(delta));
+    if (!baseline_) batch.transitions = std::move(out.transitions);
+    ConditionSet conditions{account, name, std::move(out.holding)};
+    conditions.partial = out.conditions_partial;
+    conditions.released = std::move(out.released);
+    batch.conditions.push_back(std::move(conditions));
+
+    CycleResult result;
+    result.baseline = baseline_;
+    result.api_calls = out.api_calls;
+    try {
+        result.recorded = store_.apply(batch, router_).recorded;
+    } catch (...) {
+        watch_->rollback();
+        loaded_ = false;  // and reload the committed state from the store next time
+        throw;
+    }
+    watch_->commit();
+    baseline_ = false;
+    rebaseline_ = false;
+    co_return result;
+}
+
+Router null_router() {
+    return [](const Event&) { return std::vector<OutboxTarget>{}; };
+}
+
+}  // namespace ozw::daemon

@@ -1,0 +1,108 @@
+#pragma once
+// The generic watch (design.md "How data flows"): a watch = a poller (async, talks to a source)
+// + a pure evaluation. WatchRunner is the thin load-poll-apply wrapper (osquery's pattern):
+// it loads the previous state from the Store once, polls, and writes snapshot delta + cursors +
+// transitions + the watch's conditions in ONE Store::apply. The first poll of a watch (nothing
+// stored, or a snapshot of another state_version) is a silent baseline for transitions; its
+// conditions fire at once.
+//
+// A concrete watch is written as a SnapshotWatch<Item> (snapshot_watch.hpp): fetch() + pure
+// transitions()/conditions(). The engine never names a concrete watch.
+#include <boost/asio/awaitable.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/event.hpp"
+#include "common/store.hpp"
+
+namespace ozw::daemon {
+
+template <class T>
+using awaitable = boost::asio::awaitable<T>;
+
+// What one poll produced (not yet committed).
+struct WatchOutput {
+    std::vector<SnapshotItem> upserts;
+    std::vector<std::string> removals;
+    bool replace_all = false;
+    std::map<std::string, std::string> cursors;
+    std::vector<Event> transitions;
+    // The watch's conditions: every one that holds now, or (conditions_partial) only those of
+    // the items re-evaluated by this poll, with `released` the keys that stopped holding.
+    std::vector<Event> holding;
+    bool conditions_partial = false;
+    std::vector<std::string> released;
+    long long api_calls = 0;
+    std::string mode;  // what the poll did, for logs ("full", "incremental")
+};
+
+// How the morning report and `check` are worded.
+struct ReportOptions {
+    std::string language = "ru";
+    std::string timezone = "Europe/Moscow";
+};
+
+class Watch {
+public:
+    virtual ~Watch() = default;
+    // The module's name: the snapshot name and the condition scope ("postings").
+    virtual const std::string& name() const = 0;
+    virtual const std::string& account() const = 0;
+    // The source it reads (one health, one "unavailable" per account and source): "ozon".
+    virtual std::string source() const { return "ozon"; }
+    virtual Millis interval() const = 0;
+    // Bumped when what the watch stores changes shape: a snapshot of another version is
+    // dropped and rebuilt as a silent baseline.
+    virtual int state_version() const { return 1; }
+    // The stored state (before the first poll, and again after a failed apply).
+    virtual void load(const std::map<std::string, SnapshotItem>& items,
+                      const std::map<std::string, std::string>& cursors) = 0;
+    // Polls the source and evaluates against the committed state. A throw (source failure)
+    // leaves the committed state as it was.
+    virtual awaitable<WatchOutput> poll(TimePoint now, bool baseline) = 0;
+    // The last poll's output was written / was not written.
+    virtual void commit() = 0;
+    virtual void rollback() = 0;
+    // The watch's section of the morning report (first line its heading); empty = none.
+    virtual std::vector<std::string> report_lines(const ReportOptions&) const { return {}; }
+    // How the report names the watch ("Отправления FBS"), also when it could not be checked.
+    virtual std::string report_title(const ReportOptions&) const { return name(); }
+};
+
+struct CycleResult {
+    bool baseline = false;
+    std::vector<Event> recorded;  // what Store::apply recorded (transitions, firing, resolved)
+    long long api_calls = 0;
+};
+
+class WatchRunner {
+public:
+    WatchRunner(std::shared_ptr<Watch> watch, Store& store, Router router, const Clock& clock);
+
+    // One cycle: load (first time), poll, apply. Throws what the poll throws (ozon::ApiError,
+    // ...) or StoreError; nothing is written then and the watch's memory is as committed.
+    awaitable<CycleResult> run_once();
+
+    Watch& watch() { return *watch_; }
+    const std::shared_ptr<Watch>& watch_ptr() const { return watch_; }
+
+private:
+    void load();
+
+    std::shared_ptr<Watch> watch_;
+    Store& store_;
+    Router router_;
+    const Clock& clock_;
+    bool loaded_ = false;
+    bool baseline_ = false;
+    bool rebaseline_ = false;  // stored state of another version: replace it all
+};
+
+// A router that sends nothing (check: print only).
+Router null_router();
+
+}  // namespace ozw::daemon

@@ -1,0 +1,25 @@
+// THE list of watches (design.md: "a watch is a module"). Adding a watch = its folder under
+// daemon/watches/ + one line here. A watch not built yet stays a planned_watch line (its
+// section is accepted, `run`, `config check` and the report say it is not watched) until its
+// issue replaces that line with its module.
+#include "daemon/engine/module.hpp"
+#include "daemon/watches/postings/module.hpp"
+
+namespace ozw::daemon {
+
+using namespace std::chrono_literals;
+
+std::vector<const WatchModule*> all_watch_modules() {
+    static const std::vector<const WatchModule*> list = {
+        &postings::module(),
+        &planned_watch("returns", "возвраты", "returns", 10min, {}),
+        &planned_watch("finance", "начисления", "accruals", 1h, {"grace_days"}),
+        &planned_watch("stocks", "остатки", "stocks", 15min,
+                       {"suspicious_values", "jump_factor", "compare_with", "mismatch_grace"}),
+        &planned_watch("reviews", "отзывы", "reviews", 10min, {"alert_rating"}),
+        &planned_watch("chats", "чаты", "chats", 5min, {}),
+    };
+    return list;
+}
+
+}  // namespace ozw::daemon

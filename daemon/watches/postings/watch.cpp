@@ -1,0 +1,133 @@
+#include "daemon/watches/postings/watch.hpp"
+
+namespace ozw::daemon::postings {
+
+namespace {
+// Ozon's rule: since..to at most one year. Incremental polls use (almost) all of it so that a
+// posting created before the lookback window but still moving (a long delivery) is not missed;
+// the last_changed_status_date filter keeps the answer small.
+constexpr Millis kIncrementalSpan = std::chrono::hours(24 * 360);
+constexpr Millis kUnfulfilledAhead = std::chrono::hours(24 * 60);
+
+std::optional<TimePoint> cursor_time(const std::map<std::string, std::string>& c, const char* name) {
+    auto it = c.find(name);
+    if (it == c.end()) return std::nullopt;
+    return parse_iso8601(it->second);
+}
+
+std::string row(const std::string& label, int n) {
+    // Pad by code points so the numbers line up in a monospace terminal.
+    std::size_t len = 0;
+    for (unsigned char ch : label)
+        if ((ch & 0xC0) != 0x80) ++len;
+    std::string pad = len < 20 ? std::string(20 - len, ' ') : " ";
+    return "  " + label + pad + std::to_string(n);
+}
+}  // namespace
+
+StatusCounts count_statuses(const std::map<std::string, PostingState>& postings) {
+    StatusCounts c;
+    for (const auto& [_, p] : postings) {
+        const std::string& s = p.status;
+        if (s == "awaiting_packaging") ++c.awaiting_packaging;
+        else if (s == "awaiting_deliver") ++c.awaiting_deliver;
+        else if (s == "delivering" || s == "driver_pickup") ++c.delivering;
+        else if (s == "arbitration" || s == "client_arbitration") ++c.disputed;
+        else if (s == "delivered") ++c.delivered;
+        else if (s == "cancelled") ++c.cancelled;
+        else if (s == "not_accepted") ++c.not_accepted;
+    }
+    return c;
+}
+
+std::vector<std::string> status_table_lines(const StatusCounts& c, Millis lookback, bool ru) {
+    const long long days = std::chrono::duration_cast<std::chrono::hours>(lookback).count() / 24;
+    std::vector<std::string> lines;
+    if (ru) {
+        lines.push_back("Отправления FBS (за " + std::to_string(days) + " дн.):");
+        lines.push_back(row("Ожидают сборки", c.awaiting_packaging));
+        lines.push_back(row("Ожидают отгрузки", c.awaiting_deliver));
+        lines.push_back(row("Доставляются", c.delivering));
+        lines.push_back(row("Спорные", c.disputed));
+        lines.push_back(row("Доставлены", c.delivered));
+        lines.push_back(row("Отменены", c.cancelled));
+        if (c.not_accepted) lines.push_back(row("Не приняты на СЦ", c.not_accepted));
+    } else {
+        lines.push_back("FBS postings (last " + std::to_string(days) + " days):");
+        lines.push_back(row("Awaiting packaging", c.awaiting_packaging));
+        lines.push_back(row("Awaiting shipment", c.awaiting_deliver));
+        lines.push_back(row("Delivering", c.delivering));
+        lines.push_back(row("Disputed", c.disputed));
+        lines.push_back(row("Delivered", c.delivered));
+        lines.push_back(row("Cancelled", c.cancelled));
+        if (c.not_accepted) lines.push_back(row("Not accepted", c.not_accepted));
+    }
+    return lines;
+}
+
+PostingsWatch::PostingsWatch(std::string account, std::shared_ptr<ozon::Client> client,
+                             PostingsSettings settings, const std::string& timezone)
+    : SnapshotWatch("postings", account), client_(std::move(client)),
+      ctx_{std::move(account), std::move(settings), TimeZone(timezone)} {}
+
+std::vector<std::string> PostingsWatch::report_lines(const ReportOptions& o) const {
+    return status_table_lines(count_statuses(items()), ctx_.settings.lookback, o.language != "en");
+}
+
+std::string PostingsWatch::report_title(const ReportOptions& o) const {
+    return o.language == "en" ? "FBS postings" : "Отправления FBS";
+}
+
+bool PostingsWatch::in_window(const PostingState& p, TimePoint now) const {
+    return !(p.in_process_at && *p.in_process_at < now - ctx_.settings.lookback);
+}
+
+bool PostingsWatch::expired(const PostingState& p, TimePoint now) const {
+    return !in_window(p, now) && is_final_status(p.status);
+}
+
+awaitable<Fetched<PostingState>> PostingsWatch::fetch(TimePoint now, bool baseline) {
+    const auto& cur = cursors();
+    const auto last_success = cursor_time(cur, "last_success");
+    const auto last_reconcile = cursor_time(cur, "last_reconcile");
+    const auto last_unfulfilled = cursor_time(cur, "last_unfulfilled");
+    const PostingsSettings& cfg = ctx_.settings;
+    const bool full = baseline || !last_success || !last_reconcile ||
+                      now - *last_reconcile >= cfg.reconcile_every;
+    const bool sweep = full || !last_unfulfilled || now - *last_unfulfilled >= unfulfilled_every_;
+    const long long requests_before = client_->stats().requests;
+
+    Fetched<PostingState> out;
+    out.full_window = full;
+    out.mode = full ? "full" : "incremental";
+    {
+        ozon::PostingFilter f;
+        f.to = now;
+        f.with_financial_data = false;
+        if (full) {
+            f.since = now - cfg.lookback;
+        } else {
+            f.since = now - kIncrementalSpan;
+            f.last_changed_from = *last_success - cfg.overlap;
+            f.last_changed_to = now;
+        }
+        auto list = co_await client_->list_postings_all(f);
+        out.items.reserve(list.size());
+        for (const auto& p : list) out.items.push_back(posting_state_from(p));
+    }
+    if (sweep) {
+        ozon::UnfulfilledFilter u;
+        u.cutoff_from = now - cfg.lookback;
+        u.cutoff_to = now + kUnfulfilledAhead;
+        u.with_financial_data = false;
+        auto list = co_await client_->list_unfulfilled_all(u);
+        for (const auto& p : list) out.items.push_back(posting_state_from(p));
+    }
+    out.cursors["last_success"] = format_iso8601_ms(now);
+    if (full) out.cursors["last_reconcile"] = format_iso8601_ms(now);
+    if (sweep) out.cursors["last_unfulfilled"] = format_iso8601_ms(now);
+    out.api_calls = client_->stats().requests - requests_before;
+    co_return out;
+}
+
+}  // namespace ozw::daemon::postings

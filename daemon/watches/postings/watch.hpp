@@ -1,0 +1,69 @@
+#pragma once
+// The shipments watch on the 2026 methods (NOTES.md):
+// - first poll and every `reconcile_every`: /v4/posting/fbs/list over the lookback window;
+// - every other poll: /v4/posting/fbs/list filtered by last_changed_status_date
+//   {from: last success - overlap, to: now} (usually one call);
+// - every `unfulfilled_every` (and with each full load): /v4/posting/fbs/unfulfilled/list,
+//   which catches ship-by dates that moved without a status change.
+// Cursors saved with the snapshot: last_success, last_reconcile, last_unfulfilled.
+#include <memory>
+#include <string>
+
+#include "common/ozon/client.hpp"
+#include "daemon/engine/snapshot_watch.hpp"
+#include "daemon/watches/postings/evaluate.hpp"
+
+namespace ozw::daemon::postings {
+
+// The cabinet's FBS table ("FBS - Заказы с моих складов").
+struct StatusCounts {
+    int awaiting_packaging = 0;  // Ожидают сборки
+    int awaiting_deliver = 0;    // Ожидают отгрузки
+    int delivering = 0;          // Доставляются (delivering + driver_pickup)
+    int disputed = 0;            // Спорные (arbitration + client_arbitration)
+    int delivered = 0;           // Доставлены
+    int cancelled = 0;           // Отменены
+    int not_accepted = 0;        // not a cabinet column; shown when non-zero
+    bool operator==(const StatusCounts&) const = default;
+};
+StatusCounts count_statuses(const std::map<std::string, PostingState>& postings);
+std::vector<std::string> status_table_lines(const StatusCounts& c, Millis lookback, bool russian);
+
+class PostingsWatch final : public SnapshotWatch<PostingState> {
+public:
+    PostingsWatch(std::string account, std::shared_ptr<ozon::Client> client,
+                  PostingsSettings settings, const std::string& timezone);
+
+    Millis interval() const override { return ctx_.settings.interval; }
+    int state_version() const override { return 2; }  // 2: without_delay and tariff kept
+    std::vector<std::string> report_lines(const ReportOptions& o) const override;
+    std::string report_title(const ReportOptions& o) const override;
+
+    std::vector<Event> transitions(const PostingState* previous, const PostingState& current,
+                                   TimePoint now) const override {
+        return posting_transitions(previous, current, now, ctx_);
+    }
+    ItemConditions conditions(const PostingState& current, TimePoint now) const override {
+        return posting_conditions(current, now, ctx_);
+    }
+
+    // Unfulfilled sweeps between full loads (not in the configuration: an internal cadence).
+    void set_unfulfilled_every(Millis d) { unfulfilled_every_ = d; }
+    const EvalContext& context() const { return ctx_; }
+
+protected:
+    awaitable<Fetched<PostingState>> fetch(TimePoint now, bool baseline) override;
+    std::string key_of(const PostingState& p) const override { return p.posting_number; }
+    void observe(const PostingState* previous, PostingState& next, TimePoint now) const override {
+        next.status_since = status_since_for(previous, next, now);
+    }
+    bool in_window(const PostingState& p, TimePoint now) const override;
+    bool expired(const PostingState& p, TimePoint now) const override;
+
+private:
+    std::shared_ptr<ozon::Client> client_;
+    EvalContext ctx_;
+    Millis unfulfilled_every_ = std::chrono::minutes(30);
+};
+
+}  // namespace ozw::daemon::postings
