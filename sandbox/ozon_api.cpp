@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "common/ozon/retired.hpp"
 #include "common/time.hpp"
 #include "sandbox/internal.hpp"
 
@@ -191,7 +192,99 @@ json analytics_json(const Scenario& s, const Posting& p, bool ms) {
 
 double commission_rate() { return 0.15; }
 
-json posting_v4(const Scenario& s, const Posting& p, const json& with) {
+// ---------------------------------------------------------------- tariffs (2026)
+// shipment_date is Ozon's recommended time: discount steps until it, surcharge steps after;
+// shipment_date_without_delay is when the posting becomes overdue. The schedule is
+// sandbox::tariff_steps(p); the step in force is the first whose `until` (tariff_deadline_at,
+// inclusive) is not earlier than the posting's tariff time (now while it waits for hand-over,
+// the hand-over time after it). As in Ozon's example, the next tariff starts 1 s after the
+// deadline: deadline 09:00:00 = shipment_date, next_tariff_starts_at 09:00:01.
+
+constexpr const char* kOpenEndedDeadline = "9999-12-31T23:59:59.999999900Z";
+
+bool awaits_handover(const std::string& status) {
+    return status == "awaiting_approve" || status == "awaiting_packaging" || status == "awaiting_deliver";
+}
+
+bool is_cancelled(const std::string& status) {
+    return status == "cancelled" || status == "cancelled_from_split_pending";
+}
+
+TimePoint tariff_time(const Posting& p, TimePoint now) {
+    if (awaits_handover(p.status)) return now;
+    TimePoint t = p.delivering_date.value_or(p.status_changed_at.value_or(now));
+    return std::min(t, now);
+}
+
+struct TariffNow {
+    const TariffStep* current = nullptr;
+    const TariffStep* next = nullptr;
+};
+
+TariffNow tariff_at(const std::vector<TariffStep>& steps, TimePoint t) {
+    TariffNow out;
+    for (std::size_t i = 0; i < steps.size(); ++i)
+        if (!steps[i].until || t <= *steps[i].until) {
+            out.current = &steps[i];
+            if (i + 1 < steps.size()) out.next = &steps[i + 1];
+            break;
+        }
+    return out;
+}
+
+json money_v4_or_null(const std::optional<double>& v) { return v ? money_v4(*v) : json(nullptr); }
+
+json tariffication_steps_json(const std::vector<TariffStep>& steps, bool ms) {
+    json out = json::array();
+    for (const auto& st : steps)
+        out.push_back({{"min_charge", money_v4_or_null(st.min_charge)},
+                       {"tariff_charge", money_v4(st.charge.value_or(0))},
+                       {"tariff_deadline_at", st.until ? json(ms ? ts_ms(*st.until) : format_iso8601(*st.until))
+                                                       : json(kOpenEndedDeadline)},
+                       {"tariff_rate", st.rate},
+                       {"tariff_type", st.type}});
+    return out;
+}
+
+// v4 list / unfulfilled: money as {amount, currency} objects, null when none.
+json tariffication_v4(const std::vector<TariffStep>& steps, TimePoint t) {
+    TariffNow n = tariff_at(steps, t);
+    const TariffStep* c = n.current;
+    const TariffStep* x = n.next;
+    return {{"current_tariff_charge", c ? money_v4(c->charge.value_or(0)) : json(nullptr)},
+            {"current_tariff_min_charge", c ? money_v4_or_null(c->min_charge) : json(nullptr)},
+            {"current_tariff_rate", c ? c->rate : 0.0},
+            {"current_tariff_type", c ? c->type : std::string()},
+            {"next_tariff_charge", x ? money_v4(x->charge.value_or(0)) : json(nullptr)},
+            {"next_tariff_min_charge", x ? money_v4_or_null(x->min_charge) : json(nullptr)},
+            {"next_tariff_rate", x ? x->rate : 0.0},
+            {"next_tariff_starts_at", x && c->until ? json(ts_ms(*c->until + std::chrono::seconds(1))) : json(nullptr)},
+            {"next_tariff_type", x ? x->type : std::string()}};
+}
+
+// v3 get: charges as strings ("" when none) with *_currency_code.
+json tariffication_v3(const std::vector<TariffStep>& steps, TimePoint t) {
+    TariffNow n = tariff_at(steps, t);
+    const TariffStep* c = n.current;
+    const TariffStep* x = n.next;
+    return {{"current_tariff_charge", c ? money_text(c->charge.value_or(0), 2) : std::string()},
+            {"current_tariff_charge_currency_code", c ? "RUB" : ""},
+            {"current_tariff_rate", c ? c->rate : 0.0},
+            {"current_tariff_type", c ? c->type : std::string()},
+            {"next_tariff_charge", x ? money_text(x->charge.value_or(0), 2) : std::string()},
+            {"next_tariff_charge_currency_code", x ? "RUB" : ""},
+            {"next_tariff_rate", x ? x->rate : 0.0},
+            {"next_tariff_starts_at", x && c->until ? json(format_iso8601(*c->until + std::chrono::seconds(1))) : json(nullptr)},
+            {"next_tariff_type", x ? x->type : std::string()}};
+}
+
+// The schedule served for a posting: none for a cancelled one.
+std::vector<TariffStep> served_steps(const Posting& p) {
+    if (is_cancelled(p.status)) return {};
+    return tariff_steps(p);
+}
+
+json posting_v4(const Scenario& s, const Posting& p, const json& with, TimePoint now) {
     json products = json::array();
     json fin_products = json::array();
     for (const auto& pr : p.products) {
@@ -219,6 +312,7 @@ json posting_v4(const Scenario& s, const Posting& p, const json& with) {
                                 {"total_discount_value", 0}});
     }
     const bool cancelled = p.status == "cancelled";
+    const std::vector<TariffStep> steps = served_steps(p);
     json j = {
         {"addressee", {{"name", p.customer_name}}},
         {"analytics_data", flag(with, "analytics_data") ? analytics_json(s, p, true) : json(nullptr)},
@@ -263,20 +357,12 @@ json posting_v4(const Scenario& s, const Posting& p, const json& with) {
         {"requirements", requirements_json()},
         {"scanit", ""},
         {"shipment_date", ts_ms(p.shipment_date)},
-        {"shipment_date_without_delay", ts_ms(p.shipment_date)},
+        {"shipment_date_without_delay", ts_ms(without_delay(p))},
         {"sorting_center", nullptr},
         {"status", p.status},
         {"substatus", p.substatus},
-        {"tariffication", {{"current_tariff_charge", money_v4(0)},
-                           {"current_tariff_min_charge", money_v4(0)},
-                           {"current_tariff_rate", 0},
-                           {"current_tariff_type", cancelled ? "" : "no_discount"},
-                           {"next_tariff_charge", money_v4(0)},
-                           {"next_tariff_min_charge", money_v4(0)},
-                           {"next_tariff_rate", 0},
-                           {"next_tariff_starts_at", nullptr},
-                           {"next_tariff_type", ""}}},
-        {"tariffication_steps", json::array()},
+        {"tariffication", tariffication_v4(steps, tariff_time(p, now))},
+        {"tariffication_steps", tariffication_steps_json(steps, true)},
         {"tpl_integration_type", "ozon"},
         {"tracking_number", p.tracking_number},
         {"volume_weight", 0.5},
@@ -294,7 +380,7 @@ json posting_v4(const Scenario& s, const Posting& p, const json& with) {
     return j;
 }
 
-json posting_v3_get(const Scenario& s, const Posting& p, const json& with) {
+json posting_v3_get(const Scenario& s, const Posting& p, const json& with, TimePoint now) {
     json products = json::array();
     json fin_products = json::array();
     for (const auto& pr : p.products) {
@@ -328,6 +414,7 @@ json posting_v3_get(const Scenario& s, const Posting& p, const json& with) {
                                 {"total_discount_percent", 0},
                                 {"total_discount_value", 0}});
     }
+    const std::vector<TariffStep> steps = served_steps(p);
     std::string previous_substatus;
     if (p.history.size() >= 2) previous_substatus = p.history[p.history.size() - 2].substatus;
     json r = {
@@ -380,16 +467,12 @@ json posting_v3_get(const Scenario& s, const Posting& p, const json& with) {
         {"requirements", requirements_json()},
         {"scanit", ""},
         {"shipment_date", format_iso8601(p.shipment_date)},
-        {"shipment_date_without_delay", format_iso8601(p.shipment_date)},
+        {"shipment_date_without_delay", format_iso8601(without_delay(p))},
         {"sorting_center", nullptr},
         {"status", p.status},
         {"substatus", p.substatus},
-        {"tariffication", {{"current_tariff_charge", ""}, {"current_tariff_charge_currency_code", "RUB"},
-                           {"current_tariff_rate", 0}, {"current_tariff_type", "no_discount"},
-                           {"next_tariff_charge", ""}, {"next_tariff_charge_currency_code", "RUB"},
-                           {"next_tariff_rate", 0}, {"next_tariff_starts_at", nullptr},
-                           {"next_tariff_type", ""}}},
-        {"tariffication_steps", json::array()},
+        {"tariffication", tariffication_v3(steps, tariff_time(p, now))},
+        {"tariffication_steps", tariffication_steps_json(steps, false)},
         {"tpl_integration_type", "ozon"},
         {"tracking_number", p.tracking_number},
     };
@@ -435,7 +518,7 @@ TimeRange range(const json& obj, const char* from_key, const char* to_key, const
 
 // ---------------------------------------------------------------- postings
 
-ApiResult postings_list(const json& req, const Scenario& s, bool unfulfilled) {
+ApiResult postings_list(const json& req, const Scenario& s, bool unfulfilled, TimePoint now) {
     const json& filter = member(req, "filter");
     if (!unfulfilled && !filter.is_object()) throw BadRequest{"filter: value is required"};
     const auto limit = static_cast<std::size_t>(unfulfilled ? limit_in(req, 1, 100, false, 100)
@@ -504,7 +587,7 @@ ApiResult postings_list(const json& req, const Scenario& s, bool unfulfilled) {
     const std::size_t offset = std::min(read_cursor(req), sel.size());
     const std::size_t end = std::min(sel.size(), offset + limit);
     json postings = json::array();
-    for (std::size_t i = offset; i < end; ++i) postings.push_back(posting_v4(s, *sel[i], with));
+    for (std::size_t i = offset; i < end; ++i) postings.push_back(posting_v4(s, *sel[i], with, now));
     const bool has_next = end < sel.size();
     json body = {{"cursor", has_next ? make_cursor(end) : std::string()},
                  {"has_next", has_next},
@@ -513,11 +596,11 @@ ApiResult postings_list(const json& req, const Scenario& s, bool unfulfilled) {
     return {200, body, {}};
 }
 
-ApiResult posting_get(const json& req, const Scenario& s) {
+ApiResult posting_get(const json& req, const Scenario& s, TimePoint now) {
     auto number = as_string(member(req, "posting_number"), "posting_number");
     if (number.empty()) throw BadRequest{"posting_number: value is required"};
     for (const auto& p : s.postings)
-        if (p.posting_number == number) return {200, posting_v3_get(s, p, member(req, "with")), {}};
+        if (p.posting_number == number) return {200, posting_v3_get(s, p, member(req, "with"), now), {}};
     return ozon_error(404, 5, "Posting not found");
 }
 
@@ -986,18 +1069,6 @@ ApiResult warehouses(const json& req, const Scenario& s, TimePoint now) {
                   {"warehouses", out}}, {}};
 }
 
-const std::map<std::string, std::string>& retired_table() {
-    static const std::map<std::string, std::string> t = {
-        {"/v3/posting/fbs/list", "/v4/posting/fbs/list"},
-        {"/v3/posting/fbs/unfulfilled/list", "/v4/posting/fbs/unfulfilled/list"},
-        {"/v3/finance/transaction/list", "/v1/finance/accrual/postings"},
-        {"/v3/finance/transaction/totals", "/v1/finance/accrual/by-day"},
-        {"/v1/warehouse/list", "/v2/warehouse/list"},
-        {"/v1/review/list", "/v2/review/list"},
-    };
-    return t;
-}
-
 const std::vector<std::string>& served_methods() {
     static const std::vector<std::string> m = {
         "/v4/posting/fbs/list", "/v4/posting/fbs/unfulfilled/list", "/v3/posting/fbs/get",
@@ -1022,11 +1093,12 @@ bool is_ozon_method(std::string_view path) {
     return std::find(m.begin(), m.end(), path) != m.end();
 }
 
-bool is_retired_method(std::string_view path) { return retired_table().count(std::string(path)) > 0; }
+// The one table of retired methods, shared with the client (common/ozon/retired.hpp).
+bool is_retired_method(std::string_view path) { return ozon::find_retired(path) != nullptr; }
 
 std::string retired_replacement(std::string_view path) {
-    auto it = retired_table().find(std::string(path));
-    return it == retired_table().end() ? std::string() : it->second;
+    const ozon::RetiredMethod* r = ozon::find_retired(path);
+    return r ? std::string(r->replacement) : std::string();
 }
 
 std::vector<std::string> role_methods(const std::string& role) {
@@ -1058,9 +1130,9 @@ ApiResult ozon_call(const std::string& path, const json& req, Scenario& s, const
     try {
         if (!req.is_object() && !req.is_null())
             throw BadRequest{"request body must be a JSON object"};
-        if (path == "/v4/posting/fbs/list") return postings_list(req, s, false);
-        if (path == "/v4/posting/fbs/unfulfilled/list") return postings_list(req, s, true);
-        if (path == "/v3/posting/fbs/get") return posting_get(req, s);
+        if (path == "/v4/posting/fbs/list") return postings_list(req, s, false, now);
+        if (path == "/v4/posting/fbs/unfulfilled/list") return postings_list(req, s, true, now);
+        if (path == "/v3/posting/fbs/get") return posting_get(req, s, now);
         if (path == "/v1/returns/list") return returns_list(req, s);
         if (path == "/v2/returns/rfbs/list") return rfbs_list(req, s);
         if (path == "/v2/returns/rfbs/get") return rfbs_get(req, s);

@@ -34,6 +34,7 @@ std::string to_string(FaultKind k) {
     switch (k) {
         case FaultKind::rate_limit: return "rate_limit";
         case FaultKind::circle_open: return "circle_open";
+        case FaultKind::circle_open_text: return "circle_open_text";
         case FaultKind::server_error: return "server_error";
         case FaultKind::delay: return "delay";
         case FaultKind::drop_connection: return "drop_connection";
@@ -47,7 +48,8 @@ std::string to_string(FaultKind k) {
 }
 
 std::optional<FaultKind> fault_kind_from_string(const std::string& s) {
-    for (auto k : {FaultKind::rate_limit, FaultKind::circle_open, FaultKind::server_error,
+    for (auto k : {FaultKind::rate_limit, FaultKind::circle_open, FaultKind::circle_open_text,
+                   FaultKind::server_error,
                    FaultKind::delay, FaultKind::drop_connection, FaultKind::truncated_json,
                    FaultKind::invalid_json, FaultKind::cut_mid_body, FaultKind::invalid_key,
                    FaultKind::offer_not_signed})
@@ -261,6 +263,10 @@ struct Sandbox::Impl {
                 r = from_api(detail::ozon_error(429, 8, "Circle is open"));
                 r.headers.emplace_back("Retry-After", std::to_string(f.retry_after_s));
                 return r;
+            case FaultKind::circle_open_text:
+                r = ServerResponse::text(f.status, "Circle is open");
+                r.headers.emplace_back("Retry-After", std::to_string(f.retry_after_s));
+                return r;
             case FaultKind::invalid_key:
                 return from_api(detail::ozon_error(401, 16, "Invalid Api-Key, please check the key and try again"));
             case FaultKind::offer_not_signed:
@@ -317,6 +323,7 @@ struct Sandbox::Impl {
                     return finish(401, telegram_error(401, "Unauthorized: invalid token specified"));
                 case FaultKind::offer_not_signed:
                 case FaultKind::circle_open:
+                case FaultKind::circle_open_text:
                     return finish(403, telegram_error(403, "Forbidden: bot was blocked by the user"));
                 case FaultKind::server_error:
                     return finish(fault->status, telegram_error(fault->status, "Internal Server Error"));
@@ -409,7 +416,8 @@ struct Sandbox::Impl {
         if (fault) {
             switch (fault->kind) {
                 case FaultKind::rate_limit:
-                case FaultKind::circle_open: {
+                case FaultKind::circle_open:
+                case FaultKind::circle_open_text: {
                     ServerResponse r;
                     r.status = 429;
                     r.headers.emplace_back("Retry-After", std::to_string(fault->retry_after_s));
@@ -640,6 +648,7 @@ struct Sandbox::Impl {
             bool retired = false;
             const bool fault_replaces = fault && (fault->kind == FaultKind::rate_limit ||
                                                   fault->kind == FaultKind::circle_open ||
+                                                  fault->kind == FaultKind::circle_open_text ||
                                                   fault->kind == FaultKind::server_error ||
                                                   fault->kind == FaultKind::invalid_key ||
                                                   fault->kind == FaultKind::offer_not_signed);

@@ -39,6 +39,8 @@ enum class FaultKind {
     rate_limit,        // Ozon 429 "You have reached request rate limit per second" + Retry-After,
                        // Telegram 429 "Too Many Requests: retry after N", InSales 429 empty body
     circle_open,       // Ozon 429 {"code":8,"message":"Circle is open"} (blocked for minutes)
+    circle_open_text,  // Ozon `status` (default 500; 429 and 503 seen) with the plain-text body
+                       // "Circle is open" (text/plain) + Retry-After
     server_error,      // `status` (default 500) with an Ozon-style error body
     delay,             // answer normally but only after `delay` of REAL time (beyond a deadline)
     drop_connection,   // close the connection without any response
@@ -57,8 +59,8 @@ struct FaultSpec {
     std::string path = "*";
     FaultKind kind = FaultKind::server_error;
     int times = 1;           // how many requests it hits; <= 0 = until cleared
-    int retry_after_s = 1;   // rate_limit / circle_open: Retry-After header (and Telegram body)
-    int status = 500;        // server_error
+    int retry_after_s = 1;   // rate_limit / circle_open(_text): Retry-After header (and Telegram body)
+    int status = 500;        // server_error, circle_open_text
     Millis delay{60000};     // delay
 };
 

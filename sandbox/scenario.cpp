@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <functional>
 #include <initializer_list>
@@ -186,8 +187,9 @@ Posting parse_posting(const Ctx& c, const YAML::Node& n, const std::vector<Produ
                       std::int64_t default_warehouse) {
     check_keys(c, n, "posting",
                {"posting_number", "order_id", "order_number", "status", "substatus", "warehouse_id",
-                "in_process_at", "shipment_date", "delivering_date", "status_changed_at", "history",
-                "cancellation", "products", "customer", "city", "tracking_number"});
+                "in_process_at", "shipment_date", "shipment_date_without_delay", "tariff_steps",
+                "delivering_date", "status_changed_at", "history", "cancellation", "products",
+                "customer", "city", "tracking_number"});
     Posting p;
     p.posting_number = req_str(c, n, "posting_number", "posting");
     p.status = req_str(c, n, "status", "posting");
@@ -201,6 +203,28 @@ Posting parse_posting(const Ctx& c, const YAML::Node& n, const std::vector<Produ
     p.warehouse_id = i64(c, n, "warehouse_id", default_warehouse);
     p.in_process_at = time_or(c, n, "in_process_at", c.start - std::chrono::hours(2));
     p.shipment_date = time_or(c, n, "shipment_date", p.in_process_at + std::chrono::hours(24));
+    p.shipment_date_without_delay = opt_time(c, n, "shipment_date_without_delay");
+    if (p.shipment_date_without_delay && *p.shipment_date_without_delay < p.shipment_date)
+        fail(c, n["shipment_date_without_delay"],
+             "posting " + p.posting_number + ": shipment_date_without_delay must not be earlier than shipment_date");
+    {
+        auto steps = seq(c, n, "tariff_steps");
+        for (std::size_t i = 0; i < steps.size(); ++i) {
+            const auto& st = steps[i];
+            check_keys(c, st, "tariff step", {"type", "rate", "charge", "min_charge", "until"});
+            TariffStep x;
+            x.type = req_str(c, st, "type", "tariff step");
+            x.rate = num(c, st, "rate", 0);
+            if (st["charge"].IsDefined() && !st["charge"].IsNull()) x.charge = num(c, st, "charge");
+            if (st["min_charge"].IsDefined() && !st["min_charge"].IsNull()) x.min_charge = num(c, st, "min_charge");
+            x.until = opt_time(c, st, "until");
+            if (!x.until && i + 1 != steps.size())
+                fail(c, st, "tariff step: 'until' is required except for the last (open-ended) step");
+            if (x.until && !p.tariff_steps.empty() && *x.until <= *p.tariff_steps.back().until)
+                fail(c, st["until"], "tariff step: 'until' must be later than the previous step's");
+            p.tariff_steps.push_back(x);
+        }
+    }
     p.delivering_date = opt_time(c, n, "delivering_date");
     p.status_changed_at = opt_time(c, n, "status_changed_at");
     for (const auto& h : seq(c, n, "history")) {
@@ -620,6 +644,42 @@ auto wrap(const std::string& origin, F&& f) {
 }
 
 }  // namespace
+
+TimePoint without_delay(const Posting& p) {
+    return p.shipment_date_without_delay.value_or(p.shipment_date + std::chrono::hours(24));
+}
+
+namespace {
+double posting_total(const Posting& p) {
+    double t = 0;
+    for (const auto& pr : p.products) t += pr.price * pr.quantity;
+    return t;
+}
+double percent_of(double total, double rate) { return std::round(total * rate) / 100.0; }
+}  // namespace
+
+std::vector<TariffStep> default_tariff_steps(const Posting& p) {
+    const double total = posting_total(p);
+    const TimePoint s = p.shipment_date;
+    const TimePoint w = without_delay(p);
+    std::vector<TariffStep> out;
+    out.push_back({"discount", 3, percent_of(total, 3), std::nullopt, s - std::chrono::hours(12)});
+    out.push_back({"no_discount", 0, 0.0, std::nullopt, s});
+    if (w > s) out.push_back({"surcharge", 5, std::max(percent_of(total, 5), 50.0), 50.0, w});
+    out.push_back({"surcharge", 10, std::max(percent_of(total, 10), 100.0), 100.0, std::nullopt});
+    return out;
+}
+
+std::vector<TariffStep> tariff_steps(const Posting& p) {
+    if (p.tariff_steps.empty()) return default_tariff_steps(p);
+    std::vector<TariffStep> out = p.tariff_steps;
+    const double total = posting_total(p);
+    for (auto& st : out) {
+        if (!st.charge) st.charge = percent_of(total, st.rate);
+        if (st.min_charge && *st.charge < *st.min_charge) st.charge = st.min_charge;
+    }
+    return out;
+}
 
 Scenario load_scenario_text(const std::string& yaml, const std::string& origin) {
     return wrap(origin, [&] { return parse_root(parse_yaml(yaml, origin), origin); });

@@ -74,6 +74,19 @@ struct Cancellation {
     bool cancelled_after_ship = false;
 };
 
+// One step of a posting's logistics tariff schedule (served as `tariffication_steps[]` and,
+// for the step in force, as `tariffication.current_*`). YAML: tariff_steps: [{type*, rate,
+// charge, min_charge, until}].
+struct TariffStep {
+    std::string type;                   // "discount", "no_discount", "surcharge", "commission"
+    double rate = 0;                    // percent (tariff_rate)
+    std::optional<double> charge;       // RUB; default: rate % of the posting's total
+    std::optional<double> min_charge;   // RUB; nullopt -> null
+    std::optional<TimePoint> until;     // tariff_deadline_at: the step applies up to and
+                                        // including `until`, the next one from until + 1 s;
+                                        // nullopt = open-ended, allowed for the last step only
+};
+
 struct Posting {
     std::string posting_number;  // "0208245774-0029-1"
     std::int64_t order_id = 0;
@@ -82,7 +95,11 @@ struct Posting {
     std::string substatus;
     std::int64_t warehouse_id = 0;
     TimePoint in_process_at{};
-    TimePoint shipment_date{};
+    TimePoint shipment_date{};   // Ozon's recommended ship-by time (the tariff rises after it)
+    // When the posting becomes overdue; nullopt = shipment_date + 24h (see without_delay()).
+    std::optional<TimePoint> shipment_date_without_delay;
+    // The tariff schedule; empty = default_tariff_steps().
+    std::vector<TariffStep> tariff_steps;
     std::optional<TimePoint> delivering_date;
     std::optional<TimePoint> status_changed_at;  // defaults to the last history entry
     std::vector<StatusChange> history;
@@ -241,6 +258,17 @@ struct Scenario {
     std::vector<TelegramBot> telegram;
     std::vector<TimedEvent> events;
 };
+
+// shipment_date_without_delay, or shipment_date + 24h when the scenario does not give it.
+TimePoint without_delay(const Posting& p);
+// The default schedule around S = shipment_date and W = without_delay(p), T = posting total:
+//   discount    3 %  (3 % of T)               until S - 12h
+//   no_discount 0 %  (0)                      until S
+//   surcharge   5 %  (max(5 % of T, 50 RUB))  until W   (omitted when W <= S)
+//   surcharge  10 %  (max(10 % of T, 100 RUB)) open-ended
+std::vector<TariffStep> default_tariff_steps(const Posting& p);
+// The posting's schedule: the scenario's tariff_steps, else the default one; every charge filled.
+std::vector<TariffStep> tariff_steps(const Posting& p);
 
 // Parses a scenario; throws ScenarioError with "file:line:col: message".
 Scenario load_scenario_file(const std::string& path);

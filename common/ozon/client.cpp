@@ -30,14 +30,12 @@ constexpr std::array<std::string_view, 14> kMethodPaths = {
     paths::roles,            paths::warehouses,
 };
 
-// Switched off (or being switched off) by Ozon; calling one makes a watch blind.
-constexpr std::array<std::string_view, 10> kRetiredPaths = {
-    "/v3/posting/fbs/list",         "/v3/posting/fbs/unfulfilled/list",
-    "/v2/posting/fbs/list",         "/v3/finance/transaction/list",
-    "/v3/finance/transaction/totals", "/v1/warehouse/list",
-    "/v1/review/list",              "/v1/chat/list",
-    "/v2/chat/list",                "/v3/product/info/stocks",
-};
+// retired_paths(): a view of the one table in common/ozon/retired.hpp.
+constexpr auto kRetiredPaths = [] {
+    std::array<std::string_view, kRetiredMethods.size()> out{};
+    for (std::size_t i = 0; i < kRetiredMethods.size(); ++i) out[i] = kRetiredMethods[i].path;
+    return out;
+}();
 
 std::string iso(TimePoint t) { return format_iso8601(t); }
 
@@ -85,13 +83,14 @@ struct Client::Impl {
     template <class F>
     asio::awaitable<std::invoke_result_t<F, std::string_view>> request(std::string_view path,
                                                                        std::string body, F parse) {
-        for (auto p : kRetiredPaths)
-            if (p == path) {
-                spdlog::critical("ozon [{}]: refusing to call retired method {}", account.name, path);
-                throw ApiError(ErrorKind::method_gone,
-                               "ozon " + std::string(path) + ": retired method (not called)", 0,
-                               std::string(path));
-            }
+        if (const RetiredMethod* r = find_retired(path)) {
+            spdlog::critical("ozon [{}]: refusing to call retired method {} (switched off: {}; use {})",
+                             account.name, path, r->shutdown, r->replacement);
+            throw ApiError(ErrorKind::method_gone,
+                           "ozon " + std::string(path) + ": retired method (not called; use " +
+                               std::string(r->replacement) + ")",
+                           0, std::string(path));
+        }
         const auto start = std::chrono::steady_clock::now();
         for (int attempt = 0;; ++attempt) {
             co_await limiter->acquire();

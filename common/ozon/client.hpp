@@ -26,6 +26,7 @@
 #include "common/config.hpp"
 #include "common/ozon/errors.hpp"
 #include "common/ozon/models.hpp"
+#include "common/ozon/retired.hpp"
 #include "common/ratelimit.hpp"
 
 namespace ozw::ozon {
@@ -60,7 +61,9 @@ inline constexpr std::string_view roles = "/v1/roles";
 inline constexpr std::string_view warehouses = "/v2/warehouse/list";
 }  // namespace paths
 std::span<const std::string_view> method_paths();   // every path above
-std::span<const std::string_view> retired_paths();  // v3 lists, v3 finance, v1 warehouse/review
+// The paths of retired_methods() (common/ozon/retired.hpp), in the same order; the client
+// refuses each of them locally (ApiError{method_gone}, nothing sent).
+std::span<const std::string_view> retired_paths();
 
 // ---- request filters
 

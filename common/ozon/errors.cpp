@@ -56,16 +56,33 @@ bool contains(const std::string& haystack_lower, std::string_view needle_lower) 
 }
 
 // Ozon's error body {"code": 5, "message": "...", "details": [...]}; push-style bodies nest it
-// in "error". Anything else (HTML, empty, truncated) yields no message.
+// in "error". A bare JSON string ("Circle is open") is taken as the message. A short plain-text
+// body (printable ASCII, not HTML) is taken as the message too: Ozon's gateway answers
+// "Circle is open" and some auth errors that way. Anything else (HTML, empty, truncated,
+// binary) yields no message; `raw_lower` still lets distinctive phrases be found in it.
 struct OzonErrorBody {
     int code = 0;
     std::string message;
-    bool json = false;
+    bool json = false;       // a JSON object
+    std::string raw_lower;   // the first 4 KiB of the body, lower-cased (for non-JSON bodies)
 };
+
+std::string plain_text_message(std::string_view body) {
+    while (!body.empty() && std::isspace(static_cast<unsigned char>(body.front()))) body.remove_prefix(1);
+    while (!body.empty() && std::isspace(static_cast<unsigned char>(body.back()))) body.remove_suffix(1);
+    if (body.empty() || body.size() > 300 || body.front() == '<') return {};
+    for (char ch : body) {
+        auto c = static_cast<unsigned char>(ch);
+        if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c > 0x7e) return {};
+    }
+    return std::string(body);
+}
 
 OzonErrorBody read_error_body(std::string_view body) {
     OzonErrorBody out;
-    if (body.empty() || body.size() > 1024 * 1024) return out;
+    if (body.empty()) return out;
+    out.raw_lower = lower(body.substr(0, 4096));
+    if (body.size() > 1024 * 1024) return out;
     // Error bodies are flat; refuse deep nesting before parsing (no recursion blow-up).
     int depth = 0;
     for (char c : body) {
@@ -76,8 +93,17 @@ OzonErrorBody read_error_body(std::string_view body) {
         }
     }
     auto j = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return out;
+    if (!j.is_discarded() && j.is_string()) {
+        out.message = j.get<std::string>();
+        if (out.message.size() > 300) out.message.resize(300);
+        return out;
+    }
+    if (j.is_discarded() || !j.is_object()) {
+        if (j.is_discarded()) out.message = plain_text_message(body);
+        return out;
+    }
     out.json = true;
+    out.raw_lower.clear();
     const nlohmann::json* e = &j;
     if (auto it = j.find("error"); it != j.end() && it->is_object()) e = &*it;
     if (auto it = e->find("code"); it != e->end() && it->is_number_integer())
@@ -103,7 +129,8 @@ std::optional<Millis> parse_retry_after(std::string_view v) {
 AuthReason auth_reason_of(const std::string& msg_lower) {
     if (contains(msg_lower, "offer not signed") || contains(msg_lower, "offer is not signed"))
         return AuthReason::offer_not_signed;
-    if (contains(msg_lower, "deactivated")) return AuthReason::deactivated_key;
+    if (contains(msg_lower, "deactivated") && contains(msg_lower, "key"))
+        return AuthReason::deactivated_key;
     if (contains(msg_lower, "missing a required role") || contains(msg_lower, "required role"))
         return AuthReason::missing_role;
     if (contains(msg_lower, "restricted to specific ip") || contains(msg_lower, "ip address"))
@@ -129,7 +156,10 @@ ApiError classify_response(int status, std::string_view body, std::string_view p
         return e;
     };
 
-    if (contains(msg_lower, "circle is open")) return make(ErrorKind::circle_open);
+    // "Circle is open" (a method blocked for minutes) comes as Ozon's JSON error or as plain
+    // text, with any status (429, 503, ...): the same circle_open either way.
+    if (contains(msg_lower, "circle is open") || contains(eb.raw_lower, "circle is open"))
+        return make(ErrorKind::circle_open);
 
     if (status == 429) {
         ApiError e = make(ErrorKind::rate_limited);
@@ -138,6 +168,8 @@ ApiError classify_response(int status, std::string_view body, std::string_view p
         return e;
     }
 
+    // Auth failures by Ozon's message first, whatever the 4xx status: live Ozon answers an
+    // invalid key with 404 {"code":5} and a deactivated one with 403 {"code":7}.
     if (status >= 400 && status < 500) {
         AuthReason reason = auth_reason_of(msg_lower);
         if (reason != AuthReason::none) {

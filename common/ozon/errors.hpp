@@ -1,12 +1,15 @@
 #pragma once
 // Typed errors of the Ozon Seller API client. The watches and the scheduler decide by `kind`:
 //   rate_limited  429 "You have reached request rate limit per second": wait retry_after.
-//   circle_open   "Circle is open": the method is blocked for minutes; the client does NOT sleep
-//                 minutes, it throws so the scheduler backs the watch off.
+//   circle_open   "Circle is open" (Ozon's JSON error, or plain text, with any status): the
+//                 method is blocked for minutes; the client does NOT sleep minutes, it throws
+//                 so the scheduler backs the watch off.
 //   transient     5xx, timeout, connection reset/refused, truncated or invalid JSON: retried by
 //                 the client with exponential backoff + jitter within a deadline, then thrown.
 //   auth          invalid / deactivated key, missing role, IP-restricted, 403 "Offer not signed"
-//                 (auth_reason says which): never retried; source.auth_failed.
+//                 (auth_reason says which): never retried; source.auth_failed. Decided by Ozon's
+//                 message for any 4xx (live Ozon: invalid key 404 code 5, deactivated 403 code 7),
+//                 also in a plain-text body; 401 without a known message is invalid_key.
 //   method_gone   404/410 for a method path: a retired method; logged loudly, never retried.
 //   bad_request   400 with Ozon's message: a bug on our side or bad filter; never retried.
 //   not_available 403 for reviews without the paid subscription: not an outage.

@@ -305,9 +305,90 @@ const char* to_string(PostingStatus s) {
 
 // ------------------------------------------------------------------ postings
 
+bool Tariffication::empty() const {
+    return current_tariff_type.empty() && current_tariff_rate == 0.0 && !current_tariff_charge &&
+           !current_tariff_min_charge && next_tariff_type.empty() && next_tariff_rate == 0.0 &&
+           !next_tariff_charge && !next_tariff_min_charge && !next_tariff_starts_at && steps.empty();
+}
+
 namespace {
 
 using detail::Reader;
+
+// A tariff charge: v4 {amount, currency} (null when none), v3 a string ("50", "" when none)
+// with the currency in `currency_key`. No amount -> nullopt.
+std::optional<Money> read_charge(const json& obj, const char* key, const Reader& r,
+                                 const char* currency_key = nullptr) {
+    const json* v = detail::field(obj, key);
+    if (!v) return std::nullopt;
+    if (v->is_string() && v->get_ref<const std::string&>().empty()) return std::nullopt;
+    if (v->is_object()) {
+        const json* amount = detail::field(*v, "amount");
+        if (!amount || (amount->is_string() && amount->get_ref<const std::string&>().empty()))
+            return std::nullopt;
+    } else if (!v->is_string() && !v->is_number()) {
+        detail::schema_surprise(r.method, key, *v);
+        return std::nullopt;
+    }
+    std::string currency = currency_key ? r.str(obj, currency_key) : std::string();
+    return r.money_value(*v, key, currency);
+}
+
+// Ozon marks the open-ended last step with 9999-12-31T23:59:59.999999900Z.
+OptTime step_deadline(const json& step, const Reader& r) {
+    OptTime t = r.time(step, "tariff_deadline_at");
+    static const TimePoint kOpenEnded = *parse_iso8601("9999-01-01T00:00:00Z");
+    if (t && *t >= kOpenEnded) return std::nullopt;
+    return t;
+}
+
+std::optional<Tariffication> read_tariffication(const json& p, const Reader& r) {
+    Tariffication t;
+    const json* tj = detail::field(p, "tariffication");
+    // The 2025 swagger example wraps the object in an array; take its first object.
+    if (tj && tj->is_array()) {
+        const json* first = nullptr;
+        for (const auto& e : *tj)
+            if (e.is_object()) {
+                first = &e;
+                break;
+            }
+        tj = first;
+    } else if (tj && !tj->is_object()) {
+        detail::schema_surprise(r.method, "tariffication", *tj);
+        tj = nullptr;
+    }
+    if (tj) {
+        t.current_tariff_type = r.str(*tj, "current_tariff_type");
+        t.current_tariff_rate = r.number(*tj, "current_tariff_rate");
+        t.current_tariff_charge =
+            read_charge(*tj, "current_tariff_charge", r, "current_tariff_charge_currency_code");
+        t.current_tariff_min_charge = read_charge(*tj, "current_tariff_min_charge", r);
+        t.next_tariff_type = r.str(*tj, "next_tariff_type");
+        t.next_tariff_rate = r.number(*tj, "next_tariff_rate");
+        t.next_tariff_charge =
+            read_charge(*tj, "next_tariff_charge", r, "next_tariff_charge_currency_code");
+        t.next_tariff_min_charge = read_charge(*tj, "next_tariff_min_charge", r);
+        t.next_tariff_starts_at = r.time(*tj, "next_tariff_starts_at");
+    }
+    if (const json* steps = r.array(p, "tariffication_steps")) {
+        for (const auto& st : *steps) {
+            if (!st.is_object()) {
+                detail::schema_surprise(r.method, "tariffication_steps[]", st);
+                continue;
+            }
+            TariffStep x;
+            x.type = r.str(st, "tariff_type");
+            x.rate = r.number(st, "tariff_rate");
+            x.charge = read_charge(st, "tariff_charge", r);
+            x.min_charge = read_charge(st, "min_charge", r);
+            x.deadline_at = step_deadline(st, r);
+            t.steps.push_back(std::move(x));
+        }
+    }
+    if (t.empty()) return std::nullopt;
+    return t;
+}
 
 Posting read_posting(const json& p, const Reader& r) {
     Posting out;
@@ -396,6 +477,7 @@ Posting read_posting(const json& p, const Reader& r) {
         }
         out.financial_data = std::move(fd);
     }
+    out.tariffication = read_tariffication(p, r);
     return out;
 }
 

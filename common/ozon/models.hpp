@@ -101,6 +101,38 @@ struct DeliveryMethod {
     std::string tpl_provider;
 };
 
+// One step of the posting's logistics tariff schedule (`tariffication_steps[]`, same shape in
+// v4 list/unfulfilled and v3 get): discount steps until shipment_date, surcharge steps after.
+struct TariffStep {
+    std::string type;               // tariff_type: "discount", "no_discount", "commission",
+                                    // "surcharge", ... (unknown values kept)
+    double rate = 0.0;              // tariff_rate (Ozon sends e.g. 2 for 2 %)
+    std::optional<Money> charge;    // tariff_charge {amount, currency}; nullopt when null/""
+    std::optional<Money> min_charge;  // min_charge; nullopt when null/""
+    // tariff_deadline_at: the step applies until this instant. nullopt = open-ended (the last
+    // step; Ozon sends "9999-12-31T23:59:59.999999900Z").
+    OptTime deadline_at;
+};
+
+// The posting's tariff now and next (`tariffication`). v4 list/unfulfilled send money as
+// {amount, currency} objects; v3 get sends strings ("50", "" for none) with
+// *_charge_currency_code. Both parse into this. A "" or null charge is nullopt.
+struct Tariffication {
+    std::string current_tariff_type;  // "discount", "no_discount", "commission", "surcharge", ...
+    double current_tariff_rate = 0.0;
+    std::optional<Money> current_tariff_charge;
+    std::optional<Money> current_tariff_min_charge;  // v4 only
+    std::string next_tariff_type;     // "" when there is no next step
+    double next_tariff_rate = 0.0;
+    std::optional<Money> next_tariff_charge;
+    std::optional<Money> next_tariff_min_charge;     // v4 only
+    OptTime next_tariff_starts_at;    // when the next tariff applies; nullopt = none
+    std::vector<TariffStep> steps;    // `tariffication_steps` (sibling field in Ozon's JSON)
+
+    // Nothing stated: no types, rates, charges, next time or steps.
+    bool empty() const;
+};
+
 struct Posting {
     std::string posting_number;
     std::string order_number;
@@ -109,7 +141,9 @@ struct Posting {
     std::string substatus;
     std::string previous_substatus;  // v3 get only
     OptTime in_process_at;
-    OptTime shipment_date;  // ship-by time
+    // Ship-by times (2026): shipment_date is Ozon's RECOMMENDED time (a higher tariff applies
+    // after it); shipment_date_without_delay is when the posting becomes overdue (later).
+    OptTime shipment_date;
     OptTime shipment_date_without_delay;
     OptTime delivering_date;  // hand-over time
     OptTime pickup_code_verified_at;
@@ -117,6 +151,8 @@ struct Posting {
     std::optional<Cancellation> cancellation;  // nullopt when absent/null or all-empty
     std::vector<PostingProduct> products;
     std::optional<FinancialData> financial_data;
+    // `tariffication` + `tariffication_steps`; nullopt when both are absent, null or empty.
+    std::optional<Tariffication> tariffication;
     DeliveryMethod delivery_method;
     std::string tracking_number;
     std::string delivery_schema;

@@ -339,3 +339,134 @@ TEST(OzonClient, GetPostingUnknownNumberIsNotFound) {
               }),
               ErrorKind::not_found);
 }
+
+// "Circle is open" may come as plain text with any status: the client treats it exactly like
+// Ozon's JSON form: one request, no retry, no rate-limit wait, ApiError{circle_open} at once
+// (the scheduler backs the watch off).
+TEST(OzonClient, PlainTextCircleIsOpenIsBackedOffLikeTheJsonOne) {
+    struct Case {
+        int status;
+        std::string body;
+        std::string content_type;
+    } cases[] = {
+        {429, R"({"code":8,"message":"Circle is open"})", "application/json"},  // the reference
+        {429, "Circle is open", "text/plain"},
+        {503, "Circle is open\n", "text/plain; charset=utf-8"},
+        {500, "<html><body>Circle is open</body></html>", "text/html"},
+    };
+    struct Outcome {
+        ErrorKind kind = ErrorKind::transient;
+        bool retryable = true;
+        bool has_retry_after = true;
+        int requests = 0;
+        ClientStats stats;
+    };
+    std::vector<Outcome> outcomes;
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.body);
+        TestServer server([&](const TestRequest&) {
+            return TestReply{c.status, c.body, {{"Content-Type", c.content_type}, {"Retry-After", "60"}}};
+        });
+        auto acc = account_for(server);
+        Outcome o;
+        bool thrown = false;
+        run([&](auto ex) -> boost::asio::awaitable<void> {
+            Client cl(ex, acc, nullptr, fast_retry());
+            try {
+                co_await cl.list_postings(last_day());
+            } catch (const ApiError& e) {
+                thrown = true;
+                o.kind = e.kind();
+                o.retryable = e.retryable();
+                o.has_retry_after = e.retry_after().has_value();
+            }
+            o.stats = cl.stats();
+        });
+        ASSERT_TRUE(thrown);
+        o.requests = server.requests();
+        EXPECT_EQ(o.kind, ErrorKind::circle_open);
+        EXPECT_FALSE(o.retryable);
+        EXPECT_FALSE(o.has_retry_after);
+        EXPECT_EQ(o.requests, 1);  // thrown at once: neither retried as 5xx nor waited as 429
+        EXPECT_EQ(o.stats.requests, 1);
+        EXPECT_EQ(o.stats.retries, 0);
+        EXPECT_EQ(o.stats.rate_limited, 0);
+        outcomes.push_back(o);
+    }
+    for (std::size_t i = 1; i < outcomes.size(); ++i) {
+        EXPECT_EQ(outcomes[i].kind, outcomes[0].kind) << cases[i].body;
+        EXPECT_EQ(outcomes[i].requests, outcomes[0].requests) << cases[i].body;
+        EXPECT_EQ(outcomes[i].stats.retries, outcomes[0].stats.retries) << cases[i].body;
+        EXPECT_EQ(outcomes[i].stats.rate_limited, outcomes[0].stats.rate_limited) << cases[i].body;
+    }
+}
+
+// Live Ozon's auth answers (404 code 5, 403 code 7) are auth failures: never retried.
+TEST(OzonClient, InvalidKeyAs404AndDeactivatedKeyAs403AreAuthAfterOneRequest) {
+    struct Case {
+        int status;
+        std::string body;
+        AuthReason reason;
+    } cases[] = {
+        {404, R"({"code":5,"message":"Invalid Api-Key, please check the key and try again","details":[]})",
+         AuthReason::invalid_key},
+        {403, R"({"code":7,"message":"Api-key is deactivated, use another one or generate a new one","details":[]})",
+         AuthReason::deactivated_key},
+    };
+    for (const auto& c : cases) {
+        TestServer server([&](const TestRequest&) { return TestReply{c.status, c.body}; });
+        auto acc = account_for(server);
+        AuthReason reason = AuthReason::none;
+        ErrorKind kind = ErrorKind::transient;
+        run([&](auto ex) -> boost::asio::awaitable<void> {
+            Client cl(ex, acc, nullptr, fast_retry());
+            try {
+                co_await cl.get_posting("0127001001-0001-1");
+            } catch (const ApiError& e) {
+                kind = e.kind();
+                reason = e.auth_reason();
+            }
+        });
+        EXPECT_EQ(kind, ErrorKind::auth) << c.body;
+        EXPECT_EQ(reason, c.reason) << c.body;
+        EXPECT_EQ(server.requests(), 1) << c.body;
+    }
+}
+
+// The one table of retired methods (common/ozon/retired.hpp): the client refuses every path of
+// it without sending anything. (The sandbox answers 404 for the same table:
+// tests/sandbox/integration/sandbox_api_test.cpp.)
+TEST(OzonClient, RefusesEveryPathOfTheRetiredTableWithoutSending) {
+    ASSERT_FALSE(retired_methods().empty());
+    ASSERT_EQ(retired_paths().size(), retired_methods().size());
+    for (std::size_t i = 0; i < retired_methods().size(); ++i) {
+        const auto& m = retired_methods()[i];
+        EXPECT_EQ(retired_paths()[i], m.path);
+        EXPECT_EQ(find_retired(m.path), &m);
+        EXPECT_FALSE(m.replacement.empty()) << m.path;
+        EXPECT_FALSE(m.shutdown.empty()) << m.path;
+        EXPECT_EQ(find_retired(m.replacement), nullptr) << m.path << " -> " << m.replacement;
+    }
+    EXPECT_EQ(find_retired(paths::posting_list), nullptr);
+    TestServer server([](const TestRequest&) { return TestReply{}; });
+    auto acc = account_for(server);
+    std::vector<std::string> refused;
+    run([&](auto ex) -> boost::asio::awaitable<void> {
+        Client c(ex, acc, nullptr, fast_retry());
+        for (const auto& m : retired_methods()) {
+            try {
+                co_await c.call(m.path, "{}");
+                ADD_FAILURE() << "called " << m.path;
+            } catch (const ApiError& e) {
+                EXPECT_EQ(e.kind(), ErrorKind::method_gone) << m.path;
+                EXPECT_EQ(e.path(), m.path);
+                EXPECT_EQ(e.http_status(), 0) << m.path;  // no HTTP answer: nothing was sent
+                EXPECT_NE(std::string(e.what()).find(std::string(m.replacement)), std::string::npos);
+                refused.emplace_back(m.path);
+            }
+        }
+        EXPECT_EQ(c.stats().requests, 0);
+    });
+    EXPECT_EQ(refused.size(), retired_methods().size());
+    EXPECT_EQ(server.requests(), 0);
+}

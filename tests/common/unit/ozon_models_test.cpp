@@ -239,6 +239,166 @@ TEST(OzonFixtures, AccrualsFollowingTheSchema) {
     EXPECT_EQ(types[0].name, "Продажа");
 }
 
+// ------------------------------------------------------------------ ship-by times and tariffs
+// 2026: shipment_date = Ozon's recommended time, shipment_date_without_delay = overdue;
+// `tariffication` (v4: {amount, currency}; v3: strings + *_currency_code) and
+// `tariffication_steps` (same shape in both).
+
+namespace {
+void expect_money(const std::optional<Money>& m, double amount, const char* currency) {
+    ASSERT_TRUE(m);
+    EXPECT_DOUBLE_EQ(m->amount, amount);
+    EXPECT_EQ(m->currency, currency);
+}
+}  // namespace
+
+TEST(OzonFixtures, V4ListShipByTimesAndTariffication) {
+    reset_schema_surprises();
+    auto page = parse_posting_list(fixture("2026_v4_posting_fbs_list.json"));
+    ASSERT_EQ(page.postings.size(), 1u);
+    const Posting& p = page.postings[0];
+    EXPECT_EQ(p.shipment_date, at("2026-05-18T12:00:00Z"));
+    EXPECT_EQ(p.shipment_date_without_delay, at("2026-05-18T12:00:00Z"));  // equal in this example
+    ASSERT_TRUE(p.tariffication);
+    const Tariffication& t = *p.tariffication;
+    EXPECT_EQ(t.current_tariff_type, "commission");
+    EXPECT_DOUBLE_EQ(t.current_tariff_rate, 2);
+    expect_money(t.current_tariff_charge, 100, "RUB");
+    expect_money(t.current_tariff_min_charge, 50, "RUB");
+    EXPECT_EQ(t.next_tariff_type, "commission");
+    EXPECT_DOUBLE_EQ(t.next_tariff_rate, 2.5);
+    expect_money(t.next_tariff_charge, 150, "RUB");
+    expect_money(t.next_tariff_min_charge, 100, "RUB");
+    EXPECT_EQ(t.next_tariff_starts_at, at("2026-05-20T00:00:00Z"));
+    ASSERT_EQ(t.steps.size(), 1u);
+    EXPECT_EQ(t.steps[0].type, "discount");
+    EXPECT_DOUBLE_EQ(t.steps[0].rate, 2);
+    expect_money(t.steps[0].charge, 24, "RUB");
+    expect_money(t.steps[0].min_charge, 24, "RUB");
+    EXPECT_EQ(t.steps[0].deadline_at, at("2026-05-15T23:59:59Z"));
+    EXPECT_FALSE(t.empty());
+    EXPECT_EQ(schema_surprise_count(), 0u);
+}
+
+TEST(OzonFixtures, V4UnfulfilledShipByTimesAndTariffication) {
+    reset_schema_surprises();
+    auto page = parse_unfulfilled_list(fixture("2026_v4_posting_fbs_unfulfilled_list.json"));
+    ASSERT_EQ(page.postings.size(), 1u);
+    const Posting& p = page.postings[0];
+    EXPECT_EQ(p.shipment_date, at("2026-05-05T06:44:37Z"));
+    EXPECT_EQ(p.shipment_date_without_delay, at("2026-05-06T04:00:00Z"));  // 21 h later
+    ASSERT_TRUE(p.tariffication);
+    const Tariffication& t = *p.tariffication;
+    EXPECT_EQ(t.current_tariff_type, "commission");
+    EXPECT_DOUBLE_EQ(t.current_tariff_rate, 3);
+    expect_money(t.current_tariff_charge, 100, "RUB");
+    expect_money(t.current_tariff_min_charge, 100, "RUB");
+    // The last step: no next tariff (nulls, 0 and "").
+    EXPECT_EQ(t.next_tariff_type, "");
+    EXPECT_DOUBLE_EQ(t.next_tariff_rate, 0);
+    EXPECT_FALSE(t.next_tariff_charge);
+    EXPECT_FALSE(t.next_tariff_min_charge);
+    EXPECT_FALSE(t.next_tariff_starts_at);
+    ASSERT_EQ(t.steps.size(), 5u);
+    EXPECT_EQ(t.steps[0].type, "discount");
+    EXPECT_DOUBLE_EQ(t.steps[0].rate, 3);
+    expect_money(t.steps[0].charge, 9, "RUB");
+    EXPECT_FALSE(t.steps[0].min_charge);  // null
+    EXPECT_EQ(t.steps[0].deadline_at, at("2026-05-04T18:44:37Z"));
+    EXPECT_EQ(t.steps[1].deadline_at, p.shipment_date);  // discount until the recommended time
+    EXPECT_EQ(t.steps[2].type, "commission");
+    expect_money(t.steps[2].min_charge, 50, "RUB");
+    EXPECT_EQ(t.steps[3].deadline_at, at("2026-05-06T06:44:37Z"));
+    EXPECT_EQ(t.steps[4].type, "commission");
+    EXPECT_DOUBLE_EQ(t.steps[4].rate, 3);
+    EXPECT_FALSE(t.steps[4].deadline_at);  // 9999-12-31T23:59:59.999999900Z: open-ended
+    EXPECT_EQ(schema_surprise_count(), 0u);
+}
+
+TEST(OzonFixtures, V3GetShipByTimesAndTariffication) {
+    reset_schema_surprises();
+    Posting p = parse_posting_get(fixture("2026_v3_posting_fbs_get.json"));
+    EXPECT_EQ(p.shipment_date, at("2026-03-31T09:00:00Z"));
+    EXPECT_EQ(p.shipment_date_without_delay, at("2026-04-04T16:59:00Z"));  // 4 days later
+    ASSERT_TRUE(p.tariffication);
+    const Tariffication& t = *p.tariffication;
+    EXPECT_EQ(t.current_tariff_type, "no_discount");
+    EXPECT_DOUBLE_EQ(t.current_tariff_rate, 1);
+    EXPECT_FALSE(t.current_tariff_charge);      // "" with currency code "RUB": no amount
+    EXPECT_FALSE(t.current_tariff_min_charge);  // not in v3
+    EXPECT_EQ(t.next_tariff_type, "commission");
+    EXPECT_DOUBLE_EQ(t.next_tariff_rate, 1);
+    expect_money(t.next_tariff_charge, 50, "RUB");  // "50" + next_tariff_charge_currency_code
+    EXPECT_EQ(t.next_tariff_starts_at, at("2026-03-31T09:00:01Z"));
+    ASSERT_EQ(t.steps.size(), 6u);  // v3 steps use v4's money objects
+    EXPECT_EQ(t.steps[0].type, "no_discount");
+    expect_money(t.steps[0].charge, 0, "RUB");
+    EXPECT_FALSE(t.steps[0].min_charge);
+    EXPECT_EQ(t.steps[0].deadline_at, p.shipment_date);
+    EXPECT_EQ(t.steps[1].type, "commission");
+    expect_money(t.steps[1].charge, 50, "RUB");
+    expect_money(t.steps[1].min_charge, 50, "RUB");
+    EXPECT_EQ(t.steps[1].deadline_at, at("2026-03-31T21:00:00Z"));
+    expect_money(t.steps[5].charge, 150, "RUB");
+    EXPECT_DOUBLE_EQ(t.steps[5].rate, 3);
+    EXPECT_FALSE(t.steps[5].deadline_at);
+    EXPECT_EQ(schema_surprise_count(), 0u);
+
+    // The 2025 swagger example sends `tariffication` as a one-element array of empty values.
+    Posting s = parse_posting_get(fixture("swagger_v3_posting_fbs_get.json"));
+    ASSERT_TRUE(s.tariffication);
+    EXPECT_EQ(s.tariffication->current_tariff_type, "");
+    EXPECT_FALSE(s.tariffication->current_tariff_charge);
+    EXPECT_FALSE(s.tariffication->next_tariff_charge);
+    EXPECT_EQ(s.tariffication->next_tariff_starts_at, at("2023-11-13T08:05:57.657Z"));
+    EXPECT_TRUE(s.tariffication->steps.empty());
+}
+
+TEST(OzonTolerance, TarifficationShapes) {
+    reset_schema_surprises();
+    auto page = parse_posting_list(R"({"postings":[
+      {"posting_number":"absent"},
+      {"posting_number":"null","tariffication":null,"tariffication_steps":null},
+      {"posting_number":"empty","tariffication":{"current_tariff_charge":"","current_tariff_charge_currency_code":"",
+        "current_tariff_rate":0,"current_tariff_type":"","next_tariff_charge":null,"next_tariff_rate":0,
+        "next_tariff_starts_at":"","next_tariff_type":""},"tariffication_steps":[]},
+      {"posting_number":"numbers","tariffication":{"current_tariff_charge":12.5,"current_tariff_charge_currency_code":"RUB",
+        "current_tariff_rate":"5","current_tariff_type":"surcharge","next_tariff_charge":"20.00",
+        "next_tariff_charge_currency_code":"KZT","next_tariff_rate":10,"next_tariff_type":"teleport_fee",
+        "next_tariff_starts_at":"2026-11-26T10:00:01Z","brand_new":1}},
+      {"posting_number":"steps-only","tariffication_steps":[
+        {"tariff_type":"surcharge","tariff_rate":5,"tariff_charge":{"amount":"","currency":"RUB"},
+         "min_charge":{"amount":"50","currency":"RUB"},"tariff_deadline_at":"2026-11-26T14:00:00.000Z","x":true},
+        "garbage",
+        {"tariff_type":"surcharge","tariff_rate":10,"tariff_charge":{"amount":"100"},"tariff_deadline_at":""}]},
+      {"posting_number":"wrong","tariffication":"yes","tariffication_steps":{"a":1}}
+    ]})");
+    ASSERT_EQ(page.postings.size(), 6u);
+    EXPECT_FALSE(page.postings[0].tariffication);
+    EXPECT_FALSE(page.postings[1].tariffication);
+    EXPECT_FALSE(page.postings[2].tariffication);  // all empty: nothing stated
+    const auto& n = page.postings[3].tariffication;
+    ASSERT_TRUE(n);
+    EXPECT_EQ(n->current_tariff_type, "surcharge");
+    EXPECT_DOUBLE_EQ(n->current_tariff_rate, 5);  // "5"
+    expect_money(n->current_tariff_charge, 12.5, "RUB");
+    expect_money(n->next_tariff_charge, 20, "KZT");
+    EXPECT_EQ(n->next_tariff_type, "teleport_fee");  // unknown values kept
+    EXPECT_EQ(n->next_tariff_starts_at, at("2026-11-26T10:00:01Z"));
+    const auto& so = page.postings[4].tariffication;
+    ASSERT_TRUE(so);
+    EXPECT_EQ(so->current_tariff_type, "");
+    ASSERT_EQ(so->steps.size(), 2u);  // the string element is skipped
+    EXPECT_FALSE(so->steps[0].charge);  // amount ""
+    expect_money(so->steps[0].min_charge, 50, "RUB");
+    EXPECT_EQ(so->steps[0].deadline_at, at("2026-11-26T14:00:00Z"));
+    expect_money(so->steps[1].charge, 100, "");
+    EXPECT_FALSE(so->steps[1].deadline_at);
+    EXPECT_FALSE(page.postings[5].tariffication);
+    // "garbage", "yes" and {"a":1}: one warning per field, not per record.
+    EXPECT_EQ(schema_surprise_count(), 3u);
+}
+
 // ------------------------------------------------------------------ tolerance
 
 TEST(OzonTolerance, MoneyInEveryShape) {

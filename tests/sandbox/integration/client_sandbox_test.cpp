@@ -267,6 +267,38 @@ TEST_F(ClientSandbox, NonRetryableFaultsAreClassifiedAndNotRetried) {
     }
 }
 
+// "Circle is open" as plain text (any status) is thrown at once, exactly like the JSON one.
+TEST_F(ClientSandbox, PlainTextCircleIsOpenIsNotRetried) {
+    start("test-basic.yaml");
+    for (int status : {429, 503}) {
+        SCOPED_TRACE(status);
+        box_->clear_faults();
+        box_->clear_logs();
+        sb::FaultSpec f;
+        f.path = "/v4/posting/fbs/list";
+        f.kind = sb::FaultKind::circle_open_text;
+        f.status = status;
+        f.retry_after_s = 60;
+        f.times = 5;
+        box_->inject_fault(f);
+        auto err = error_of(
+            [this](Client& cl) -> boost::asio::awaitable<void> {
+                auto pf = around_now(30);
+                co_await cl.list_postings(pf);
+            },
+            account());
+        ASSERT_TRUE(err);
+        EXPECT_EQ(err->kind(), ErrorKind::circle_open) << err->what();
+        EXPECT_EQ(err->http_status(), status);
+        EXPECT_EQ(err->ozon_message(), "Circle is open");
+        EXPECT_FALSE(err->retryable());
+        EXPECT_EQ(count_requests("/v4/posting/fbs/list"), 1);
+        auto log = box_->request_log();
+        ASSERT_FALSE(log.empty());
+        EXPECT_EQ(log.back().fault, "circle_open_text");
+    }
+}
+
 TEST_F(ClientSandbox, AccountStatesFromTheScenario) {
     start("test-basic.yaml");
     auto deactivated = error_of([](Client& c) -> boost::asio::awaitable<void> { co_await c.roles(); },
@@ -340,12 +372,14 @@ TEST_F(ClientSandbox, EveryMethodParsesTheSandboxAnswersAndNoRetiredMethodIsCall
         EXPECT_EQ(chats.size(), 2u);
         auto wh = co_await c.warehouses_all();
         EXPECT_EQ(wh.size(), 2u);
-        // The guard refuses a retired path without sending anything.
-        try {
-            co_await c.call("/v3/posting/fbs/list", "{}");
-            ADD_FAILURE() << "retired method called";
-        } catch (const ApiError& e) {
-            EXPECT_EQ(e.kind(), ErrorKind::method_gone);
+        // The guard refuses every path of the shared retired table without sending anything.
+        for (const auto& m : retired_methods()) {
+            try {
+                co_await c.call(m.path, "{}");
+                ADD_FAILURE() << "retired method called: " << m.path;
+            } catch (const ApiError& e) {
+                EXPECT_EQ(e.kind(), ErrorKind::method_gone) << m.path;
+            }
         }
     });
     EXPECT_TRUE(box_->retired_calls().empty());

@@ -4,10 +4,11 @@
 
 #include <set>
 
+#include "common/ozon/retired.hpp"
 #include "common/time.hpp"
 #include "tests/sandbox/integration/sandbox_test_client.hpp"
 
-using namespace ozw;
+using ozw::parse_iso8601;
 using namespace ozw::sandbox;
 using namespace ozw::sandbox::test;
 using nlohmann::json;
@@ -262,16 +263,30 @@ TEST_F(Basic, AuthenticationErrors) {
     EXPECT_EQ(http_call(sb.base_url(), c).status, 200);
 }
 
+// The sandbox answers every path of the table the client refuses (common/ozon/retired.hpp).
 TEST_F(Basic, RetiredMethodsAnswer404ObsoleteAndAreRecorded) {
+    const auto table = ozw::ozon::retired_methods();
+    ASSERT_GE(table.size(), 6u);
     for (const char* p : {"/v3/posting/fbs/list", "/v3/posting/fbs/unfulfilled/list", "/v3/finance/transaction/list",
                           "/v3/finance/transaction/totals", "/v1/warehouse/list", "/v1/review/list"})
-        expect_ozon_error(ozon(sb, p, json{{"limit", 10}}), 404, "obsolete");
+        EXPECT_NE(ozw::ozon::find_retired(p), nullptr) << p;
+    for (const auto& m : table) {
+        const std::string path(m.path);
+        auto r = ozon(sb, path, json{{"limit", 10}});
+        expect_ozon_error(r, 404, "obsolete");
+        EXPECT_EQ(r.json()["message"], "Method " + path + " is obsolete and has been switched off, use " +
+                                           std::string(m.replacement));
+    }
     auto retired = sb.retired_calls();
-    ASSERT_EQ(retired.size(), 6u);
-    EXPECT_EQ(retired[0].path, "/v3/posting/fbs/list");
-    EXPECT_EQ(retired[0].client_id, "demo");
+    ASSERT_EQ(retired.size(), table.size());
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        EXPECT_EQ(retired[i].path, table[i].path);
+        EXPECT_EQ(retired[i].status, 404);
+        EXPECT_EQ(retired[i].fault, "retired");
+        EXPECT_EQ(retired[i].client_id, "demo");
+    }
     expect_ozon_error(ozon(sb, "/v9/no/such/method", json::object()), 404, "Not Found");
-    EXPECT_EQ(sb.retired_calls().size(), 6u);
+    EXPECT_EQ(sb.retired_calls().size(), table.size());
 }
 
 TEST_F(Basic, FaultsByKindTimesAndPath) {

@@ -1,6 +1,7 @@
 // Ozon request validation and Telegram HTML rules, called directly (no network).
 #include <gtest/gtest.h>
 
+#include "common/ozon/retired.hpp"
 #include "common/time.hpp"
 #include "sandbox/internal.hpp"
 
@@ -135,6 +136,14 @@ TEST_F(Fixture, RetiredMethodsAreKnown) {
         EXPECT_TRUE(is_retired_method(p)) << p;
         EXPECT_FALSE(is_ozon_method(p)) << p;
     }
+    // The sandbox reads the client's table: every entry, with its replacement, and no other path.
+    for (const auto& m : ozw::ozon::retired_methods()) {
+        EXPECT_TRUE(is_retired_method(m.path)) << m.path;
+        EXPECT_FALSE(is_ozon_method(m.path)) << m.path;
+        EXPECT_EQ(retired_replacement(m.path), m.replacement) << m.path;
+    }
+    EXPECT_FALSE(is_retired_method("/v4/posting/fbs/list"));
+    EXPECT_EQ(retired_replacement("/v4/posting/fbs/list"), "");
 }
 
 TEST(TelegramHtml, AcceptsSupportedTagsAndEntities) {
