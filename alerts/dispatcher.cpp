@@ -52,7 +52,9 @@ Dispatcher::Dispatcher(const Config& cfg, Store& store, const Clock& clock,
       store_(store),
       clock_(clock),
       notifiers_(std::move(notifiers)),
-      router_(cfg, store, clock, has_console(notifiers_)) {}
+      router_(cfg, store, clock, has_console(notifiers_)) {
+    ensure_event_types_registered();  // notify.delivery_failed is ours to declare
+}
 
 Dispatcher::~Dispatcher() = default;
 

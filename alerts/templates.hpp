@@ -1,43 +1,55 @@
 #pragma once
-// Every user-facing alert text lives here (the watches only fill Event.details): per event
-// type a title, a body built from details, a "what to do" line taken from the manager's
-// checklist, and the exact seller-cabinet link. Russian by default, English with language=en.
+// Rendering of events for the manager, through the event-type registry (common/event_types.hpp):
+// alerts/ holds no per-type code. For a registered type the title, "what to do" line, facts
+// and seller-cabinet link are the type's own; alerts/ adds the generic frame (severity icon,
+// "still holds" on a repeat, "resolved" prefix, account line, link caption) and implements the
+// FactSink for Telegram HTML and plain text. An unregistered type (an old event in the database,
+// a watch that is gone) still renders: Event.title (or the type), every scalar detail as
+// "key: value", Event.url or the dashboard. Russian by default, English with language=en.
+//
+// alerts/ declares only its own types: notify.delivery_failed (dispatcher.cpp) and notify.test
+// (`ozonwatch notify test`). The watches declare theirs (daemon/watches/<name>/).
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "alerts/notifier.hpp"
 #include "common/event.hpp"
+#include "common/event_types.hpp"
 
 namespace ozw::alerts {
 
 enum class Format { html, text };
 
-// Details fields read (all optional; unknown fields of unknown types are listed generically):
-// posting_number, status, previous_status, shipment_date / deadline (ISO-8601), products
-// [{name, offer_id, quantity}] or product_name, offer_id, cancel_reason, cancellation_initiator,
-// affects_rating (bool), return_type, return_reason, customer_comment, photos [url],
-// decision_deadline, days_waiting, storage_starts_at, utilization_date, amount, currency,
-// delivered_at, days, period, totals {kind: amount}, value, ozon_stock, other_stock,
-// other_source, rating, text, unread_count, chat_id, source, error, expires_at, channel,
-// count, lines [text] (report.daily).
 struct RenderOptions {
     std::string language = "ru";  // ru | en
     std::string timezone = "Europe/Moscow";  // for times shown to the manager
 };
 
+// The seller cabinet's start page: the link of last resort.
+inline constexpr const char* kDashboardUrl = "https://seller.ozon.ru/app/dashboard/main";
+
+// Adds alerts/' own event types (notify.delivery_failed, notify.test; source "ozonwatch") to
+// `registry`. Types already there keep their first declaration.
+void register_event_types(EventTypeRegistry& registry);
+// register_event_types(ozw::event_types()) once per process. The render functions below and
+// the Dispatcher's constructor call it, so alerts/ works even when the daemon did not.
+void ensure_event_types_registered();
+
 // Escapes <, >, & (and " for attribute values) for Telegram's HTML mode.
 std::string html_escape(std::string_view s);
 
-// Seller-cabinet link for an event (details.posting_number etc.); falls back to Event.url,
-// then to the dashboard.
+// Link for an event: its type's url builder when registered and non-empty, else Event.url,
+// else kDashboardUrl.
 std::string cabinet_url(const Event& e);
 // Button caption for that link ("Открыть в кабинете" / "Open in seller cabinet").
 std::string button_text(const std::string& language);
 
-// Title line of one event (no markup).
+// Title line of one event (no markup): the type's title (+ " " + details[subject_key] when
+// non-empty), else Event.title, else the type; "Решено: "/"Resolved: " in front when resolved.
 std::string event_title(const Event& e, const std::string& language);
-// One event's block: title line, facts from details, "what to do" line, link.
+// One event's block: icon and title line, account, the type's facts (or, for an unregistered
+// type, every scalar detail), "what to do" (firing only, placeholders filled), link.
 // reason: "new" | "repeat" | "notice" (a repeat says "still holds").
 std::string render_event(const Event& e, std::string_view reason, const RenderOptions& opt,
                          Format format);

@@ -1,5 +1,6 @@
 #pragma once
-// Helpers of the alerts integration tests that use the sandbox's Telegram Bot API.
+// Helpers of the alerts integration tests that use the sandbox's Telegram Bot API, and the
+// tests' own event types (../test_event_types.hpp: register_test_types()).
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
@@ -7,6 +8,7 @@
 
 #include "alerts/notifier.hpp"
 #include "common/time.hpp"
+#include "../test_event_types.hpp"
 #include "sandbox/sandbox.hpp"
 
 namespace ozw::alerts::testing {

@@ -106,14 +106,15 @@ TEST(CrashDriver, Run) {
     SystemClock clock;
     Store store(db);
     Router router = make_router(cfg, store, clock);
+    register_test_types();
     for (int b = 0; b < kEvents / kBatch; ++b) {
         ApplyBatch batch;
         batch.now = clock.now();
         for (int i = b * kBatch; i < (b + 1) * kBatch; ++i) {
             Event e;
-            e.type = "posting.new";
+            e.type = kNew;
             e.account = "main";
-            e.key = "posting.new:" + key_of(i);
+            e.key = std::string(kNew) + ":" + key_of(i);
             e.details = {{"posting_number", key_of(i)}};
             batch.transitions.push_back(e);
         }

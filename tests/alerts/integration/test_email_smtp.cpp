@@ -15,9 +15,13 @@
 #include "alerts/email.hpp"
 #include "alerts/templates.hpp"
 #include "common/time.hpp"
+#include "../test_event_types.hpp"
 
 using namespace ozw;
 using namespace ozw::alerts;
+using ozw::alerts::testing::kProblem;
+using ozw::alerts::testing::kSlow;
+using ozw::alerts::testing::register_test_types;
 namespace fs = std::filesystem;
 
 namespace {
@@ -95,14 +99,15 @@ private:
 };
 
 RenderedMessage sample_message() {
+    register_test_types();
     Event a;
-    a.type = "posting.arbitration";
+    a.type = kProblem;
     a.severity = Severity::critical;
     a.account = "main";
     a.details = {{"posting_number", "05708065-0029-1"},
                  {"products", {{{"name", "Платье <Роза> & бант"}, {"quantity", 1}}}}};
     Event b = a;
-    b.type = "return.disputed";
+    b.type = kSlow;
     b.details["posting_number"] = "05708065-0030-2";
     return render_group({a, b}, {}, RenderOptions{});
 }
@@ -153,7 +158,7 @@ TEST_F(Email, StartTlsWithAuthDeliversMultipartWithDecodedSubject) {
     EXPECT_EQ(m["top_content_type"], "multipart/alternative");
     const auto& h = m["headers"];
     EXPECT_EQ(h["Subject"], msg.subject);  // decoded by Python's email package
-    EXPECT_NE(h["Subject"].get<std::string>().find("Спорное отправление 05708065-0029-1 и ещё 1"), std::string::npos);
+    EXPECT_NE(h["Subject"].get<std::string>().find("Проблема с отправлением 05708065-0029-1 и ещё 1"), std::string::npos);
     EXPECT_EQ(m["raw_subject"].get<std::string>().rfind("=?UTF-8?B?", 0), 0u);
     EXPECT_TRUE(h.contains("Date"));
     EXPECT_TRUE(h.contains("Message-ID"));
@@ -166,7 +171,7 @@ TEST_F(Email, StartTlsWithAuthDeliversMultipartWithDecodedSubject) {
     std::string text = m["parts"][0]["text"], html = m["parts"][1]["text"];
     EXPECT_NE(text.find("Платье <Роза> & бант"), std::string::npos);
     EXPECT_NE(html.find("Платье &lt;Роза&gt; &amp; бант"), std::string::npos);
-    EXPECT_NE(html.find("<a href=\"https://seller.ozon.ru/app/postings/fbs?tab=arbitration"), std::string::npos);
+    EXPECT_NE(html.find("<a href=\"https://seller.ozon.ru/app/postings/fbs?search=05708065-0029-1\""), std::string::npos);
     // Dates parse as RFC 5322 and are close to now.
     EXPECT_NE(h["Date"].get<std::string>().find("+0000"), std::string::npos);
 }

@@ -25,45 +25,47 @@ TelegramConfig tg_config(const sandbox::Sandbox& sb, std::string token = kToken)
 }
 
 Event arbitration() {
+    register_test_types();
     Event e;
-    e.type = "posting.arbitration";
+    e.type = kProblem;
     e.severity = Severity::critical;
     e.kind = EventKind::condition;
     e.account = "main";
-    e.key = "posting.arbitration:05708065-0029-1";
+    e.key = std::string(kProblem) + ":05708065-0029-1";
     e.details = {{"posting_number", "05708065-0029-1"},
                  {"status", "arbitration"},
-                 {"previous_status", "delivering"},
+                 {"handover_deadline", "17:00"},
                  {"products", {{{"name", "Платье <Роза> & бант \"Люкс\""}, {"offer_id", "DR-01"}, {"quantity", 1}}}}};
     return e;
 }
 
+// A warning with a hostile comment, photo links and a time.
 Event return_request() {
+    register_test_types();
     Event e;
-    e.type = "return.request_pending";
+    e.type = kReturn;
     e.severity = Severity::warning;
     e.kind = EventKind::condition;
     e.account = "main";
-    e.key = "return.request_pending:0123-1";
+    e.key = std::string(kReturn) + ":41234567-0012-1";
     e.details = {{"posting_number", "41234567-0012-1"},
-                 {"product_name", "Юбка-карандаш <S>"},
-                 {"return_reason", "Не подошёл размер"},
-                 {"customer_comment", "Маломерит, цвет вживую темнее </b> & не тот"},
+                 {"products", {{{"name", "Юбка-карандаш <S>"}, {"quantity", 1}}}},
+                 {"comment", "Маломерит, цвет вживую темнее </b> & не тот"},
                  {"photos", {"https://cdn.ozon.ru/rp/1.jpg", "https://cdn.ozon.ru/rp/2.jpg?a=1&b=2"}},
-                 {"decision_deadline", "2026-11-28T09:00:00Z"}};
+                 {"shipment_date", "2026-11-28T09:00:00Z"},
+                 {"handover_deadline", "12:00"}};
     return e;
 }
 
 Event posting_new() {
+    register_test_types();
     Event e;
-    e.type = "posting.new";
+    e.type = kNew;
     e.severity = Severity::info;
     e.account = "main";
-    e.key = "posting.new:87654321-0001-1";
-    e.details = {{"posting_number", "87654321-0001-1"},
-                 {"status", "awaiting_packaging"},
-                 {"shipment_date", "2026-11-26T14:00:00Z"},
-                 {"products", {{{"name", "Блузка & шарф"}, {"quantity", 2}}}}};
+    e.key = std::string(kNew) + ":87654321-0001-1";
+    e.url = "https://seller.ozon.ru/app/postings/fbs?search=87654321-0001-1";
+    e.details = {{"posting_number", "87654321-0001-1"}};
     return e;
 }
 
@@ -100,7 +102,7 @@ TEST_F(TelegramSandbox, SendsHtmlWithButtonNoPreviewAndThread) {
     EXPECT_EQ(m.body["link_preview_options"]["is_disabled"], true);
     EXPECT_TRUE(m.body["chat_id"].is_number_integer());
     EXPECT_EQ(m.reply_markup["inline_keyboard"][0][0]["url"],
-              "https://seller.ozon.ru/app/postings/fbs?tab=arbitration&search=05708065-0029-1");
+              "https://seller.ozon.ru/app/postings/fbs?search=05708065-0029-1");
     EXPECT_EQ(m.reply_markup["inline_keyboard"][0][0]["text"], "Открыть в кабинете");
     EXPECT_NE(m.text.find("Платье &lt;Роза&gt; &amp; бант &quot;Люкс&quot;"), std::string::npos);
 }

@@ -1,5 +1,6 @@
 #pragma once
-// Shared helpers of the alerts unit tests: a temporary store, a scripted notifier.
+// Shared helpers of the alerts unit tests: a temporary store, a scripted notifier, the tests'
+// own event types (../test_event_types.hpp), registered by the event builders below.
 #include <boost/asio/awaitable.hpp>
 
 #include <deque>
@@ -13,6 +14,7 @@
 #include "common/config.hpp"
 #include "common/store.hpp"
 #include "common/time.hpp"
+#include "../test_event_types.hpp"
 
 namespace ozw::alerts::testing {
 
@@ -77,7 +79,8 @@ inline Config base_config() {
 }
 
 inline Event transition(const std::string& key, Severity sev = Severity::info,
-                        const std::string& type = "posting.new") {
+                        const std::string& type = kNew) {
+    register_test_types();
     Event e;
     e.type = type;
     e.kind = EventKind::transition;

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
+#include <tuple>
 
 #include "alerts/console.hpp"
 #include "alerts/dispatcher.hpp"
@@ -96,7 +98,7 @@ TEST(Dispatch, GroupIntervalBatchesLaterChangesButNotCritical) {
     EXPECT_EQ(r.tg->sent[1].events.size(), 2u);
 
     r.clock.advance(10s);
-    r.record({transition("4", Severity::critical, "posting.arbitration")});
+    r.record({transition("4", Severity::critical, kProblem)});
     r.clock.advance(30s);
     r.tick();
     ASSERT_EQ(r.tg->sent.size(), 3u);  // critical only waits group_wait
@@ -105,9 +107,9 @@ TEST(Dispatch, GroupIntervalBatchesLaterChangesButNotCritical) {
 
 TEST(Dispatch, ConditionsRepeatByIntervalAndResolve) {
     Rig r;
-    r.hold({condition("A", Severity::critical, "posting.arbitration"),
-            condition("W", Severity::warning, "posting.stuck"),
-            condition("I", Severity::info, "chat.unread")});
+    r.hold({condition("A", Severity::critical, kProblem),
+            condition("W", Severity::warning, kSlow),
+            condition("I", Severity::info, kUnread)});
     r.clock.advance(30s);
     r.tick();
     ASSERT_EQ(r.tg->sent.size(), 1u);
@@ -120,7 +122,7 @@ TEST(Dispatch, ConditionsRepeatByIntervalAndResolve) {
     r.tick();
     ASSERT_EQ(r.tg->sent.size(), 2u);
     ASSERT_EQ(r.tg->sent[1].events.size(), 1u);
-    EXPECT_EQ(r.tg->sent[1].events[0].type, "posting.arbitration");
+    EXPECT_EQ(r.tg->sent[1].events[0].type, kProblem);
     EXPECT_EQ(r.tg->sent[1].reasons[0], "repeat");
     EXPECT_NE(r.tg->sent[1].text.find("Всё ещё актуально"), std::string::npos);
 
@@ -128,22 +130,22 @@ TEST(Dispatch, ConditionsRepeatByIntervalAndResolve) {
     EXPECT_EQ(r.disp->enqueue_repeats(r.clock.now()), 2);
 
     // The arbitration clears: a resolved message.
-    r.hold({condition("W", Severity::warning, "posting.stuck"), condition("I", Severity::info, "chat.unread")});
+    r.hold({condition("W", Severity::warning, kSlow), condition("I", Severity::info, kUnread)});
     r.clock.advance(6min);
     r.tick();
     const auto& last = r.tg->sent.back();
     bool resolved = false;
     for (const auto& e : last.events)
-        if (e.type == "posting.arbitration" && e.state == EventState::resolved) resolved = true;
+        if (e.type == kProblem && e.state == EventState::resolved) resolved = true;
     EXPECT_TRUE(resolved);
     EXPECT_NE(last.text.find("Решено"), std::string::npos);
 }
 
 TEST(Dispatch, NoResolvedMessageForConfiguredTypes) {
     Rig r;
-    r.cfg.notify.no_resolved_types = {"chat.unread"};
+    r.cfg.notify.no_resolved_types = {kUnread};
     r.start();
-    r.hold({condition("I", Severity::info, "chat.unread")});
+    r.hold({condition("I", Severity::info, kUnread)});
     r.clock.advance(30s);
     r.tick();
     ASSERT_EQ(r.tg->sent.size(), 1u);
@@ -177,7 +179,7 @@ TEST(Dispatch, RetryAfterIsHonouredThenSent) {
 TEST(Dispatch, BackoffThenFailedAfterMaxAttemptsIsReportedElsewhere) {
     Rig r;  // max_attempts = 3
     r.tg->script = {SendResult::backoff("timeout"), SendResult::backoff("timeout"), SendResult::backoff("timeout")};
-    r.record({transition("1", Severity::critical, "posting.arbitration")});
+    r.record({transition("1", Severity::critical, kProblem)});
     r.clock.advance(30s);
     r.tick();  // attempt 1
     EXPECT_EQ(retry_backoff(0), 5s);
@@ -218,6 +220,82 @@ TEST(Dispatch, PermanentErrorFailsAtOnce) {
     EXPECT_EQ(r.pending("telegram:-100"), 0u);
 }
 
+namespace {
+
+// Records what a type's facts renderer writes, in one language.
+class RecordingSink final : public FactSink {
+public:
+    explicit RecordingSink(bool ru) : ru_(ru) {}
+    bool russian() const override { return ru_; }
+    void fact(std::string_view lr, std::string_view le, std::string_view v) override { add(lr, le, v); }
+    void time_fact(std::string_view lr, std::string_view le, std::string_view iso) override { add(lr, le, iso); }
+    void line(std::string_view text) override { add("", "", text); }
+    void links(std::string_view lr, std::string_view le, const std::vector<std::string>& urls) override {
+        add(lr, le, std::to_string(urls.size()) + " links");
+    }
+    std::string local_time(std::string_view iso) const override { return std::string(iso); }
+    std::vector<std::tuple<std::string, std::string, std::string>> facts;
+
+private:
+    void add(std::string_view lr, std::string_view le, std::string_view v) {
+        facts.emplace_back(std::string(lr), std::string(le), std::string(v));
+    }
+    bool ru_;
+};
+
+}  // namespace
+
+// The notice is built by the dispatcher and rendered by alerts' own type: every detail key the
+// dispatcher sets must be read by the type's facts (or be declared hidden). If the dispatcher
+// gains a key the renderer ignores, this fails.
+TEST(Dispatch, DeliveryFailedNoticeShowsEveryDetailTheDispatcherSets) {
+    Rig r;
+    r.tg->script = {SendResult::fatal("telegram: 400 Bad Request: chat not found")};
+    r.record({transition("1"), transition("2")});
+    r.clock.advance(30s);
+    r.tick();
+    auto rows = r.store->pending_outbox("email");
+    ASSERT_EQ(rows.size(), 1u);
+    const Event notice = rows[0].event;
+    ASSERT_EQ(notice.type, "notify.delivery_failed");
+    ASSERT_TRUE(notice.details.is_object());
+    ASSERT_FALSE(notice.details.empty());
+
+    const EventType* type = event_types().find(notice.type);
+    ASSERT_NE(type, nullptr) << "the Dispatcher must install alerts' own types";
+    ASSERT_TRUE(type->facts);
+    for (bool ru : {true, false}) {
+        DetailsView view(notice.details);
+        RecordingSink sink(ru);
+        type->facts(view, sink);
+        std::set<std::string> hidden(type->hidden_keys.begin(), type->hidden_keys.end());
+        for (const auto& [key, value] : notice.details.items())
+            EXPECT_TRUE(view.used().count(key) || hidden.count(key))
+                << "detail '" << key << "' of notify.delivery_failed is never shown";
+        for (const auto& [lr, le, v] : sink.facts) {
+            EXPECT_FALSE(lr.empty()) << "no Russian label for " << v;
+            EXPECT_FALSE(le.empty()) << "no English label for " << v;
+            EXPECT_FALSE(v.empty());
+        }
+        EXPECT_EQ(sink.facts.size(), notice.details.size() - hidden.size());
+    }
+
+    // And what the other channel receives.
+    r.clock.advance(30s);
+    r.tick();
+    ASSERT_EQ(r.mail->sent.size(), 1u);
+    const std::string& text = r.mail->sent[0].text;
+    EXPECT_EQ(text,
+              "🟠 Не удалось доставить уведомления telegram:-100\n"
+              "Канал: telegram:-100\n"
+              "Ошибка: telegram: 400 Bad Request: chat not found\n"
+              "Не доставлено событий: 2\n"
+              "События: test.posting_new:1, test.posting_new:2\n"
+              "Что делать: Проверьте настройки канала telegram:-100 (токен бота, чат, SMTP) и выполните "
+              "«ozonwatch notify test». Недоставленные события смотрите в «ozonwatch events».\n"
+              "https://seller.ozon.ru/app/dashboard/main");
+}
+
 TEST(Dispatch, QuietHoursHoldNightEventsForOneMorningMessage) {
     Rig r;
     r.cfg.notify.telegram->chats[0].route.quiet_hours = QuietHours{{22, 0}, {8, 0}};
@@ -225,10 +303,10 @@ TEST(Dispatch, QuietHoursHoldNightEventsForOneMorningMessage) {
     r.clock.set(at("2026-11-26T20:00:00Z"));  // 23:00 MSK
     r.record({transition("1")});
     r.clock.set(at("2026-11-27T01:00:00Z"));  // 04:00 MSK
-    r.record({transition("2", Severity::warning, "posting.cancelled")});
+    r.record({transition("2", Severity::warning, kSlow)});
     r.tick();
     EXPECT_TRUE(r.tg->attempts.empty());
-    r.record({transition("3", Severity::critical, "posting.arbitration")});
+    r.record({transition("3", Severity::critical, kProblem)});
     r.clock.advance(30s);
     r.tick();
     ASSERT_EQ(r.tg->sent.size(), 1u);  // critical goes through the night
@@ -244,7 +322,7 @@ TEST(Dispatch, QuietHoursHoldNightEventsForOneMorningMessage) {
 
 TEST(Dispatch, SilenceExpiresByItself) {
     Rig r;
-    r.store->add_silence("posting.*", r.clock.now() + 1h, "inventory", r.clock.now());
+    r.store->add_silence("test.posting_*", r.clock.now() + 1h, "inventory", r.clock.now());
     r.record({transition("1")});
     r.clock.advance(1h);
     r.record({transition("2")});
@@ -252,15 +330,15 @@ TEST(Dispatch, SilenceExpiresByItself) {
     r.tick();
     ASSERT_EQ(r.tg->sent.size(), 1u);
     ASSERT_EQ(r.tg->sent[0].events.size(), 1u);
-    EXPECT_EQ(r.tg->sent[0].events[0].key, "posting.new:2");
+    EXPECT_EQ(r.tg->sent[0].events[0].key, "test.posting_new:2");
 }
 
 TEST(Dispatch, SilencedConditionIsRepeatedAfterTheSilenceEnds) {
     Rig r;
-    r.hold({condition("A", Severity::critical, "posting.arbitration")});
+    r.hold({condition("A", Severity::critical, kProblem)});
     r.clock.advance(30s);
     r.tick();
-    r.store->add_silence("posting.arbitration", r.clock.now() + 5h, "", r.clock.now());
+    r.store->add_silence(kProblem, r.clock.now() + 5h, "", r.clock.now());
     r.clock.advance(4h);
     EXPECT_EQ(r.disp->enqueue_repeats(r.clock.now()), 0);
     r.clock.advance(1h);
@@ -299,7 +377,7 @@ TEST(EventLog, OneJsonLinePerStateChangeAndReopen) {
     TempDir dir;
     std::string path = dir.file("events.jsonl");
     EventLogNotifier n(path);
-    Event e = condition("A", Severity::critical, "posting.arbitration");
+    Event e = condition("A", Severity::critical, kProblem);
     e.id = "e1";
     RenderedMessage m;
     m.events = {e, e};
@@ -315,7 +393,7 @@ TEST(EventLog, OneJsonLinePerStateChangeAndReopen) {
     while (std::getline(a, line)) {
         ++na;
         auto j = nlohmann::json::parse(line);
-        EXPECT_EQ(j["type"], "posting.arbitration");
+        EXPECT_EQ(j["type"], kProblem);
         EXPECT_EQ(j["severity"], "critical");
         EXPECT_EQ(j["state"], "firing");
         EXPECT_EQ(j["details"]["posting_number"], "A");
@@ -328,12 +406,12 @@ TEST(EventLog, OneJsonLinePerStateChangeAndReopen) {
 }
 
 TEST(Console, ReadableLinesWithoutColourWhenAsked) {
-    Event e = condition("05708065-0029-1", Severity::critical, "posting.arbitration");
+    Event e = condition("05708065-0029-1", Severity::critical, kProblem);
     e.detected_at = at("2026-11-26T07:00:03Z");
     ConsoleNotifier plain(stdout, "ru", 0);
     EXPECT_EQ(plain.format_line(e, "new"),
-              "2026-11-26T07:00:03Z CRIT main posting.arbitration: Спорное отправление 05708065-0029-1  "
-              "https://seller.ozon.ru/app/postings/fbs?tab=arbitration&search=05708065-0029-1");
+              "2026-11-26T07:00:03Z CRIT main test.posting_problem: Проблема с отправлением 05708065-0029-1  "
+              "https://seller.ozon.ru/app/postings/fbs?search=05708065-0029-1");
     ConsoleNotifier coloured(stdout, "ru", 1);
     EXPECT_NE(coloured.format_line(e, "new").find("\033[1;31mCRIT\033[0m"), std::string::npos);
     e.state = EventState::resolved;

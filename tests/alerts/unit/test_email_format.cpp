@@ -2,6 +2,7 @@
 
 #include "alerts/email.hpp"
 #include "alerts/templates.hpp"
+#include "alerts_test_util.hpp"
 
 using namespace ozw;
 using namespace ozw::alerts;
@@ -75,8 +76,9 @@ TEST(Email, MessageHasHeadersAndBothParts) {
     EmailConfig cfg;
     cfg.from = "shop@example.ru";
     cfg.to = {"owner@example.ru", "manager@example.ru"};
+    ozw::alerts::testing::register_test_types();
     Event e;
-    e.type = "posting.arbitration";
+    e.type = ozw::alerts::testing::kProblem;
     e.severity = Severity::critical;
     e.details = {{"posting_number", "1-2-3"}};
     auto msg = render_group({e}, {}, RenderOptions{});

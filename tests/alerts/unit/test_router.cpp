@@ -8,12 +8,12 @@ using namespace ozw::alerts;
 using namespace ozw::alerts::testing;
 
 TEST(Route, TypePatterns) {
-    EXPECT_TRUE(type_matches("posting.*", "posting.new"));
-    EXPECT_TRUE(type_matches("posting.new", "posting.new"));
-    EXPECT_TRUE(type_matches("*", "stock.out"));
-    EXPECT_FALSE(type_matches("posting.*", "postings.new"));
-    EXPECT_FALSE(type_matches("posting.*", "return.new"));
-    EXPECT_FALSE(type_matches("posting.new", "posting.newer"));
+    EXPECT_TRUE(type_matches("test.*", "test.posting_new"));
+    EXPECT_TRUE(type_matches("test.posting_new", "test.posting_new"));
+    EXPECT_TRUE(type_matches("*", "other.thing"));
+    EXPECT_FALSE(type_matches("test.*", "tests.posting_new"));
+    EXPECT_FALSE(type_matches("test.*", "other.thing"));
+    EXPECT_FALSE(type_matches("test.posting_new", "test.posting_newer"));
 }
 
 TEST(Route, SeverityTypesAndAccounts) {
@@ -21,13 +21,13 @@ TEST(Route, SeverityTypesAndAccounts) {
     r.min_severity = Severity::warning;
     EXPECT_FALSE(route_accepts(r, transition("1", Severity::info)));
     EXPECT_TRUE(route_accepts(r, transition("1", Severity::warning)));
-    r.include_types = {"posting.*"};
-    r.exclude_types = {"posting.cancelled"};
-    EXPECT_TRUE(route_accepts(r, transition("1", Severity::critical, "posting.arbitration")));
-    EXPECT_FALSE(route_accepts(r, transition("1", Severity::critical, "posting.cancelled")));
-    EXPECT_FALSE(route_accepts(r, transition("1", Severity::critical, "return.disputed")));
+    r.include_types = {"test.posting_*"};
+    r.exclude_types = {"test.posting_slow"};
+    EXPECT_TRUE(route_accepts(r, transition("1", Severity::critical, kProblem)));
+    EXPECT_FALSE(route_accepts(r, transition("1", Severity::critical, kSlow)));
+    EXPECT_FALSE(route_accepts(r, transition("1", Severity::critical, kUnread)));
     r.accounts = {"second"};
-    EXPECT_FALSE(route_accepts(r, transition("1", Severity::critical, "posting.arbitration")));
+    EXPECT_FALSE(route_accepts(r, transition("1", Severity::critical, kProblem)));
 }
 
 TEST(QuietHours, AcrossMidnightInMoscow) {
@@ -80,16 +80,16 @@ TEST(Router, SilencesMuteUntilTheyExpireButNotTheEventLog) {
     Config c = base_config();
     c.notify.event_log = EventLogConfig{dir.file("e.jsonl"), {}};
     AlertRouter router(c, store, clock);
-    store.add_silence("posting.*", clock.now() + std::chrono::hours(1), "maintenance", clock.now());
+    store.add_silence("test.posting_*", clock.now() + std::chrono::hours(1), "maintenance", clock.now());
 
-    auto t = router(transition("1", Severity::critical, "posting.arbitration"));
+    auto t = router(transition("1", Severity::critical, kProblem));
     ASSERT_EQ(t.size(), 1u);
     EXPECT_EQ(t[0].channel, "event_log");
     // Other types are not muted.
-    EXPECT_EQ(router(transition("1", Severity::critical, "return.disputed")).size(), 3u);
+    EXPECT_EQ(router(transition("1", Severity::critical, kUnread)).size(), 3u);
 
     clock.advance(std::chrono::minutes(61));
-    EXPECT_EQ(router(transition("1", Severity::critical, "posting.arbitration")).size(), 3u);
+    EXPECT_EQ(router(transition("1", Severity::critical, kProblem)).size(), 3u);
 }
 
 TEST(Router, SilenceByKey) {
@@ -97,9 +97,9 @@ TEST(Router, SilenceByKey) {
     Store store(dir.file("s.db"));
     ManualClock clock(at("2026-11-26T09:00:00Z"));
     AlertRouter router(base_config(), store, clock);
-    store.add_silence("posting.arbitration:1", clock.now() + std::chrono::hours(1), "", clock.now());
-    EXPECT_TRUE(router(transition("1", Severity::critical, "posting.arbitration")).empty());
-    EXPECT_EQ(router(transition("2", Severity::critical, "posting.arbitration")).size(), 2u);
+    store.add_silence("test.posting_problem:1", clock.now() + std::chrono::hours(1), "", clock.now());
+    EXPECT_TRUE(router(transition("1", Severity::critical, kProblem)).empty());
+    EXPECT_EQ(router(transition("2", Severity::critical, kProblem)).size(), 2u);
 }
 
 TEST(Router, QuietHoursDelayPerChannelAndResolvedCanBeOff) {
@@ -108,7 +108,7 @@ TEST(Router, QuietHoursDelayPerChannelAndResolvedCanBeOff) {
     ManualClock clock(at("2026-11-26T20:30:00Z"));  // 23:30 MSK
     Config c = base_config();
     c.notify.telegram->chats[0].route.quiet_hours = QuietHours{{22, 0}, {8, 0}};
-    c.notify.no_resolved_types = {"posting.cutoff_*", "chat.unread"};
+    c.notify.no_resolved_types = {"test.posting_sl*", kUnread};
     c.notify.email->route.min_severity = Severity::info;
     AlertRouter router(c, store, clock);
     auto t = router(transition("1", Severity::warning));
@@ -118,9 +118,9 @@ TEST(Router, QuietHoursDelayPerChannelAndResolvedCanBeOff) {
     EXPECT_EQ(t[1].channel, "email");
     EXPECT_EQ(t[1].not_before, clock.now());
 
-    Event r = condition("1", Severity::warning, "posting.cutoff_soon");
+    Event r = condition("1", Severity::warning, kSlow);
     r.state = EventState::resolved;
     EXPECT_TRUE(router(r).empty());
-    r.type = "posting.stuck";
+    r.type = kProblem;
     EXPECT_EQ(router(r).size(), 2u);
 }
