@@ -35,6 +35,10 @@ public:
     virtual std::string title(const std::string& /*language*/) const { return name(); }
     virtual const WatchSchema& schema() const = 0;
     virtual std::vector<EventType> event_types() const { return {}; }
+    // Events the watch's own pure evaluation emits on a built-in set of situations, at least one
+    // of every type it declares: the registry test renders each one and fails on a type that is
+    // not registered or a detail key that no text shows.
+    virtual std::vector<Event> examples() const { return {}; }
     virtual std::shared_ptr<Watch> create(const WatchContext& ctx) const = 0;
 };
 

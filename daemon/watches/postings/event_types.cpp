@@ -161,10 +161,12 @@ std::vector<EventType> posting_event_types() {
         "(\"Overdue from\"; on that day before {handover_deadline}), or expect a fine and a cancellation."));
     v.push_back(posting_type(
         "posting.overdue", K::condition, S::critical, "Отправление просрочено", "Posting overdue",
-        "Критично: срок отгрузки без просрочки прошёл. Передайте отправление немедленно и проверьте "
-        "приёмку на ПВЗ; возможны штраф, отмена заказа и снижение рейтинга.",
-        "Critical: the ship-by time without delay has passed. Hand it over now and check the "
-        "acceptance at the pickup point; expect a fine, a cancellation and a lower rating."));
+        "Критично: срок отгрузки без просрочки прошёл. Передайте отправление немедленно (в день "
+        "передачи — до {handover_deadline}) и проверьте приёмку на ПВЗ; возможны штраф, отмена "
+        "заказа и снижение рейтинга.",
+        "Critical: the ship-by time without delay has passed. Hand it over now (on the day, before "
+        "{handover_deadline}) and check the acceptance at the pickup point; expect a fine, a "
+        "cancellation and a lower rating."));
     v.push_back(posting_type(
         "posting.stuck", K::condition, S::warning, "Отправление давно не меняет статус", "Posting is stuck",
         "Проверьте отправление в кабинете; если оно не движется — напишите в поддержку Ozon.",

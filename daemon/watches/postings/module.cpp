@@ -2,6 +2,7 @@
 #include "daemon/watches/postings/module.hpp"
 
 #include "daemon/engine/settings_schema.hpp"
+#include "daemon/watches/postings/evaluate.hpp"
 #include "daemon/watches/postings/event_types.hpp"
 #include "daemon/watches/postings/watch.hpp"
 
@@ -33,6 +34,7 @@ public:
         return language == "en" ? "FBS postings" : "Отправления FBS";
     }
     std::vector<EventType> event_types() const override { return posting_event_types(); }
+    std::vector<Event> examples() const override;
     std::shared_ptr<Watch> create(const WatchContext& ctx) const override {
         return std::make_shared<PostingsWatch>(ctx.account.name, ctx.ozon,
                                                dynamic_cast<const PostingsSettings&>(ctx.settings),
@@ -42,6 +44,39 @@ public:
 private:
     SettingsSchema<PostingsSettings> schema_ = make_schema();
 };
+
+std::vector<Event> PostingsModule::examples() const {
+    const EvalContext ctx{"main", PostingsSettings{}, TimeZone("Europe/Moscow")};
+    const TimePoint in_process = *parse_iso8601("2026-11-25T08:00:00Z");
+    auto posting = [&](const char* number, const char* status) {
+        PostingState p;
+        p.posting_number = number;
+        p.status = status;
+        p.in_process_at = in_process;
+        p.status_since = in_process;
+        p.shipment_date = *parse_iso8601("2026-11-26T10:00:00Z");
+        p.shipment_date_without_delay = *parse_iso8601("2026-11-27T20:00:00Z");
+        p.products = {{"Платье миди льняное, бежевое, 44", "DRESS-44", 2}};
+        return p;
+    };
+    std::vector<Event> out;
+    auto add = [&](std::vector<Event> events) {
+        for (auto& e : events) out.push_back(std::move(e));
+    };
+    auto packaging = posting("0127001001-0001-1", "awaiting_packaging");
+    packaging.tariff = TariffInfo{"surcharge", 5, 120, "surcharge", 10, *parse_iso8601("2026-11-27T14:00:00Z")};
+    add(posting_transitions(nullptr, packaging, *parse_iso8601("2026-11-25T08:05:00Z"), ctx));
+    for (const char* at : {"2026-11-26T08:30:00Z", "2026-11-26T12:00:00Z", "2026-11-27T15:00:00Z"})
+        add(posting_conditions(packaging, *parse_iso8601(at), ctx).holding);
+    auto deliver = posting("0127001001-0001-1", "awaiting_deliver");
+    add(posting_transitions(&packaging, deliver, *parse_iso8601("2026-11-26T09:00:00Z"), ctx));
+    auto cancelled = posting("0127001020-0001-1", "cancelled");
+    cancelled.cancellation = CancellationInfo{"Покупатель", "client", "Передумал покупать", 401, true, true};
+    add(posting_transitions(&packaging, cancelled, *parse_iso8601("2026-11-26T09:00:00Z"), ctx));
+    for (const char* status : {"arbitration", "not_accepted", "delivering"})
+        add(posting_conditions(posting("0124000613-0001-1", status), *parse_iso8601("2026-12-10T07:00:00Z"), ctx).holding);
+    return out;
+}
 
 }  // namespace
 

@@ -139,6 +139,17 @@ PostingState posting_state_from(const ozon::Posting& p) {
         s.cancellation = CancellationInfo{c.initiator, c.type, c.reason, c.reason_id, c.affect_rating,
                                           c.after_ship};
     }
+    if (p.tariffication && !p.tariffication->empty()) {
+        const auto& t = *p.tariffication;
+        TariffInfo info;
+        info.type = t.current_tariff_type;
+        info.rate = t.current_tariff_rate;
+        if (t.current_tariff_charge) info.charge = t.current_tariff_charge->amount;
+        info.next_type = t.next_tariff_type;
+        info.next_rate = t.next_tariff_rate;
+        info.next_starts_at = t.next_tariff_starts_at;
+        s.tariff = std::move(info);
+    }
     return s;
 }
 

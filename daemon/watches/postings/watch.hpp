@@ -29,7 +29,7 @@ struct StatusCounts {
 StatusCounts count_statuses(const std::map<std::string, PostingState>& postings);
 std::vector<std::string> status_table_lines(const StatusCounts& c, Millis lookback, bool russian);
 
-class PostingsWatch final : public SnapshotWatch<PostingState> {
+class PostingsWatch : public SnapshotWatch<PostingState> {
 public:
     PostingsWatch(std::string account, std::shared_ptr<ozon::Client> client,
                   PostingsSettings settings, const std::string& timezone);

@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <sqlite3.h>
 
 #include <filesystem>
@@ -344,4 +346,82 @@ TEST(Store, FailedApplyDoesNotDesynchroniseTheConditionCache) {
     auto active = reopened.active_conditions("main", "postings");
     ASSERT_EQ(active.size(), 1u);
     EXPECT_EQ(active[0].key, "posting.arbitration:2");
+}
+
+TEST(DiffConditions, ATypeChangeAtTheSameOrAHigherSeverityIsAnEscalationStep) {
+    ActiveCondition a;
+    a.key = "posting.cutoff:1";
+    a.event = condition("posting.cutoff:1", Severity::warning);
+    a.event.type = "posting.cutoff_soon";
+    auto missed = condition("posting.cutoff:1", Severity::warning);
+    missed.type = "posting.cutoff_missed";
+    auto out = diff_conditions({a}, {missed}, at(5));
+    ASSERT_EQ(out.size(), 1u) << "soon -> missed (both warnings) fires again";
+    EXPECT_EQ(out[0].type, "posting.cutoff_missed");
+    EXPECT_EQ(out[0].state, EventState::firing);
+    // the same type at the same severity: nothing; a lower severity of another type: nothing
+    EXPECT_TRUE(diff_conditions({a}, {a.event}, at(5)).empty());
+    ActiveCondition c = a;
+    c.event.severity = Severity::critical;
+    c.event.type = "posting.overdue";
+    EXPECT_TRUE(diff_conditions({c}, {missed}, at(5)).empty());
+    EXPECT_TRUE(escalates(missed, a.event));
+    EXPECT_FALSE(escalates(missed, c.event));
+}
+
+TEST(Store, APartialConditionSetTouchesOnlyTheKeysItNames) {
+    TempDir dir;
+    Store store(dir.db());
+    auto apply = [&](long long t, std::vector<Event> holding, std::vector<std::string> released,
+                     bool partial) {
+        ApplyBatch b;
+        b.now = at(t);
+        ConditionSet set{"main", "postings", std::move(holding)};
+        set.partial = partial;
+        set.released = std::move(released);
+        b.conditions.push_back(std::move(set));
+        return store.apply(b, {}).recorded;
+    };
+    ASSERT_EQ(apply(10, {condition("a"), condition("b"), condition("c")}, {}, false).size(), 3u);
+    // partial: a new key fires; keys not named stay active; a released key resolves
+    auto r = apply(20, {condition("d")}, {"b"}, true);
+    ASSERT_EQ(r.size(), 2u);
+    EXPECT_EQ(r[0].key, "d");
+    EXPECT_EQ(r[0].state, EventState::firing);
+    EXPECT_EQ(r[1].key, "b");
+    EXPECT_EQ(r[1].state, EventState::resolved);
+    std::vector<std::string> active;
+    for (const auto& c : store.active_conditions("main", "postings")) active.push_back(c.key);
+    std::sort(active.begin(), active.end());
+    EXPECT_EQ(active, (std::vector<std::string>{"a", "c", "d"}));
+    // releasing a key that is not active, or naming one still held, changes nothing
+    EXPECT_TRUE(apply(30, {condition("a")}, {"zzz"}, true).empty());
+    // details of a held key are updated silently in a partial set too
+    auto a2 = condition("a");
+    a2.details = {{"days", 3}};
+    EXPECT_TRUE(apply(40, {a2}, {}, true).empty());
+    Store reopened(dir.db());
+    for (const auto& c : reopened.active_conditions("main", "postings"))
+        if (c.key == "a") EXPECT_EQ(c.event.details["days"], 3);
+    // a full set still resolves everything it does not hold
+    EXPECT_EQ(apply(50, {}, {}, false).size(), 3u);
+    EXPECT_TRUE(store.active_conditions().empty());
+}
+
+TEST(Store, CursorsOfAWatchComeBackTogether) {
+    TempDir dir;
+    Store store(dir.db());
+    ApplyBatch b;
+    b.now = at(10);
+    SnapshotDelta d;
+    d.account = "main";
+    d.watch = "postings";
+    d.cursors = {{"last_success", "x"}, {"state_version", "2"}};
+    b.snapshots.push_back(d);
+    store.apply(b, {});
+    auto c = store.cursors("main", "postings");
+    EXPECT_EQ(c.at("last_success"), "x");
+    EXPECT_EQ(c.at("state_version"), "2");
+    EXPECT_EQ(c.count("baseline"), 1u);  // written by every apply of a snapshot
+    EXPECT_TRUE(store.cursors("main", "returns").empty());
 }

@@ -1,5 +1,7 @@
-// Scheduler: backoff, source.unavailable after unavailable_after, source.auth_failed at once,
-// resolution by the next success, a failing watch not blocking another; WatchRunner baseline.
+// Scheduler: backoff, source health per (account, source): source.unavailable after
+// unavailable_after, source.auth_failed at once, resolution by the next success, one message per
+// source however many watches read it; a failing watch not blocking another; WatchRunner
+// baseline and state_version re-baseline.
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -8,7 +10,8 @@
 #include <filesystem>
 
 #include "common/ozon/errors.hpp"
-#include "daemon/scheduler.hpp"
+#include "daemon/engine/scheduler.hpp"
+#include "tests/daemon/unit/daemon_test_util.hpp"
 
 using namespace ozw;
 using namespace ozw::daemon;
@@ -22,8 +25,11 @@ TimePoint t0() { return *parse_iso8601("2026-11-26T06:00:00Z"); }
 // A watch whose poll outcome the test decides.
 class FakeWatch final : public Watch {
 public:
-    FakeWatch(std::string name, Millis interval) : name_(std::move(name)), interval_(interval) {}
-    std::string name() const override { return name_; }
+    FakeWatch(std::string name, Millis interval, std::string source = "ozon", int version = 1)
+        : name_(std::move(name)), interval_(interval), source_(std::move(source)), version_(version) {}
+    const std::string& name() const override { return name_; }
+    std::string source() const override { return source_; }
+    int state_version() const override { return version_; }
     const std::string& account() const override { return account_; }
     Millis interval() const override { return interval_; }
     void load(const std::map<std::string, SnapshotItem>& items,
@@ -39,14 +45,15 @@ public:
         t.type = "posting.new";
         t.kind = EventKind::transition;
         t.account = account_;
-        t.key = "posting.new:" + std::to_string(polls);
+        t.key = "posting.new:v" + std::to_string(version_) + ":" + std::to_string(polls);
         out.transitions.push_back(t);
         co_return out;
     }
     void commit() override { ++commits; }
+    void rollback() override { ++rollbacks; }
 
     int fail = 0;  // 0 ok, 1 transient, 2 auth
-    int polls = 0, commits = 0, loads = 0;
+    int polls = 0, commits = 0, loads = 0, rollbacks = 0;
     std::size_t loaded_items = 0;
     bool last_baseline = false;
 
@@ -54,48 +61,11 @@ private:
     std::string name_;
     std::string account_ = "main";
     Millis interval_;
+    std::string source_;
+    int version_;
 };
 
-struct Env {
-    std::filesystem::path dir;
-    std::unique_ptr<Store> store;
-    ManualClock clock{t0()};
-    asio::io_context ioc;
-    Env() {
-        dir = std::filesystem::temp_directory_path() /
-              ("ozw-sched-" + std::to_string(::getpid()) + "-" +
-               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        std::filesystem::remove_all(dir);
-        std::filesystem::create_directories(dir);
-        store = std::make_unique<Store>((dir / "state.db").string());
-    }
-    ~Env() { store.reset(); std::filesystem::remove_all(dir); }
-    template <class F>
-    auto run(F&& f) {
-        using R = typename decltype(f())::value_type;
-        if constexpr (std::is_void_v<R>) {
-            std::exception_ptr err;
-            asio::co_spawn(ioc, f(), [&](std::exception_ptr e) { err = e; });
-            ioc.run();
-            ioc.restart();
-            if (err) std::rethrow_exception(err);
-        } else {
-            std::exception_ptr err;
-            R result{};
-            asio::co_spawn(ioc, f(), [&](std::exception_ptr e, R r) { err = e; result = r; });
-            ioc.run();
-            ioc.restart();
-            if (err) std::rethrow_exception(err);
-            return result;
-        }
-    }
-    std::vector<std::string> active_keys() {
-        std::vector<std::string> k;
-        for (const auto& c : store->active_conditions()) k.push_back(c.key);
-        std::sort(k.begin(), k.end());
-        return k;
-    }
-};
+using Env = ozw::test::DaemonEnv;
 
 }  // namespace
 
@@ -109,22 +79,41 @@ TEST(FailureBackoff, DoublesFromTheFirstDelayAndIsCappedByTheInterval) {
     EXPECT_EQ(failure_backoff(p, FailureKind::auth, 1, 2min), 15min);
 }
 
-TEST(WatchHealthTest, UnavailableOnlyAfterTheConfiguredTime) {
+TEST(SourceHealthTest, UnavailableOnlyAfterTheConfiguredTime) {
     WatchHealth h;
-    record_failure(h, FailureKind::transient, "timeout", t0(), 15min);
-    EXPECT_FALSE(h.unavailable);
-    record_failure(h, FailureKind::transient, "timeout", t0() + 14min + 59s, 15min);
-    EXPECT_FALSE(h.unavailable);
-    EXPECT_TRUE(source_conditions(h, "main", "postings", t0()).empty());
-    record_failure(h, FailureKind::transient, "timeout", t0() + 15min, 15min);
-    EXPECT_TRUE(h.unavailable);
-    auto c = source_conditions(h, "main", "postings", t0() + 15min);
+    std::vector<WatchHealthView> v{{"postings", &h}};
+    record_failure(h, FailureKind::transient, "timeout", t0());
+    record_failure(h, FailureKind::transient, "timeout", t0() + 14min + 59s);
+    EXPECT_TRUE(source_conditions(v, "main", "ozon", t0() + 14min + 59s, 15min).empty());
+    record_failure(h, FailureKind::transient, "timeout", t0() + 15min);
+    auto c = source_conditions(v, "main", "ozon", t0() + 15min, 15min);
     ASSERT_EQ(c.size(), 1u);
     EXPECT_EQ(c[0].type, "source.unavailable");
-    EXPECT_EQ(c[0].key, "source.unavailable:postings");
+    EXPECT_EQ(c[0].key, "source.unavailable:ozon");
     EXPECT_EQ(c[0].details["error"], "timeout");
+    EXPECT_EQ(c[0].details["watches"], "postings");
+    EXPECT_EQ(c[0].details["since"], "2026-11-26T06:00:00Z");
     record_success(h);
-    EXPECT_TRUE(source_conditions(h, "main", "postings", t0()).empty());
+    EXPECT_TRUE(source_conditions(v, "main", "ozon", t0() + 16min, 15min).empty());
+}
+
+TEST(SourceHealthTest, OneConditionPerSourceNamingEveryFailingWatch) {
+    WatchHealth a, b, ok;
+    record_failure(a, FailureKind::transient, "503", t0());
+    record_failure(b, FailureKind::transient, "timeout", t0() + 5min);
+    std::vector<WatchHealthView> v{{"postings", &a}, {"returns", &b}, {"stocks", &ok}};
+    auto c = source_conditions(v, "main", "ozon", t0() + 20min, 15min);
+    ASSERT_EQ(c.size(), 1u);
+    EXPECT_EQ(c[0].key, "source.unavailable:ozon");
+    EXPECT_EQ(c[0].details["watches"], "postings, returns");
+    EXPECT_EQ(c[0].details["since"], "2026-11-26T06:00:00Z");  // the longest failing
+    EXPECT_EQ(c[0].occurred_at, t0());
+    record_failure(b, FailureKind::auth, "Invalid Api-Key", t0() + 21min);
+    c = source_conditions(v, "main", "ozon", t0() + 21min, 15min);
+    ASSERT_EQ(c.size(), 2u);
+    EXPECT_EQ(c[0].key, "source.auth_failed:ozon");
+    EXPECT_EQ(c[0].severity, Severity::critical);
+    EXPECT_EQ(c[0].details["error"], "Invalid Api-Key");
 }
 
 TEST(SchedulerTest, FirstCycleIsABaselineAndLaterCyclesRecordTransitions) {
@@ -142,7 +131,7 @@ TEST(SchedulerTest, FirstCycleIsABaselineAndLaterCyclesRecordTransitions) {
     EXPECT_EQ(env.run([&] { return s.run_once_due(); }), 1);
     EXPECT_FALSE(w->last_baseline);
     ASSERT_EQ(s.at(0).last_result->recorded.size(), 1u);
-    EXPECT_EQ(s.at(0).last_result->recorded[0].key, "posting.new:2");
+    EXPECT_EQ(s.at(0).last_result->recorded[0].key, "posting.new:v1:2");
     EXPECT_EQ(w->loads, 1);  // the state is loaded from the store once
 
     // A restart on the same store: no baseline any more.
@@ -176,8 +165,7 @@ TEST(SchedulerTest, FailuresBackOffThenRaiseUnavailableAndTheNextSuccessResolves
     }
     env.clock.set(std::max(s.at(0).next_due, t0() + 15min));
     env.run([&] { return s.run_once_due(); });
-    EXPECT_TRUE(s.at(0).health.unavailable);
-    EXPECT_EQ(env.active_keys(), std::vector<std::string>{"source.unavailable:postings"});
+        EXPECT_EQ(env.active_keys(), std::vector<std::string>{"source.unavailable:ozon"});
     // recovery
     w->fail = 0;
     env.clock.set(s.at(0).next_due);
@@ -198,7 +186,7 @@ TEST(SchedulerTest, AuthFailureIsCriticalAtOnceAndRetriedSlowly) {
     s.add(w);
     w->fail = 2;
     env.run([&] { return s.run_once_due(); });
-    EXPECT_EQ(env.active_keys(), std::vector<std::string>{"source.auth_failed:postings"});
+    EXPECT_EQ(env.active_keys(), std::vector<std::string>{"source.auth_failed:ozon"});
     auto active = env.store->active_conditions();
     ASSERT_EQ(active.size(), 1u);
     EXPECT_EQ(active[0].event.severity, Severity::critical);
@@ -232,4 +220,93 @@ TEST(SchedulerTest, JitterStaysWithinTenPercentOfTheInterval) {
         EXPECT_GE(s.at(0).next_due, env.clock.now() + 2min);
         EXPECT_LE(s.at(0).next_due, env.clock.now() + 2min + 12s);
     }
+}
+
+TEST(SchedulerTest, AnOutageOfOneSourceIsOneMessagePerAccountNotOnePerWatch) {
+    Env env;
+    auto postings = std::make_shared<FakeWatch>("postings", 2min);
+    auto returns = std::make_shared<FakeWatch>("returns", 2min);
+    auto stocks_insales = std::make_shared<FakeWatch>("stocks", 2min, "insales");
+    postings->fail = returns->fail = 1;
+    Scheduler s(*env.store, null_router(), env.clock, 15min, 0);
+    s.add(postings);
+    s.add(returns);
+    s.add(stocks_insales);
+    for (int i = 0; i < 12; ++i) {  // 24 minutes of failures
+        env.run([&] { return s.run_once_due(); });
+        env.clock.advance(2min);
+    }
+    EXPECT_EQ(env.active_keys(), std::vector<std::string>{"source.unavailable:ozon"});
+    int fired = 0;
+    for (const auto& e : env.store->events_since(t0()))
+        if (e.type == "source.unavailable" && e.state == EventState::firing) ++fired;
+    EXPECT_EQ(fired, 1);
+    // One watch of the source recovers while the other still fails: still unavailable.
+    postings->fail = 0;
+    env.clock.advance(10min);
+    env.run([&] { return s.run_once_due(); });
+    EXPECT_EQ(env.active_keys(), std::vector<std::string>{"source.unavailable:ozon"});
+    returns->fail = 0;
+    env.clock.advance(10min);
+    env.run([&] { return s.run_once_due(); });
+    EXPECT_TRUE(env.active_keys().empty());
+}
+
+TEST(SchedulerTest, AnInsalesAuthFailureIsInsalesHealthNotOzons) {
+    Env env;
+    auto postings = std::make_shared<FakeWatch>("postings", 2min);
+    auto stocks = std::make_shared<FakeWatch>("stocks", 2min, "insales");
+    stocks->fail = 2;
+    Scheduler s(*env.store, null_router(), env.clock, 15min, 0);
+    s.add(postings);
+    s.add(stocks);
+    env.run([&] { return s.run_once_due(); });
+    EXPECT_EQ(env.active_keys(), std::vector<std::string>{"source.auth_failed:insales"});
+    auto active = env.store->active_conditions();
+    ASSERT_EQ(active.size(), 1u);
+    EXPECT_EQ(active[0].scope, "source:insales");
+    EXPECT_EQ(active[0].event.details["source_name"], "InSales");
+}
+
+TEST(WatchRunnerTest, AStoredStateOfAnotherVersionIsASilentRebaseline) {
+    Env env;
+    {
+        auto v1 = std::make_shared<FakeWatch>("postings", 2min, "ozon", 1);
+        WatchRunner r(v1, *env.store, null_router(), env.clock);
+        env.run([&] { return r.run_once(); });
+        env.clock.advance(2min);
+        auto second = env.run([&] { return r.run_once(); });
+        EXPECT_EQ(second.recorded.size(), 1u);  // a transition after the baseline
+    }
+    EXPECT_EQ(env.store->load_snapshot("main", "postings").size(), 2u);
+    auto v2 = std::make_shared<FakeWatch>("postings", 2min, "ozon", 2);
+    WatchRunner r(v2, *env.store, null_router(), env.clock);
+    env.clock.advance(2min);
+    auto first = env.run([&] { return r.run_once(); });
+    EXPECT_TRUE(first.baseline);
+    EXPECT_TRUE(v2->last_baseline);
+    EXPECT_EQ(v2->loaded_items, 0u);       // the old rows were not handed to the new version
+    EXPECT_TRUE(first.recorded.empty());   // silent
+    // The old version's rows are gone; only this poll's item is stored.
+    EXPECT_EQ(env.store->load_snapshot("main", "postings").size(), 1u);
+    EXPECT_EQ(env.store->cursor("main", "postings", "state_version"), std::optional<std::string>("2"));
+    env.clock.advance(2min);
+    auto next = env.run([&] { return r.run_once(); });
+    EXPECT_FALSE(next.baseline);
+    EXPECT_EQ(next.recorded.size(), 1u);
+}
+
+TEST(WatchRunnerTest, AFailedApplyRollsTheWatchBackAndWritesNothing) {
+    Env env;
+    auto w = std::make_shared<FakeWatch>("postings", 2min);
+    WatchRunner r(w, *env.store, null_router(), env.clock);
+    env.run([&] { return r.run_once(); });
+    env.store->set_fail_after_for_tests(0);
+    EXPECT_THROW(env.run([&] { return r.run_once(); }), StoreError);
+    EXPECT_EQ(w->rollbacks, 1);
+    EXPECT_EQ(w->commits, 1);
+    env.store->set_fail_after_for_tests(-1);
+    env.run([&] { return r.run_once(); });
+    EXPECT_EQ(w->loads, 2);  // the committed state is loaded again after the failure
+    EXPECT_EQ(w->commits, 2);
 }
