@@ -98,6 +98,20 @@ awaitable<void> Scheduler::run_watch(std::size_t i) {
         sw.next_due = now + delay;
     }
     update_source(w.account(), w.source(), now);
+    if (!sw.legacy_source_scope_cleared) {
+        try {
+            if (w.name() != w.source()) {
+                ApplyBatch b;
+                b.now = now;
+                b.conditions.push_back(ConditionSet{w.account(), "source:" + w.name(), {}});
+                store_.apply(b, router_);
+            }
+            sw.legacy_source_scope_cleared = true;
+        } catch (const std::exception& e) {
+            log::get("scheduler")->error("{}/{}: cannot clear the old source state: {}", w.account(),
+                                         w.name(), e.what());
+        }
+    }
     if (on_cycle_) on_cycle_(i, sw);
 }
 

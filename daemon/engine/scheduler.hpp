@@ -33,6 +33,9 @@ struct ScheduledWatch {
     WatchHealth health;
     std::optional<CycleResult> last_result;
     bool running = false;
+    // Releases before source health was per source kept it per watch (scope "source:<watch>"):
+    // resolved once at the first cycle so that no such condition is left firing for ever.
+    bool legacy_source_scope_cleared = false;
 };
 
 class Scheduler {

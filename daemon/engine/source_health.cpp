@@ -2,24 +2,9 @@
 
 #include <algorithm>
 
-#include "common/ozon/errors.hpp"
 #include "common/time.hpp"
 
 namespace ozw::daemon {
-
-FailureKind classify_failure(std::exception_ptr e, std::string& message) {
-    try {
-        std::rethrow_exception(e);
-    } catch (const ozon::ApiError& err) {
-        message = err.what();
-        return err.kind() == ozon::ErrorKind::auth ? FailureKind::auth : FailureKind::transient;
-    } catch (const std::exception& err) {
-        message = err.what();
-    } catch (...) {
-        message = "unknown error";
-    }
-    return FailureKind::transient;
-}
 
 Millis failure_backoff(const BackoffPolicy& p, FailureKind kind, int failures, Millis interval) {
     if (kind == FailureKind::auth) return std::max(p.auth_retry, interval);

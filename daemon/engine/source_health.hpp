@@ -12,14 +12,16 @@
 #include "common/clock.hpp"
 #include "common/event.hpp"
 #include "common/event_types.hpp"
+#include "common/source_error.hpp"
 
 namespace ozw::daemon {
 
-// The taxonomy: whatever a source throws is one of these.
-enum class FailureKind { none, transient, auth };
+using ozw::FailureKind;  // common/source_error.hpp: one taxonomy for every source
 
-// Classifies an exception thrown by a poll (ozon::ApiError, insales errors, I/O errors, ...).
-FailureKind classify_failure(std::exception_ptr e, std::string& message);
+// Classifies an exception thrown by a poll (common/source_error.hpp).
+inline FailureKind classify_failure(std::exception_ptr e, std::string& message) {
+    return classify_source_failure(std::move(e), message);
+}
 
 // Failure bookkeeping of one watch.
 struct WatchHealth {

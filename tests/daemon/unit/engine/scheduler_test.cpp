@@ -310,3 +310,24 @@ TEST(WatchRunnerTest, AFailedApplyRollsTheWatchBackAndWritesNothing) {
     EXPECT_EQ(w->loads, 2);  // the committed state is loaded again after the failure
     EXPECT_EQ(w->commits, 2);
 }
+
+TEST(SchedulerTest, ASourceConditionLeftByAnOlderReleaseIsResolvedAtTheFirstCycle) {
+    Env env;
+    ApplyBatch old;
+    old.now = t0();
+    Event e;
+    e.type = "source.unavailable";
+    e.severity = Severity::warning;
+    e.kind = EventKind::condition;
+    e.account = "main";
+    e.key = "source.unavailable:postings";  // the old per-watch key and scope
+    old.conditions.push_back(ConditionSet{"main", "source:postings", {e}});
+    env.store->apply(old, null_router());
+    ASSERT_EQ(env.active_keys(), std::vector<std::string>{"source.unavailable:postings"});
+    auto w = std::make_shared<FakeWatch>("postings", 2min);
+    Scheduler s(*env.store, null_router(), env.clock, 15min, 0);
+    s.add(w);
+    env.clock.advance(1min);
+    env.run([&] { return s.run_once_due(); });
+    EXPECT_TRUE(env.active_keys().empty());
+}
