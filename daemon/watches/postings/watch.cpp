@@ -1,5 +1,7 @@
 #include "daemon/watches/postings/watch.hpp"
 
+#include "alerts/templates.hpp"
+
 namespace ozw::daemon::postings {
 
 namespace {
@@ -17,9 +19,7 @@ std::optional<TimePoint> cursor_time(const std::map<std::string, std::string>& c
 
 std::string row(const std::string& label, int n) {
     // Pad by code points so the numbers line up in a monospace terminal.
-    std::size_t len = 0;
-    for (unsigned char ch : label)
-        if ((ch & 0xC0) != 0x80) ++len;
+    const std::size_t len = alerts::utf8_length(label);
     std::string pad = len < 20 ? std::string(20 - len, ' ') : " ";
     return "  " + label + pad + std::to_string(n);
 }
