@@ -18,6 +18,7 @@
 #include "alerts/dispatcher.hpp"
 #include "alerts/router.hpp"
 #include "common/store.hpp"
+#include "daemon/engine/module.hpp"
 
 using namespace ozw;
 using namespace ozw::alerts;
@@ -75,6 +76,8 @@ std::string fresh_db(const std::string& dir, const char* name) {
 
 int main(int argc, char** argv) {
     const int n = argc > 1 ? std::atoi(argv[1]) : 10000;
+    // posting.new renders through its module's event type (facts, link), as in the daemon.
+    ozw::daemon::install_watch_modules();
     std::string dir = (std::filesystem::temp_directory_path() / ("ozw-bench-" + std::to_string(::getpid()))).string();
     std::filesystem::create_directories(dir);
     Config cfg = bench_config();

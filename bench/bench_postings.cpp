@@ -1,12 +1,18 @@
 // Postings watch on the sandbox: a shop with 50,000 postings in the 14-day window.
-// Measures API calls and CPU time (getrusage, the daemon's thread only: the sandbox serves from
-// its own thread) for the initial load and for steady-state cycles with 20 status changes each,
-// and the process RSS. Usage: bench_postings [postings=50000] [cycles=5]
+// A PostingsWatch driven by a WatchRunner and a real Store (SQLite) against the in-process
+// sandbox, as the daemon's scheduler drives it. Measures API calls and CPU time (getrusage,
+// this thread only: the sandbox serves from its own thread) for the initial load and for
+// steady-state cycles with 20 status changes each, in two modes of the same watch:
+//   incremental       (the default) only changed and due postings are re-evaluated;
+//   full evaluation   every posting re-evaluated and the whole condition set sent each poll
+//                     (watch.set_full_evaluation(true): the engine before the change).
+// And the process RSS. Usage: bench_postings [postings=50000] [cycles=5]
 #include <sys/resource.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -14,8 +20,12 @@
 #include <string>
 
 #include "common/logging.hpp"
+#include "common/ozon/client.hpp"
+#include "common/ratelimit.hpp"
+#include "common/store.hpp"
 #include "daemon/demo.hpp"
-#include "daemon/pipeline.hpp"
+#include "daemon/engine/watch.hpp"
+#include "daemon/watches/postings/watch.hpp"
 #include "sandbox/sandbox.hpp"
 
 using namespace ozw;
@@ -105,6 +115,12 @@ std::size_t ozon_calls(const sandbox::Sandbox& sb) {
     return n;
 }
 
+struct ModeFigures {
+    double sum_cpu = 0, worst_cpu = 0;
+    std::size_t worst_calls = 0, evaluated = 0;
+    int cycles = 0;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -127,56 +143,74 @@ int main(int argc, char** argv) {
     const std::string dir = mkdtemp(tmpl.data());
 
     Config cfg = demo_config(sb.snapshot(), sb.base_url(), dir, "ru");
-    cfg.notify.telegram.reset();
-    cfg.watches.postings.interval = 2min;
-    cfg.accounts[0].rate_limit = 50;
+    AccountConfig account = cfg.accounts.at(0);
+    account.rate_limit = 50;
+    postings::PostingsSettings settings;  // the documented defaults (14-day window)
+    settings.interval = 2min;
+
     Store store(dir + "/ozonwatch.db");
     asio::io_context ioc;
-    PipelineOptions po;
-    po.notify = false;
-    po.jitter_fraction = 0;
-    Pipeline p(cfg, store, sb.clock(), ioc.get_executor(), po);
+    auto client = std::make_shared<ozon::Client>(ioc.get_executor(), account,
+                                                 std::make_shared<RateLimiter>(account.rate_limit));
+    auto watch = std::make_shared<postings::PostingsWatch>(account.name, client, settings, cfg.timezone);
+    WatchRunner runner(watch, store, null_router(), sb.clock());
 
     sb.clear_logs();
     double cpu0 = thread_cpu_ms();
     auto wall0 = std::chrono::steady_clock::now();
-    run(ioc, [&] { return p.scheduler().run_once_due(); });
+    try {
+        run(ioc, [&] { return runner.run_once(); });
+    } catch (const std::exception& e) {
+        std::printf("initial load FAILED: %s\n", e.what());
+        return 1;
+    }
     double cpu_initial = thread_cpu_ms() - cpu0;
     double wall_initial = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall0).count();
-    std::printf("postings in window: %d (watch holds %zu)\n", n, p.accounts()[0].postings->postings().size());
+    std::printf("postings in window: %d (watch holds %zu)\n", n, watch->items().size());
     std::printf("initial load: %zu API calls, %.0f ms CPU (daemon thread), %.0f ms wall\n",
                 ozon_calls(sb), cpu_initial, wall_initial);
-    if (p.scheduler().at(0).health.consecutive_failures)
-        std::printf("initial load FAILED: %s\n", p.scheduler().at(0).health.last_error.c_str());
 
-    double worst_cpu = 0, sum_cpu = 0;
-    std::size_t worst_calls = 0;
-    for (int c = 0; c < cycles; ++c) {
-        // 20 changes: delivering -> delivered, among the postings on the way
-        int changed = 0;
-        for (int i = n - 1; changed < 20 && i >= 0; --i) {
-            if (!on_the_way[i]) continue;
-            on_the_way[i] = false;
-            char num[32];
-            std::snprintf(num, sizeof num, "%08d-0001-1", 10000000 + i);
-            if (sb.set_posting_status(num, "delivered")) ++changed;
+    // Steady state: `cycles` polls incremental, then `cycles` with full evaluation, same watch.
+    ModeFigures figures[2];
+    const char* mode_names[2] = {"incremental", "full evaluation"};
+    for (int mode = 0; mode < 2; ++mode) {
+        watch->set_full_evaluation(mode == 1);
+        ModeFigures& f = figures[mode];
+        for (int c = 0; c < cycles; ++c) {
+            // 20 changes: delivering -> delivered, among the postings on the way
+            int changed = 0;
+            for (int i = n - 1; changed < 20 && i >= 0; --i) {
+                if (!on_the_way[i]) continue;
+                on_the_way[i] = false;
+                char num[32];
+                std::snprintf(num, sizeof num, "%08d-0001-1", 10000000 + i);
+                if (sb.set_posting_status(num, "delivered")) ++changed;
+            }
+            sb.advance(2min);
+            sb.clear_logs();
+            CycleResult r;
+            double t0 = thread_cpu_ms();
+            run(ioc, [&]() -> awaitable<void> { r = co_await runner.run_once(); });
+            double cpu = thread_cpu_ms() - t0;
+            std::size_t calls = ozon_calls(sb);
+            std::printf("%s cycle %d: %d changes, %zu API calls, %zu postings evaluated, %.1f ms CPU, "
+                        "%zu events recorded\n",
+                        mode_names[mode], c + 1, changed, calls, watch->last_evaluated(), cpu,
+                        r.recorded.size());
+            f.worst_cpu = std::max(f.worst_cpu, cpu);
+            f.sum_cpu += cpu;
+            f.worst_calls = std::max(f.worst_calls, calls);
+            f.evaluated = std::max(f.evaluated, watch->last_evaluated());
+            ++f.cycles;
         }
-        sb.advance(2min);
-        sb.clear_logs();
-        double t0 = thread_cpu_ms();
-        run(ioc, [&] { return p.scheduler().run_once_due(); });
-        double cpu = thread_cpu_ms() - t0;
-        std::size_t calls = ozon_calls(sb);
-        auto& sw = p.scheduler().at(0);
-        std::size_t recorded = sw.last_result ? sw.last_result->recorded.size() : 0;
-        std::printf("steady cycle %d: %d changes, %zu API calls, %.1f ms CPU, %zu events recorded\n", c + 1,
-                    changed, calls, cpu, recorded);
-        worst_cpu = std::max(worst_cpu, cpu);
-        sum_cpu += cpu;
-        worst_calls = std::max(worst_calls, calls);
     }
-    std::printf("steady state: max %zu calls, max %.1f ms CPU, mean %.1f ms CPU per cycle (goal <= 3 calls, < 50 ms)\n",
-                worst_calls, worst_cpu, cycles ? sum_cpu / cycles : 0.0);
+    for (int mode = 0; mode < 2; ++mode) {
+        const ModeFigures& f = figures[mode];
+        std::printf("steady state, %-15s: max %zu calls, max %zu evaluated, max %.1f ms CPU, mean %.1f ms CPU "
+                    "per cycle (goal <= 3 calls, < 50 ms)\n",
+                    mode_names[mode], f.worst_calls, f.evaluated, f.worst_cpu,
+                    f.cycles ? f.sum_cpu / f.cycles : 0.0);
+    }
     long rss_end = rss_kb("VmRSS:");
     std::printf("RSS: start %ld kB, with sandbox %ld kB, after daemon load %ld kB (daemon share ~%ld kB), peak %ld kB\n",
                 rss_start, rss_sandbox, rss_end, rss_end - rss_sandbox, rss_kb("VmHWM:"));

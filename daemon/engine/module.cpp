@@ -1,5 +1,6 @@
 #include "daemon/engine/module.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "alerts/templates.hpp"
@@ -70,12 +71,12 @@ struct PlannedSettings : WatchSettings {};
 class PlannedWatch final : public WatchModule {
 public:
     PlannedWatch(std::string name, std::string title_ru, std::string title_en, Millis interval,
-                 std::vector<std::string> keys)
+                 std::vector<std::pair<std::string, ValueCheck>> keys)
         : schema_(std::move(name), [interval](PlannedSettings& s) { s.interval = interval; }),
           title_ru_(std::move(title_ru)), title_en_(std::move(title_en)) {
-        for (auto& k : keys)
-            schema_.field(std::move(k), [](ConfigReader&, const YAML::Node&, const std::string&,
-                                           PlannedSettings&) {});
+        for (auto& [key, check] : keys)
+            schema_.field(key, [check](ConfigReader& r, const YAML::Node& n, const std::string& p,
+                                       PlannedSettings&) { check(r, n, p); });
     }
     bool implemented() const override { return false; }
     std::string title(const std::string& language) const override {
@@ -93,8 +94,47 @@ private:
 
 }  // namespace
 
+ValueCheck whole_number(long long lo, long long hi) {
+    return [=](ConfigReader& r, const YAML::Node& n, const std::string& p) { r.integer(n, p, lo, hi); };
+}
+
+ValueCheck whole_numbers(long long lo, long long hi) {
+    return [=](ConfigReader& r, const YAML::Node& n, const std::string& p) {
+        if (n.IsNull()) return;
+        if (!n.IsSequence()) r.fail(n, p, "expected a list like [100, 1000]");
+        for (std::size_t i = 0; i < n.size(); ++i) r.integer(n[i], p + "[" + std::to_string(i) + "]", lo, hi);
+    };
+}
+
+ValueCheck number_above(long long lo) {
+    return [=](ConfigReader& r, const YAML::Node& n, const std::string& p) {
+        if (r.number(n, p) <= lo) r.fail(n, p, "must be greater than " + std::to_string(lo));
+    };
+}
+
+ValueCheck duration_value(bool allow_zero) {
+    return [=](ConfigReader& r, const YAML::Node& n, const std::string& p) { r.duration(n, p, allow_zero); };
+}
+
+ValueCheck each_one_of(std::vector<std::string> allowed) {
+    return [allowed = std::move(allowed)](ConfigReader& r, const YAML::Node& n, const std::string& p) {
+        if (n.IsNull()) return;
+        if (!n.IsSequence()) r.fail(n, p, "expected a list like [" + allowed.front() + "]");
+        for (std::size_t i = 0; i < n.size(); ++i) {
+            const std::string item = p + "[" + std::to_string(i) + "]";
+            const std::string v = r.str(n[i], item);
+            if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
+                std::string list;
+                for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+                r.fail(n[i], item, "expected one of " + list + ", got \"" + v + "\"");
+            }
+        }
+    };
+}
+
 const WatchModule& planned_watch(std::string name, std::string title_ru, std::string title_en,
-                                 Millis default_interval, std::vector<std::string> other_keys) {
+                                 Millis default_interval,
+                                 std::vector<std::pair<std::string, ValueCheck>> other_keys) {
     // Lives as long as the process, like every module in the list.
     return *new PlannedWatch(std::move(name), std::move(title_ru), std::move(title_en),
                              default_interval, std::move(other_keys));

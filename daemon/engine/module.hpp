@@ -4,12 +4,14 @@
 // link), its watch (fetch + pure evaluation) and its report section. daemon/watches/all.cpp is
 // the one list; the loader, `config check`, the runtime, `check`, the morning report and the
 // "not implemented yet" notice iterate it. The engine never names a concrete watch.
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "common/config.hpp"
+#include "common/config_reader.hpp"
 #include "common/event_types.hpp"
 #include "common/ozon/client.hpp"
 #include "daemon/engine/watch.hpp"
@@ -75,10 +77,20 @@ template <class S>
 S& edit_settings(Config& cfg, std::string_view module_name);
 WatchSettings& edit_settings_base(Config& cfg, std::string_view module_name);
 
+// How a planned watch checks the value of one of its keys (nothing uses the value yet, but a
+// mistake is reported now, not when the watch arrives).
+using ValueCheck = std::function<void(ConfigReader&, const YAML::Node&, const std::string& path)>;
+ValueCheck whole_number(long long lo, long long hi);
+ValueCheck whole_numbers(long long lo, long long hi);  // a list
+ValueCheck number_above(long long lo);
+ValueCheck duration_value(bool allow_zero);
+ValueCheck each_one_of(std::vector<std::string> allowed);  // a list
+
 // A watch planned but not built yet: one line in all.cpp until its issue lands. Its section
-// takes enabled/interval and the listed keys (values kept unread: nothing uses them yet).
+// takes enabled/interval and the listed keys, each value checked.
 const WatchModule& planned_watch(std::string name, std::string title_ru, std::string title_en,
-                                 Millis default_interval, std::vector<std::string> other_keys);
+                                 Millis default_interval,
+                                 std::vector<std::pair<std::string, ValueCheck>> other_keys);
 
 template <class S>
 S& edit_settings(Config& cfg, std::string_view module_name) {

@@ -13,10 +13,13 @@ std::vector<const WatchModule*> all_watch_modules() {
     static const std::vector<const WatchModule*> list = {
         &postings::module(),
         &planned_watch("returns", "возвраты", "returns", 10min, {}),
-        &planned_watch("finance", "начисления", "accruals", 1h, {"grace_days"}),
+        &planned_watch("finance", "начисления", "accruals", 1h, {{"grace_days", whole_number(0, 60)}}),
         &planned_watch("stocks", "остатки", "stocks", 15min,
-                       {"suspicious_values", "jump_factor", "compare_with", "mismatch_grace"}),
-        &planned_watch("reviews", "отзывы", "reviews", 10min, {"alert_rating"}),
+                       {{"suspicious_values", whole_numbers(0, 1'000'000'000)},
+                        {"jump_factor", number_above(1)},
+                        {"compare_with", each_one_of({"insales", "onec"})},
+                        {"mismatch_grace", duration_value(true)}}),
+        &planned_watch("reviews", "отзывы", "reviews", 10min, {{"alert_rating", whole_number(0, 5)}}),
         &planned_watch("chats", "чаты", "chats", 5min, {}),
     };
     return list;

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "common/config.hpp"
+#include "common/config_reader.hpp"
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
@@ -64,10 +65,9 @@ TEST_F(ConfigTest, MinimalConfigGetsDocumentedDefaults) {
     EXPECT_EQ(c.accounts[0].rate_limit, 20.0);
     EXPECT_EQ(c.timezone, "Europe/Moscow");
     EXPECT_EQ(c.state_dir, "/var/lib/ozonwatch");
-    EXPECT_EQ(c.watches.postings.interval, Millis{2min});
-    EXPECT_EQ(c.watches.postings.handover_deadline, (TimeOfDay{17, 0}));
-    EXPECT_EQ(c.watches.returns.interval, Millis{10min});
-    EXPECT_EQ(c.watches.finance.grace_days, 3);
+    EXPECT_EQ(c.watches.unavailable_after, Millis{15min});
+    EXPECT_EQ(c.notify.language, "ru");
+    EXPECT_EQ(c.notify.repeat_critical, Millis{4h});
     EXPECT_EQ(c.report.at, (TimeOfDay{9, 0}));
     EXPECT_FALSE(c.push.enabled);
     EXPECT_FALSE(c.notify.telegram);
@@ -91,13 +91,10 @@ TEST_F(ConfigTest, DesignShapeLoadsWithSecretFiles) {
         "    insales: {url: https://myshop.myinsales.ru, login: 0123abcd,\n"
         "              password_file: insales.pass}\n"  // relative to the config's folder
         "    onec:    {offers: /srv/exchange/1c/offers.xml, max_age: 24h}\n"
+        // The watch sections are read by the watch modules' schemas (none are registered in
+        // this binary): tests/daemon/unit/watch_config_test.cpp loads them.
         "watches:\n"
-        "  postings: {interval: 90s, handover_deadline: \"16:30\", warn_before: 1h30m}\n"
-        "  returns:  {interval: 10m, enabled: false}\n"
-        "  finance:  {interval: 1h, grace_days: 5}\n"
-        "  stocks:   {interval: 15m, suspicious_values: [100, 999], compare_with: [insales]}\n"
-        "  reviews:  {interval: 10m, alert_rating: 2}\n"
-        "  chats:    {interval: 5m}\n"
+        "  unavailable_after: 20m\n"
         "notify:\n"
         "  telegram: {bot_token_file: bot.token, api_base: https://api.telegram.org,\n"
         "             chats: [{chat_id: -1001234567890, min_severity: info, message_thread_id: 7},\n"
@@ -121,13 +118,7 @@ TEST_F(ConfigTest, DesignShapeLoadsWithSecretFiles) {
     EXPECT_EQ(c.accounts[0].insales->login, "0123abcd");
     ASSERT_TRUE(c.accounts[0].onec);
     EXPECT_EQ(c.accounts[0].onec->max_age, Millis{24h});
-    EXPECT_EQ(c.watches.postings.interval, Millis{90s});
-    EXPECT_EQ(c.watches.postings.handover_deadline, (TimeOfDay{16, 30}));
-    EXPECT_EQ(c.watches.postings.warn_before, Millis{90min});
-    EXPECT_FALSE(c.watches.returns.enabled);
-    EXPECT_EQ(c.watches.stocks.suspicious_values, (std::vector<long long>{100, 999}));
-    EXPECT_EQ(c.watches.stocks.compare_with, (std::vector<std::string>{"insales"}));
-    EXPECT_EQ(c.watches.reviews.alert_rating, 2);
+    EXPECT_EQ(c.watches.unavailable_after, Millis{20min});
     ASSERT_TRUE(c.notify.telegram);
     EXPECT_EQ(c.notify.telegram->bot_token, "123:bot-secret-token");
     ASSERT_EQ(c.notify.telegram->chats.size(), 2u);
@@ -151,15 +142,19 @@ TEST_F(ConfigTest, DesignShapeLoadsWithSecretFiles) {
 
 TEST_F(ConfigTest, BadDurationNamesFileLineColumnAndKeyPath) {
     auto e = error_of(std::string(kMinimal) +
-                      "watches:\n"
-                      "  postings:\n"
-                      "    interval: 5x\n");
+                      "notify:\n"
+                      "  group_wait: 5x\n");
     EXPECT_STREQ(e.what(),
-                 "config.yaml:7:15: watches.postings.interval: expected a duration like 90s, 5m, 2h");
+                 "config.yaml:6:15: notify.group_wait: expected a duration like 90s, 5m, 2h");
     EXPECT_EQ(e.file(), "config.yaml");
-    EXPECT_EQ(e.line(), 7);
+    EXPECT_EQ(e.line(), 6);
     EXPECT_EQ(e.column(), 15);
-    EXPECT_EQ(e.key_path(), "watches.postings.interval");
+    EXPECT_EQ(e.key_path(), "notify.group_wait");
+
+    auto w = error_of(std::string(kMinimal) +
+                      "watches:\n"
+                      "  unavailable_after: 0s\n");
+    EXPECT_STREQ(w.what(), "config.yaml:6:22: watches.unavailable_after: must be longer than zero");
 }
 
 TEST_F(ConfigTest, UnknownKeyNamesItsLineAndSuggests) {
@@ -189,12 +184,12 @@ TEST_F(ConfigTest, WrongTypes) {
     EXPECT_EQ(e2.key_path(), "watches");
     EXPECT_THAT(e2.message(), HasSubstr("expected a mapping"));
 
-    auto e3 = error_of(std::string(kMinimal) + "watches: {chats: {enabled: maybe}}\n");
-    EXPECT_EQ(e3.key_path(), "watches.chats.enabled");
+    auto e3 = error_of(std::string(kMinimal) + "push: {enabled: maybe}\n");
+    EXPECT_EQ(e3.key_path(), "push.enabled");
     EXPECT_EQ(e3.message(), "expected true or false");
 
-    auto e4 = error_of(std::string(kMinimal) + "watches: {finance: {grace_days: 2.5}}\n");
-    EXPECT_EQ(e4.key_path(), "watches.finance.grace_days");
+    auto e4 = error_of(std::string(kMinimal) + "notify: {max_attempts: 2.5}\n");
+    EXPECT_EQ(e4.key_path(), "notify.max_attempts");
     EXPECT_EQ(e4.message(), "expected a whole number");
 
     auto e5 = error_of(std::string(kMinimal) + "state_dir: [a, b]\n");
@@ -351,10 +346,8 @@ TEST_F(ConfigTest, OtherValidations) {
                        "notify:\n  event_log: {path: /x, accounts: [second]}\n")
                   .key_path(),
               "notify.event_log.accounts[0]");
-    EXPECT_EQ(error_of(std::string(kMinimal) + "watches: {stocks: {compare_with: [excel]}}\n").key_path(),
-              "watches.stocks.compare_with[0]");
     EXPECT_EQ(error_of(std::string(kMinimal) + "logging: {level: loud}\n").key_path(), "logging.level");
-    EXPECT_EQ(error_of(std::string(kMinimal) + "watches: {postings: {interval: 0s}}\n").message(),
+    EXPECT_EQ(error_of(std::string(kMinimal) + "notify: {repeat_warning: 0s}\n").message(),
               "must be longer than zero");
     auto dup = error_of(std::string(kMinimal) + "report: {at: \"09:00\", at: \"10:00\"}\n");
     EXPECT_EQ(dup.key_path(), "report.at");
@@ -384,9 +377,136 @@ TEST_F(ConfigTest, SeverityNames) {
     EXPECT_FALSE(parse_severity("loud"));
 }
 
-TEST(ExampleConfig, ShippedExampleLoads) {
-    auto r = load_config(std::string(OZW_SOURCE_DIR) + "/systemd/ozonwatch.example.yaml");
-    EXPECT_FALSE(r.config.accounts.empty());
+// The shipped example has every watch section: it needs the watch modules' schemas, so it is
+// loaded in tests/daemon/unit/watch_config_test.cpp (ExampleConfig.ShippedExampleLoads).
+
+// ---- `watches:` through registered WatchSchemas: the loader knows no watch itself.
+
+// A watch section as a module would declare it, written against ozw::WatchSchema alone.
+struct ProbeSettings : WatchSettings {
+    ProbeSettings() { interval = 3min; }
+    int level = 1;
+    TimeOfDay quiet_from{22, 0};
+};
+
+class ProbeSchema final : public WatchSchema {
+public:
+    explicit ProbeSchema(int default_level) : default_level_(default_level) {}
+    const std::string& name() const override { return name_; }
+    std::shared_ptr<WatchSettings> defaults() const override {
+        auto s = std::make_shared<ProbeSettings>();
+        s->level = default_level_;
+        return s;
+    }
+    std::shared_ptr<WatchSettings> parse(ConfigReader& r, const YAML::Node& section,
+                                         const std::string& path) const override {
+        ++parse_calls;
+        last_path = path;
+        auto base = defaults();
+        auto& s = static_cast<ProbeSettings&>(*base);
+        if (section.IsNull()) return base;
+        r.check_keys(section, path, {"enabled", "interval", "level", "quiet_from"});
+        if (auto n = ConfigReader::get(section, "enabled"); n.IsDefined())
+            s.enabled = r.boolean(n, path + ".enabled");
+        if (auto n = ConfigReader::get(section, "interval"); n.IsDefined())
+            s.interval = r.duration(n, path + ".interval");
+        if (auto n = ConfigReader::get(section, "level"); n.IsDefined())
+            s.level = static_cast<int>(r.integer(n, path + ".level", 0, 9));
+        if (auto n = ConfigReader::get(section, "quiet_from"); n.IsDefined())
+            s.quiet_from = r.time_of_day(n, path + ".quiet_from");
+        return base;
+    }
+    mutable int parse_calls = 0;
+    mutable std::string last_path;
+
+private:
+    std::string name_ = "probe";
+    int default_level_;
+};
+
+// Registered once for the whole binary (the registry lives as long as the process).
+ProbeSchema& probe_schema() {
+    static ProbeSchema schema(4);
+    return schema;
+}
+
+const ProbeSettings& probe_of(const Config& c) {
+    const WatchSettings* s = c.watches.find("probe");
+    if (!s) throw std::runtime_error("no probe section");
+    return dynamic_cast<const ProbeSettings&>(*s);
+}
+
+TEST_F(ConfigTest, WatchSectionsAreReadByTheRegisteredSchemas) {
+    // Before the schema is registered, its section is an unknown key like any other.
+    if (!watch_schemas().find("probe")) {
+        auto before = error_of(std::string(kMinimal) + "watches:\n  probe: {level: 2}\n");
+        EXPECT_EQ(before.key_path(), "watches.probe");
+        EXPECT_THAT(before.message(), HasSubstr("unknown key \"probe\""));
+    }
+    watch_schemas().add(&probe_schema());
+    ASSERT_EQ(watch_schemas().find("probe"), &probe_schema());
+
+    // Keys accepted and read by the schema, at the path "watches.probe".
+    const int calls = probe_schema().parse_calls;
+    auto r = load_config_text(std::string(kMinimal) +
+                                  "watches:\n"
+                                  "  probe: {level: 7, interval: 90s, enabled: false, quiet_from: \"23:30\"}\n",
+                              "config.yaml", &no_env_);
+    EXPECT_EQ(probe_schema().parse_calls, calls + 1);
+    EXPECT_EQ(probe_schema().last_path, "watches.probe");
+    const ProbeSettings& p = probe_of(r.config);
+    EXPECT_EQ(p.level, 7);
+    EXPECT_EQ(p.interval, Millis{90s});
+    EXPECT_FALSE(p.enabled);
+    EXPECT_EQ(p.quiet_from, (TimeOfDay{23, 30}));
+
+    // An unknown key inside the section: the schema's error, with file:line:column and a hint.
+    auto unknown = error_of(std::string(kMinimal) +
+                            "watches:\n"
+                            "  probe:\n"
+                            "    levle: 2\n");
+    EXPECT_STREQ(unknown.what(),
+                 "config.yaml:7:5: watches.probe.levle: unknown key \"levle\" (did you mean \"level\"?)");
+    // A bad value inside the section, named the same way.
+    auto bad = error_of(std::string(kMinimal) + "watches:\n  probe:\n    level: 12\n");
+    EXPECT_EQ(bad.key_path(), "watches.probe.level");
+    EXPECT_EQ(bad.line(), 7);
+    EXPECT_EQ(bad.column(), 12);
+    EXPECT_EQ(bad.message(), "must be between 0 and 9");
+    // A misspelt watch name is checked against the registered names.
+    auto name = error_of(std::string(kMinimal) + "watches:\n  prbe: {}\n");
+    EXPECT_EQ(name.key_path(), "watches.prbe");
+    EXPECT_EQ(name.line(), 6);
+    EXPECT_EQ(name.column(), 3);
+    EXPECT_THAT(name.message(), HasSubstr("(did you mean \"probe\"?)"));
+}
+
+TEST_F(ConfigTest, AnAbsentWatchSectionGetsTheSchemaDefaults) {
+    watch_schemas().add(&probe_schema());
+    // No `watches:` at all, `watches:` without the section, and the section alone ("probe:").
+    for (const std::string extra : {"", "watches:\n  unavailable_after: 5m\n", "watches:\n  probe:\n"}) {
+        auto r = load_config_text(std::string(kMinimal) + extra, "config.yaml", &no_env_);
+        ASSERT_NE(r.config.watches.find("probe"), nullptr) << extra;
+        const ProbeSettings& p = probe_of(r.config);
+        EXPECT_TRUE(p.enabled) << extra;
+        EXPECT_EQ(p.interval, Millis{3min}) << extra;
+        EXPECT_EQ(p.level, 4) << extra;
+        EXPECT_EQ(p.quiet_from, (TimeOfDay{22, 0})) << extra;
+    }
+    // A Config built in code has no sections: find() says so (the module's defaults apply).
+    EXPECT_EQ(Config{}.watches.find("probe"), nullptr);
+}
+
+TEST_F(ConfigTest, ASecondSchemaWithTheSameNameIsIgnored) {
+    watch_schemas().add(&probe_schema());
+    static ProbeSchema impostor(9);
+    watch_schemas().add(&impostor);
+    EXPECT_EQ(watch_schemas().find("probe"), &probe_schema());
+    int n = 0;
+    for (const auto* s : watch_schemas().all()) n += s->name() == "probe";
+    EXPECT_EQ(n, 1);
+    auto r = load_config_text(kMinimal, "config.yaml", &no_env_);
+    EXPECT_EQ(probe_of(r.config).level, 4);
 }
 
 }  // namespace

@@ -1,18 +1,23 @@
-// The postings watch and the daemon pipeline against the in-process sandbox (virtual clock):
+// The postings watch and the daemon's runtime against the in-process sandbox (virtual clock):
 // incremental polling asks only for changes; scenario -> daemon -> sandbox Telegram delivers
-// each expected message once (and not again after a restart on the same state DB); `check`
-// exit codes and the report's table counts.
+// each expected message once (and not again after a restart on the same state DB); the cut-off
+// escalation of one posting walks soon -> missed -> overdue -> resolved, each step once; `check`
+// exit codes and the report's table counts; the demo plays the day.
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
-#include "daemon/check.hpp"
 #include "daemon/demo.hpp"
-#include "daemon/pipeline.hpp"
+#include "daemon/engine/check.hpp"
+#include "daemon/engine/module.hpp"
+#include "daemon/engine/runtime.hpp"
+#include "daemon/watches/postings/settings.hpp"
+#include "daemon/watches/postings/watch.hpp"
 #include "sandbox/sandbox.hpp"
 
 using namespace ozw;
@@ -27,6 +32,8 @@ std::string scenario_path(const char* name) {
     return std::string(OZW_SOURCE_DIR) + "/sandbox/scenarios/" + name;
 }
 
+TimePoint at(const char* iso) { return *parse_iso8601(iso); }
+
 struct TempDir {
     fs::path path;
     TempDir() {
@@ -38,7 +45,7 @@ struct TempDir {
 
 Config sandbox_config(const sandbox::Sandbox& sb, const std::string& state_dir, bool telegram) {
     Config cfg = demo_config(sb.snapshot(), sb.base_url(), state_dir, "ru");
-    cfg.watches.postings.interval = 2min;
+    edit_settings<postings::PostingsSettings>(cfg, "postings").interval = 2min;
     if (!telegram) cfg.notify.telegram.reset();
     return cfg;
 }
@@ -52,6 +59,32 @@ void run(asio::io_context& ioc, F&& make) {
     if (err) std::rethrow_exception(err);
 }
 
+// The daemon on the sandbox, as `run` assembles it (no jitter, the sandbox's clock).
+struct Daemon {
+    Store store;
+    asio::io_context ioc;
+    Runtime runtime;
+    Daemon(const Config& cfg, const std::string& db, const sandbox::Sandbox& sb, bool notify = true)
+        : store(db), runtime(cfg, store, sb.clock(), ioc.get_executor(), options(notify)) {}
+    static RuntimeOptions options(bool notify) {
+        RuntimeOptions o;
+        o.notify = notify;
+        o.jitter_fraction = 0;
+        return o;
+    }
+    // One poll of every due watch, then one dispatcher pass.
+    void cycle() {
+        run(ioc, [&] { return runtime.scheduler().run_once_due(); });
+        if (runtime.dispatcher()) run(ioc, [&] { return runtime.dispatcher()->tick(); });
+    }
+    postings::PostingsWatch& postings_watch() {
+        auto w = std::dynamic_pointer_cast<postings::PostingsWatch>(
+            runtime.accounts().at(0).watch("postings"));
+        if (!w) throw std::runtime_error("no postings watch");
+        return *w;
+    }
+};
+
 std::vector<sandbox::RecordedRequest> ozon_requests(const sandbox::Sandbox& sb) {
     std::vector<sandbox::RecordedRequest> out;
     for (const auto& r : sb.request_log())
@@ -59,8 +92,34 @@ std::vector<sandbox::RecordedRequest> ozon_requests(const sandbox::Sandbox& sb) 
     return out;
 }
 
-StatusCounts scenario_counts(const sandbox::Scenario& sc) {
-    StatusCounts c;
+std::vector<sandbox::TelegramMessage> sent_messages(const sandbox::Sandbox& sb) {
+    std::vector<sandbox::TelegramMessage> out;
+    for (const auto& m : sb.telegram_messages())
+        if (m.method == "sendMessage" && m.ok) out.push_back(m);
+    return out;
+}
+
+// How many times one event's heading (HTML: "<b>title</b>") reached the sandbox's Telegram, in
+// any message (several events may be packed into one message).
+int headings(const sandbox::Sandbox& sb, const std::string& title) {
+    const std::string needle = "<b>" + title + "</b>";
+    int n = 0;
+    for (const auto& m : sent_messages(sb))
+        for (auto p = m.text.find(needle); p != std::string::npos; p = m.text.find(needle, p + 1)) ++n;
+    return n;
+}
+
+// The virtual times at which a heading was sent.
+std::vector<TimePoint> sent_at(const sandbox::Sandbox& sb, const std::string& title) {
+    std::vector<TimePoint> out;
+    for (const auto& m : sent_messages(sb))
+        if (m.text.find("<b>" + title + "</b>") != std::string::npos) out.push_back(m.virtual_time);
+    return out;
+}
+
+// The FBS table of the cabinet, counted from the scenario itself.
+postings::StatusCounts scenario_counts(const sandbox::Scenario& sc) {
+    postings::StatusCounts c;
     for (const auto& p : sc.postings) {
         const auto& s = p.status;
         if (s == "awaiting_packaging") ++c.awaiting_packaging;
@@ -81,14 +140,9 @@ TEST(PostingsWatchSandbox, InitialLoadThenIncrementalPollsAskOnlyForChanges) {
     sb.start();
     TempDir dir;
     Config cfg = sandbox_config(sb, dir.path.string(), false);
-    Store store((dir.path / "ozonwatch.db").string());
-    asio::io_context ioc;
-    PipelineOptions po;
-    po.notify = false;
-    po.jitter_fraction = 0;
-    Pipeline p(cfg, store, sb.clock(), ioc.get_executor(), po);
+    Daemon d(cfg, (dir.path / "ozonwatch.db").string(), sb, /*notify=*/false);
 
-    run(ioc, [&] { return p.scheduler().run_once_due(); });
+    d.cycle();
     auto first = ozon_requests(sb);
     ASSERT_GE(first.size(), 2u);
     bool full_list = false, unfulfilled = false;
@@ -102,31 +156,34 @@ TEST(PostingsWatchSandbox, InitialLoadThenIncrementalPollsAskOnlyForChanges) {
     }
     EXPECT_TRUE(full_list);
     EXPECT_TRUE(unfulfilled);
-    EXPECT_EQ(p.accounts()[0].postings->postings().size(), sb.snapshot().postings.size());
+    EXPECT_EQ(d.postings_watch().items().size(), sb.snapshot().postings.size());
 
     sb.clear_logs();
     sb.advance(2min);
-    run(ioc, [&] { return p.scheduler().run_once_due(); });
+    d.cycle();
     auto second = ozon_requests(sb);
     ASSERT_EQ(second.size(), 1u);
     EXPECT_EQ(second[0].path, "/v4/posting/fbs/list");
     auto body = nlohmann::json::parse(second[0].body);
     ASSERT_TRUE(body["filter"].contains("last_changed_status_date")) << second[0].body;
-    // from = last success - overlap (10 min)
+    // from = last success - overlap (10 min), to = now
     EXPECT_EQ(parse_iso8601(body["filter"]["last_changed_status_date"]["from"].get<std::string>()),
               sb.now() - 2min - 10min);
+    EXPECT_EQ(parse_iso8601(body["filter"]["last_changed_status_date"]["to"].get<std::string>()),
+              sb.now());
     EXPECT_TRUE(sb.retired_calls().empty());
 
     // A status change between polls is picked up by the incremental poll.
     ASSERT_TRUE(sb.set_posting_status("0127000908-0001-1", "delivering"));
     sb.clear_logs();
     sb.advance(2min);
-    run(ioc, [&] { return p.scheduler().run_once_due(); });
+    d.cycle();
     EXPECT_EQ(ozon_requests(sb).size(), 1u);
-    ASSERT_TRUE(p.scheduler().at(0).last_result);
+    ASSERT_TRUE(d.runtime.scheduler().at(0).last_result);
     std::vector<std::string> keys;
-    for (const auto& e : p.scheduler().at(0).last_result->recorded) keys.push_back(e.key);
+    for (const auto& e : d.runtime.scheduler().at(0).last_result->recorded) keys.push_back(e.key);
     EXPECT_EQ(keys, std::vector<std::string>{"posting.status_changed:0127000908-0001-1:delivering"});
+    EXPECT_EQ(d.postings_watch().items().at("0127000908-0001-1").status, "delivering");
 }
 
 TEST(DaemonPipelineSandbox, EachExpectedTelegramMessageArrivesOnceAlsoAfterARestart) {
@@ -135,57 +192,196 @@ TEST(DaemonPipelineSandbox, EachExpectedTelegramMessageArrivesOnceAlsoAfterARest
     TempDir dir;
     Config cfg = sandbox_config(sb, dir.path.string(), true);
     ASSERT_TRUE(cfg.notify.telegram);
-    cfg.notify.repeat_critical = 24h;  // this test counts first announcements, not repeats
+    // This test counts first announcements, not repeats.
+    cfg.notify.repeat_critical = 48h;
+    cfg.notify.repeat_warning = 48h;
     const std::string db = (dir.path / "ozonwatch.db").string();
-    auto sent_texts = [&] {
-        std::vector<std::string> t;
-        for (const auto& m : sb.telegram_messages())
-            if (m.method == "sendMessage" && m.ok) t.push_back(m.text);
-        return t;
-    };
-    auto count_with = [&](const std::string& needle) {
-        int n = 0;
-        for (const auto& t : sent_texts())
-            if (t.find(needle) != std::string::npos) ++n;
-        return n;
-    };
     {
-        Store store(db);
-        asio::io_context ioc;
-        PipelineOptions po;
-        po.jitter_fraction = 0;
-        Pipeline p(cfg, store, sb.clock(), ioc.get_executor(), po);
+        Daemon d(cfg, db, sb);
         const TimePoint end = sb.now() + 11h;  // 07:00 -> 18:00 Moscow
         while (sb.now() <= end) {
-            run(ioc, [&] { return p.scheduler().run_once_due(); });
-            run(ioc, [&] { return p.dispatcher()->tick(); });
+            d.cycle();
             sb.advance(10min);
         }
-        run(ioc, [&] { return p.dispatcher()->tick(); });
+        run(d.ioc, [&] { return d.runtime.dispatcher()->tick(); });
     }
-    // new mid-day posting, customer cancellation, disputes: one message each
-    EXPECT_EQ(count_with("0127001121-0001-1"), 1);
-    EXPECT_EQ(count_with("0127001020-0001-1"), 1);
-    EXPECT_EQ(count_with("0125000712-0001-1"), 1);
-    EXPECT_EQ(count_with("0124000613-0001-1"), 1);
-    // the missed 17:00 hand-over: warned at 15:00, escalated at 17:00
-    EXPECT_EQ(count_with("0127000905-0001-1"), 2);
-    const auto before = sent_texts().size();
+    // What demo.yaml's day brings (times Moscow, hand-over deadline 17:00, warn_before 2h):
+    const std::pair<std::string, int> expected[] = {
+        // the new mid-day posting (10:00), the customer's cancellation (12:00), the disputes
+        {"Новое отправление 0127001121-0001-1", 1},
+        {"Отправление отменено 0127001020-0001-1", 1},
+        {"Спорное отправление 0125000712-0001-1", 1},
+        {"Спорное отправление 0124000613-0001-1", 1},
+        // 0127001001: recommended 13:00, without delay 17:00: soon 11:00, missed 13:00, overdue 17:00
+        {"Скоро срок отгрузки 0127001001-0001-1", 1},
+        {"Рекомендованный срок отгрузки прошёл 0127001001-0001-1", 1},
+        {"Отправление просрочено 0127001001-0001-1", 1},
+        // 0127000905 and 0127001002: 17:00 today, overdue tomorrow 13:00: soon 15:00, missed 17:00
+        {"Скоро срок отгрузки 0127000905-0001-1", 1},
+        {"Рекомендованный срок отгрузки прошёл 0127000905-0001-1", 1},
+        {"Отправление просрочено 0127000905-0001-1", 0},
+        {"Скоро срок отгрузки 0127001002-0001-1", 1},
+        {"Рекомендованный срок отгрузки прошёл 0127001002-0001-1", 1},
+        {"Отправление просрочено 0127001002-0001-1", 0},
+        // 0127000906 handed over at 15:00, before its warning; 0127000907 at 16:00, after it
+        {"Скоро срок отгрузки 0127000906-0001-1", 0},
+        {"Статус отправления изменился 0127000906-0001-1", 1},
+        {"Скоро срок отгрузки 0127000907-0001-1", 1},
+        {"Решено: Скоро срок отгрузки 0127000907-0001-1", 1},
+        {"Статус отправления изменился 0127000907-0001-1", 1},
+        // delivered at 13:00
+        {"Статус отправления изменился 0126000809-0001-1", 1},
+        // tomorrow's postings: nothing today
+        {"Скоро срок отгрузки 0127000908-0001-1", 0},
+        {"Скоро срок отгрузки 0127001003-0001-1", 0},
+    };
+    for (const auto& [title, n] : expected) EXPECT_EQ(headings(sb, title), n) << title;
+    // Each escalation step of 0127001001 at its moment (the 10-minute poll that reaches it).
+    EXPECT_EQ(sent_at(sb, "Скоро срок отгрузки 0127001001-0001-1"),
+              std::vector<TimePoint>{at("2026-11-26T08:00:00Z")});
+    EXPECT_EQ(sent_at(sb, "Рекомендованный срок отгрузки прошёл 0127001001-0001-1"),
+              std::vector<TimePoint>{at("2026-11-26T10:00:00Z")});
+    EXPECT_EQ(sent_at(sb, "Отправление просрочено 0127001001-0001-1"),
+              std::vector<TimePoint>{at("2026-11-26T14:00:00Z")});
+    const auto before = sent_messages(sb).size();
     ASSERT_GT(before, 0u);
 
     // Restart on the same state DB at the same virtual time: nothing is sent again.
     {
-        Store store(db);
-        asio::io_context ioc;
-        PipelineOptions po;
-        po.jitter_fraction = 0;
-        Pipeline p(cfg, store, sb.clock(), ioc.get_executor(), po);
-        run(ioc, [&] { return p.scheduler().run_once_due(); });
-        run(ioc, [&] { return p.dispatcher()->tick(); });
-        run(ioc, [&] { return p.dispatcher()->tick(); });
-        EXPECT_FALSE(p.scheduler().at(0).last_result->baseline);
+        Daemon d(cfg, db, sb);
+        d.cycle();
+        run(d.ioc, [&] { return d.runtime.dispatcher()->tick(); });
+        ASSERT_TRUE(d.runtime.scheduler().at(0).last_result);
+        EXPECT_FALSE(d.runtime.scheduler().at(0).last_result->baseline);
+        EXPECT_TRUE(d.runtime.scheduler().at(0).last_result->recorded.empty());
     }
-    EXPECT_EQ(sent_texts().size(), before);
+    EXPECT_EQ(sent_messages(sb).size(), before);
+}
+
+// One posting awaiting packaging walks the whole cut-off escalation on the virtual clock, through
+// the runtime (poll, evaluate, store, dispatch) and a restart on the same state DB; each step
+// reaches the sandbox's Telegram exactly once and the store records the steps in order.
+TEST(DaemonPipelineSandbox, CutoffEscalatesSoonMissedOverdueThenResolvesEachStepOnce) {
+    sandbox::Sandbox sb(sandbox::load_scenario_file(scenario_path("test-basic.yaml")));
+    sb.start();
+    TempDir dir;
+    Config cfg = sandbox_config(sb, dir.path.string(), true);
+    cfg.accounts.resize(1);  // "demo"
+    ASSERT_TRUE(cfg.notify.telegram);
+    cfg.notify.repeat_critical = 48h;  // steps, not repeats
+    cfg.notify.repeat_warning = 48h;
+    const std::string db = (dir.path / "ozonwatch.db").string();
+
+    // test-basic.yaml: 57195475-0050-3 awaits packaging; shipment_date 14:00Z on the 26th
+    // (17:00 Moscow = the hand-over deadline), shipment_date_without_delay 10:00Z on the 27th
+    // (13:00 Moscow). So D1 = 26th 14:00Z, D2 = 27th 10:00Z, warn_before 2h: soon from 12:00Z.
+    const std::string n = "57195475-0050-3";
+    const std::string soon = "Скоро срок отгрузки " + n;
+    const std::string missed = "Рекомендованный срок отгрузки прошёл " + n;
+    const std::string overdue = "Отправление просрочено " + n;
+    const std::string resolved = "Решено: Отправление просрочено " + n;
+    const std::string key = "posting.cutoff:" + n;
+    ASSERT_EQ(sb.now(), at("2026-11-26T04:00:00Z"));
+
+    auto play_until = [&](Daemon& d, TimePoint until) {
+        while (true) {
+            d.cycle();
+            if (sb.now() + 10min > until) break;
+            sb.advance(10min);
+        }
+    };
+    auto active = [&](Daemon& d) -> std::optional<Event> {
+        for (const auto& c : d.store.active_conditions("main", "postings"))
+            if (c.key == key) return c.event;
+        return std::nullopt;
+    };
+    auto counts = [&] {
+        return std::vector<int>{headings(sb, soon), headings(sb, missed), headings(sb, overdue),
+                                headings(sb, resolved)};
+    };
+    using V = std::vector<int>;
+    {
+        Daemon d(cfg, db, sb);
+        play_until(d, at("2026-11-26T11:50:00Z"));
+        EXPECT_EQ(counts(), (V{0, 0, 0, 0}));
+        EXPECT_FALSE(active(d));
+
+        sb.advance(10min);  // 12:00Z = D1 - 2h
+        d.cycle();
+        EXPECT_EQ(counts(), (V{1, 0, 0, 0}));
+        EXPECT_EQ(sent_at(sb, soon), std::vector<TimePoint>{at("2026-11-26T12:00:00Z")});
+        ASSERT_TRUE(active(d));
+        EXPECT_EQ(active(d)->type, "posting.cutoff_soon");
+        EXPECT_EQ(active(d)->severity, Severity::warning);
+
+        sb.advance(10min);
+        play_until(d, at("2026-11-26T13:50:00Z"));
+        EXPECT_EQ(counts(), (V{1, 0, 0, 0}));
+
+        sb.advance(10min);  // 14:00Z = D1: the higher tariff applies
+        d.cycle();
+        EXPECT_EQ(counts(), (V{1, 1, 0, 0}));
+        EXPECT_EQ(sent_at(sb, missed), std::vector<TimePoint>{at("2026-11-26T14:00:00Z")});
+        ASSERT_TRUE(active(d));
+        EXPECT_EQ(active(d)->type, "posting.cutoff_missed");
+        EXPECT_EQ(active(d)->severity, Severity::warning);
+
+        sb.advance(10min);
+        play_until(d, at("2026-11-27T05:00:00Z"));
+        EXPECT_EQ(counts(), (V{1, 1, 0, 0}));
+    }
+    {
+        // The daemon restarts on the same state DB in the night: the condition goes on.
+        sb.advance(10min);
+        Daemon d(cfg, db, sb);
+        play_until(d, at("2026-11-27T09:50:00Z"));
+        EXPECT_EQ(counts(), (V{1, 1, 0, 0}));
+        ASSERT_TRUE(active(d));
+        EXPECT_EQ(active(d)->type, "posting.cutoff_missed");
+
+        sb.advance(10min);  // 10:00Z = D2: overdue
+        d.cycle();
+        EXPECT_EQ(counts(), (V{1, 1, 1, 0}));
+        EXPECT_EQ(sent_at(sb, overdue), std::vector<TimePoint>{at("2026-11-27T10:00:00Z")});
+        ASSERT_TRUE(active(d));
+        EXPECT_EQ(active(d)->type, "posting.overdue");
+        EXPECT_EQ(active(d)->severity, Severity::critical);
+
+        // Packed, not yet handed over: still overdue, nothing more about it.
+        ASSERT_TRUE(sb.set_posting_status(n, "awaiting_deliver"));
+        sb.advance(10min);
+        d.cycle();
+        EXPECT_EQ(counts(), (V{1, 1, 1, 0}));
+        EXPECT_EQ(headings(sb, "Статус отправления изменился " + n), 1);
+        ASSERT_TRUE(active(d));
+        EXPECT_EQ(active(d)->type, "posting.overdue");
+
+        // Handed over: resolved, once.
+        ASSERT_TRUE(sb.set_posting_status(n, "delivering"));
+        sb.advance(10min);
+        d.cycle();
+        EXPECT_EQ(counts(), (V{1, 1, 1, 1}));
+        EXPECT_EQ(sent_at(sb, resolved), std::vector<TimePoint>{at("2026-11-27T10:20:00Z")});
+        EXPECT_FALSE(active(d));
+
+        sb.advance(10min);
+        play_until(d, at("2026-11-27T12:00:00Z"));
+        EXPECT_EQ(counts(), (V{1, 1, 1, 1}));
+        EXPECT_EQ(headings(sb, "Статус отправления изменился " + n), 2);
+    }
+    // The store's event log: the steps of the one condition key, in order.
+    Store store(db);
+    std::vector<std::pair<std::string, EventState>> steps;
+    for (const auto& e : store.events_since(at("2026-11-26T00:00:00Z")))
+        if (e.key == key) steps.emplace_back(e.type, e.state);
+    EXPECT_EQ(steps, (std::vector<std::pair<std::string, EventState>>{
+                         {"posting.cutoff_soon", EventState::firing},
+                         {"posting.cutoff_missed", EventState::firing},
+                         {"posting.overdue", EventState::firing},
+                         {"posting.overdue", EventState::resolved}}));
+    // Every one of them was delivered to Telegram (nothing pending or failed).
+    EXPECT_TRUE(store.pending_outbox().empty());
+    for (const auto& r : store.outbox_rows(OutboxStatus::failed)) ADD_FAILURE() << r.event.key << " failed";
 }
 
 TEST(CheckSandbox, ReportTableEqualsTheScenarioAndExitCodeIsCritical) {
@@ -197,11 +393,21 @@ TEST(CheckSandbox, ReportTableEqualsTheScenarioAndExitCodeIsCritical) {
     auto r = run_check(cfg, sb.clock(), "text", out, err);
     EXPECT_EQ(r.exit_code, 2) << err.str();  // disputes are critical
     ASSERT_EQ(r.reports.size(), 1u);
-    EXPECT_EQ(r.reports[0].counts, scenario_counts(sb.snapshot()));
-    EXPECT_EQ(r.reports[0].counts.awaiting_packaging, 5);
-    EXPECT_EQ(r.reports[0].counts.disputed, 2);
+    ASSERT_EQ(r.reports[0].sections.size(), 1u);
+    const WatchReport& s = r.reports[0].sections[0];
+    EXPECT_EQ(s.watch, "postings");
+    EXPECT_EQ(s.title, "Отправления FBS");
+    EXPECT_TRUE(s.checked);
+    const auto counts = scenario_counts(sb.snapshot());
+    EXPECT_EQ(counts.awaiting_packaging, 5);
+    EXPECT_EQ(counts.disputed, 2);
+    EXPECT_EQ(s.lines, postings::status_table_lines(counts, 14 * 24h, true));
+    EXPECT_NE(out.str().find("Отправления FBS (за 14 дн.):"), std::string::npos) << out.str();
     EXPECT_NE(out.str().find("Ожидают сборки      5"), std::string::npos) << out.str();
+    EXPECT_NE(out.str().find("Ожидают отгрузки    4"), std::string::npos) << out.str();
     EXPECT_NE(out.str().find("Спорные             2"), std::string::npos) << out.str();
+    // demo_config turns the planned watches off: no "not watched" notice.
+    EXPECT_TRUE(r.reports[0].not_watched.empty());
     // check sends nothing
     EXPECT_TRUE(sb.telegram_messages().empty());
 
@@ -210,30 +416,55 @@ TEST(CheckSandbox, ReportTableEqualsTheScenarioAndExitCodeIsCritical) {
     EXPECT_EQ(j.exit_code, 2);
     std::istringstream lines(jout.str());
     std::string line;
-    int n = 0;
+    std::vector<std::string> keys;
     while (std::getline(lines, line)) {
         auto e = nlohmann::json::parse(line);
         EXPECT_EQ(e["account"], "main");
         EXPECT_TRUE(e.contains("type") && e.contains("severity") && e.contains("key"));
-        ++n;
+        keys.push_back(e["key"].get<std::string>());
     }
-    EXPECT_EQ(n, 2);  // the two disputes at 07:00
+    std::sort(keys.begin(), keys.end());
+    // the two disputes at 07:00 (nothing else holds yet; a baseline announces no transition)
+    EXPECT_EQ(keys, (std::vector<std::string>{"posting.arbitration:0124000613-0001-1",
+                                              "posting.arbitration:0125000712-0001-1"}));
 }
 
-TEST(CheckSandbox, ExitCodesOkWarningAndSourceFailure) {
+TEST(CheckSandbox, ExitCodesOkWarningCriticalAndSourceFailure) {
     sandbox::Sandbox sb(sandbox::load_scenario_file(scenario_path("test-basic.yaml")));
     sb.start();
     TempDir dir;
     Config cfg = sandbox_config(sb, dir.path.string(), false);
     cfg.accounts.resize(1);  // "demo"
-    std::ostringstream out, err;
-    EXPECT_EQ(run_check(cfg, sb.clock(), "text", out, err).exit_code, 0) << out.str() << err.str();
-    sb.set_time(*parse_iso8601("2026-11-26T12:30:00Z"));  // 15:30 Moscow, hand-over at 17:00
-    EXPECT_EQ(run_check(cfg, sb.clock(), "text", out, err).exit_code, 1) << out.str() << err.str();
-    cfg.accounts[0].api_key = "wrong-key";
+    // 07:00 Moscow: nothing is due yet.
+    std::ostringstream out0, err0;
+    EXPECT_EQ(run_check(cfg, sb.clock(), "text", out0, err0).exit_code, 0) << out0.str() << err0.str();
+    // 15:30 Moscow: 57195475-0050-3 must be handed over by 17:00: cutoff_soon (warning).
+    sb.set_time(at("2026-11-26T12:30:00Z"));
+    std::ostringstream out1, err1;
+    auto soon = run_check(cfg, sb.clock(), "text", out1, err1);
+    EXPECT_EQ(soon.exit_code, 1) << out1.str() << err1.str();
+    // 17:30 Moscow: the recommended time passed, a higher tariff: still a warning.
+    sb.set_time(at("2026-11-26T14:30:00Z"));
+    std::ostringstream out2, err2;
+    auto missed = run_check(cfg, sb.clock(), "json", out2, err2);
+    EXPECT_EQ(missed.exit_code, 1) << out2.str() << err2.str();
+    EXPECT_NE(out2.str().find("\"type\":\"posting.cutoff_missed\""), std::string::npos) << out2.str();
+    // 13:30 Moscow the next day: past shipment_date_without_delay: overdue (critical).
+    sb.set_time(at("2026-11-27T10:30:00Z"));
     std::ostringstream out3, err3;
-    EXPECT_EQ(run_check(cfg, sb.clock(), "text", out3, err3).exit_code, 3);
-    EXPECT_NE(err3.str().find("could not check"), std::string::npos) << err3.str();
+    auto overdue = run_check(cfg, sb.clock(), "json", out3, err3);
+    EXPECT_EQ(overdue.exit_code, 2) << out3.str() << err3.str();
+    EXPECT_NE(out3.str().find("\"type\":\"posting.overdue\""), std::string::npos) << out3.str();
+    // A refused key: the source could not be checked.
+    cfg.accounts[0].api_key = "wrong-key";
+    std::ostringstream out4, err4;
+    auto failed = run_check(cfg, sb.clock(), "text", out4, err4);
+    EXPECT_EQ(failed.exit_code, 3);
+    EXPECT_NE(err4.str().find("could not check"), std::string::npos) << err4.str();
+    ASSERT_EQ(failed.reports.size(), 1u);
+    ASSERT_EQ(failed.reports[0].sections.size(), 1u);
+    EXPECT_FALSE(failed.reports[0].sections[0].checked);
+    EXPECT_NE(out4.str().find("Отправления FBS: проверить не удалось"), std::string::npos) << out4.str();
 }
 
 TEST(DemoRun, PlaysTheDayAndEndsWithTheReport) {
@@ -244,6 +475,7 @@ TEST(DemoRun, PlaysTheDayAndEndsWithTheReport) {
     int rc = run_demo(o);
     std::string out = testing::internal::GetCapturedStdout();
     EXPECT_EQ(rc, 0);
-    EXPECT_NE(out.find("0127001121-0001-1"), std::string::npos);
-    EXPECT_NE(out.find("Ожидают сборки"), std::string::npos);
+    EXPECT_NE(out.find("0127001121-0001-1"), std::string::npos);          // the 10:00 order
+    EXPECT_NE(out.find("Отправление просрочено 0127001001-0001-1"), std::string::npos);  // 17:00
+    EXPECT_NE(out.find("Ожидают сборки"), std::string::npos);             // the morning report
 }
