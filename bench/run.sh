@@ -8,4 +8,4 @@ echo "== bench_parse: Ozon JSON parsing (MB/s, peak RSS)"
 echo "== bench_dispatch: 10,000 events through router + store + dispatch"
 "$build/bench/bench_dispatch" 10000
 echo "== bench_postings: a shop with 50,000 postings against the sandbox (incremental, then full evaluation)"
-"$build/bench/bench_postings" 50000 5
+"$build/bench/bench_postings" 50000 10

@@ -97,9 +97,15 @@ public:
     void rollback() override {
         if (!pending_) return;
         Pending& p = *pending_;
+        if (p.items_were_empty) items_.clear();
         for (auto& [key, old] : p.old_items) {
             if (old) items_[key] = std::move(*old);
             else items_.erase(key);
+        }
+        if (p.conditions_were_empty) {
+            holding_.clear();
+            due_index_.clear();
+            due_of_.clear();
         }
         for (auto& [key, old] : p.old_holding) {
             if (old) holding_[key] = std::move(*old);
@@ -141,6 +147,10 @@ protected:
 
 private:
     struct Pending {
+        // Nothing was remembered before this poll (a first poll, a reload): undoing it means
+        // forgetting everything, so no per-key undo is kept (50,000 entries at a first load).
+        bool items_were_empty = false;
+        bool conditions_were_empty = false;
         // Old values of what this poll touched (nullopt = did not exist), for rollback().
         std::unordered_map<std::string, std::optional<Item>> old_items;
         std::unordered_map<std::string, std::optional<std::vector<Event>>> old_holding;
@@ -150,12 +160,13 @@ private:
 
     void remember_item(const std::string& key) {
         auto& p = *pending_;
-        if (p.old_items.count(key)) return;
+        if (p.items_were_empty || p.old_items.count(key)) return;
         auto it = items_.find(key);
         p.old_items.emplace(key, it == items_.end() ? std::nullopt : std::optional<Item>(it->second));
     }
     void remember_conditions(const std::string& key) {
         auto& p = *pending_;
+        if (p.conditions_were_empty) return;
         if (!p.old_holding.count(key)) {
             auto it = holding_.find(key);
             p.old_holding.emplace(key, it == holding_.end() ? std::nullopt
@@ -178,6 +189,7 @@ private:
     }
     // Old item as it was before this poll (null = new).
     const Item* previous_of(const std::string& key) const {
+        if (pending_->items_were_empty) return nullptr;
         auto it = pending_->old_items.find(key);
         if (it == pending_->old_items.end()) return nullptr;
         return it->second ? &*it->second : nullptr;
@@ -186,6 +198,8 @@ private:
     WatchOutput apply_fetched(Fetched<Item> fetched, TimePoint now, bool baseline) {
         pending_.emplace();
         pending_->cursors = std::move(fetched.cursors);
+        pending_->items_were_empty = items_.empty();
+        pending_->conditions_were_empty = !conditions_complete_ && holding_.empty() && due_of_.empty();
         WatchOutput out;
         out.api_calls = fetched.api_calls;
         out.mode = fetched.mode;
