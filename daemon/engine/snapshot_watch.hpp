@@ -41,6 +41,10 @@ struct Fetched {
     // that is absent no longer exists at the source and is removed. Expired items are forgotten
     // on such polls too.
     bool full_window = false;
+    // Items the source says no longer exist (e.g. asked for by key and not found).
+    std::vector<std::string> gone;
+    // Forget expired items on this poll even though it is not a whole-window answer.
+    bool forget_expired = false;
     std::map<std::string, std::string> cursors;  // written with the snapshot
     long long api_calls = 0;
     std::string mode;
@@ -225,9 +229,17 @@ private:
             if (changed_set.insert(key).second) changed.push_back(key);
         }
         std::vector<std::string> removed;
-        if (fetched.full_window) {
+        for (const auto& key : fetched.gone) {
+            auto it = items_.find(key);
+            if (it == items_.end()) continue;
+            remember_item(key);
+            removed.push_back(key);
+            changed_set.erase(key);
+            items_.erase(it);
+        }
+        if (fetched.full_window || fetched.forget_expired) {
             for (auto it = items_.begin(); it != items_.end();) {
-                const bool gone = !seen.count(it->first) && in_window(it->second, now);
+                const bool gone = fetched.full_window && !seen.count(it->first) && in_window(it->second, now);
                 if (gone || expired(it->second, now)) {
                     remember_item(it->first);
                     removed.push_back(it->first);

@@ -14,7 +14,7 @@ struct PostingsSettings : WatchSettings {
     Millis warn_before = 2h;       // posting.cutoff_soon this long before D1
     Millis lookback = 14 * 24h;    // the window loaded in full (capped: Ozon's one-year rule)
     Millis overlap = 10min;        // incremental polls re-read this much before the last success
-    Millis reconcile_every = 6h;   // a full re-read of the window
+    Millis reconcile_every = 6h;   // re-read the postings that can still change
     Millis stuck_delivering = 10 * 24h;
     Millis stuck_driver_pickup = 24h;
     Millis stuck_acceptance = 24h;  // acceptance_in_progress, awaiting_registration

@@ -1,6 +1,9 @@
 #include "daemon/watches/postings/watch.hpp"
 
+#include <set>
+
 #include "alerts/templates.hpp"
+#include "common/ozon/errors.hpp"
 
 namespace ozw::daemon::postings {
 
@@ -10,6 +13,18 @@ namespace {
 // the last_changed_status_date filter keeps the answer small.
 constexpr Millis kIncrementalSpan = std::chrono::hours(24 * 360);
 constexpr Millis kUnfulfilledAhead = std::chrono::hours(24 * 60);
+// Postings missing from a reconciliation asked for one by one; above this, the whole window.
+constexpr std::size_t kMaxAskedByNumber = 100;
+
+// Every status Ozon lists that can still change (NOTES.md); the final ones are
+// delivered, cancelled and cancelled_from_split_pending.
+const std::vector<std::string>& changeable_statuses() {
+    static const std::vector<std::string> s = {
+        "awaiting_registration", "acceptance_in_progress", "awaiting_approve", "awaiting_packaging",
+        "awaiting_deliver", "awaiting_verification", "arbitration", "client_arbitration",
+        "delivering", "driver_pickup", "not_accepted", "sent_by_seller"};
+    return s;
+}
 
 std::optional<TimePoint> cursor_time(const std::map<std::string, std::string>& c, const char* name) {
     auto it = c.find(name);
@@ -92,39 +107,84 @@ awaitable<Fetched<PostingState>> PostingsWatch::fetch(TimePoint now, bool baseli
     const auto last_reconcile = cursor_time(cur, "last_reconcile");
     const auto last_unfulfilled = cursor_time(cur, "last_unfulfilled");
     const PostingsSettings& cfg = ctx_.settings;
-    const bool full = baseline || !last_success || !last_reconcile ||
-                      now - *last_reconcile >= cfg.reconcile_every;
-    const bool sweep = full || !last_unfulfilled || now - *last_unfulfilled >= unfulfilled_every_;
+    const bool whole = baseline || !last_success || !last_reconcile;
+    const bool reconcile = !whole && now - *last_reconcile >= cfg.reconcile_every;
+    const bool sweep = whole || reconcile || !last_unfulfilled ||
+                       now - *last_unfulfilled >= unfulfilled_every_;
     const long long requests_before = client_->stats().requests;
 
     Fetched<PostingState> out;
-    out.full_window = full;
-    out.mode = full ? "full" : "incremental";
-    {
+    // The filter lives in this coroutine's frame while the client's coroutine reads it.
+    auto filter = [&](const std::vector<std::string>& statuses, bool incremental) {
         ozon::PostingFilter f;
         f.to = now;
         f.with_financial_data = false;
-        if (full) {
-            f.since = now - cfg.lookback;
-        } else {
+        f.statuses = statuses;
+        if (incremental) {
             f.since = now - kIncrementalSpan;
             f.last_changed_from = *last_success - cfg.overlap;
             f.last_changed_to = now;
+        } else {
+            f.since = now - cfg.lookback;
         }
-        auto list = co_await client_->list_postings_all(f);
-        out.items.reserve(list.size());
-        for (const auto& p : list) out.items.push_back(posting_state_from(p));
+        return f;
+    };
+    auto take = [&](std::vector<ozon::Posting>& postings) {
+        out.items.reserve(out.items.size() + postings.size());
+        for (const auto& p : postings) out.items.push_back(posting_state_from(p));
+    };
+    if (whole) {
+        const auto f = filter({}, false);
+        auto postings = co_await client_->list_postings_all(f);
+        take(postings);
+        out.full_window = true;
+        out.mode = "full";
+    } else if (reconcile) {
+        const auto f = filter(changeable_statuses(), false);
+        auto postings = co_await client_->list_postings_all(f);
+        take(postings);
+        std::set<std::string> answered;
+        for (const auto& p : out.items) answered.insert(p.posting_number);
+        std::vector<std::string> missing;
+        for (const auto& [number, p] : items())
+            if (!is_final_status(p.status) && in_window(p, now) && !answered.count(number))
+                missing.push_back(number);
+        if (missing.size() > kMaxAskedByNumber) {
+            // Many changed behind our back (a long outage): read the whole window once.
+            out.items.clear();
+            const auto whole_window = filter({}, false);
+            auto all = co_await client_->list_postings_all(whole_window);
+            take(all);
+            out.full_window = true;
+            out.mode = "full";
+        } else {
+            for (const auto& number : missing) {
+                try {
+                    out.items.push_back(posting_state_from(co_await client_->get_posting(number)));
+                } catch (const ozon::ApiError& e) {
+                    if (e.kind() != ozon::ErrorKind::not_found) throw;
+                    out.gone.push_back(number);  // Ozon no longer knows it
+                }
+            }
+            out.forget_expired = true;
+            out.mode = "reconcile";
+        }
+    } else {
+        const auto f = filter({}, true);
+        auto postings = co_await client_->list_postings_all(f);
+        take(postings);
+        out.mode = "incremental";
     }
     if (sweep) {
         ozon::UnfulfilledFilter u;
         u.cutoff_from = now - cfg.lookback;
         u.cutoff_to = now + kUnfulfilledAhead;
         u.with_financial_data = false;
-        auto list = co_await client_->list_unfulfilled_all(u);
-        for (const auto& p : list) out.items.push_back(posting_state_from(p));
+        auto postings = co_await client_->list_unfulfilled_all(u);
+        take(postings);
     }
     out.cursors["last_success"] = format_iso8601_ms(now);
-    if (full) out.cursors["last_reconcile"] = format_iso8601_ms(now);
+    if (whole || reconcile) out.cursors["last_reconcile"] = format_iso8601_ms(now);
     if (sweep) out.cursors["last_unfulfilled"] = format_iso8601_ms(now);
     out.api_calls = client_->stats().requests - requests_before;
     co_return out;

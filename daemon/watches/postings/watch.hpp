@@ -1,6 +1,12 @@
 #pragma once
 // The shipments watch on the 2026 methods (NOTES.md):
-// - first poll and every `reconcile_every`: /v4/posting/fbs/list over the lookback window;
+// - first poll: /v4/posting/fbs/list over the whole lookback window;
+// - every `reconcile_every`: the same list, but only the statuses that can still change
+//   (a delivered or cancelled posting stays so: re-reading 50,000 of them every 6 h is most of
+//   the cost of a reconciliation); a remembered posting that can still change and is absent from
+//   that answer has changed behind our back: it is asked for by number (/v3/posting/fbs/get),
+//   and forgotten when Ozon no longer knows it. More than `kMaxAskedByNumber` such postings:
+//   the whole window is read instead;
 // - every other poll: /v4/posting/fbs/list filtered by last_changed_status_date
 //   {from: last success - overlap, to: now} (usually one call);
 // - every `unfulfilled_every` (and with each full load): /v4/posting/fbs/unfulfilled/list,

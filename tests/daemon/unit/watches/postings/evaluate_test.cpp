@@ -46,12 +46,14 @@ public:
     explicit ScriptedWatch(PostingsSettings s = {}, const std::string& tz = "Europe/Moscow")
         : PostingsWatch("main", nullptr, std::move(s), tz) {}
     std::vector<PostingState> answer;
+    std::vector<std::string> gone;
     bool full = false;
 
 protected:
     awaitable<Fetched<PostingState>> fetch(TimePoint, bool baseline) override {
         Fetched<PostingState> f;
         f.items = answer;
+        f.gone = std::exchange(gone, {});
         f.full_window = full || baseline;
         co_return f;
     }
@@ -416,6 +418,19 @@ TEST(PostingsWatchEngine, FullWindowDropsVanishedAndOldFinalPostings) {
     for (const auto& [k, _] : h.watch->items()) left.push_back(k);
     EXPECT_EQ(left, (std::vector<std::string>{"1-1", "3-1"}));
     EXPECT_EQ(h.env.store->load_snapshot("main", "postings").size(), 2u);
+}
+
+TEST(PostingsWatchEngine, APostingTheSourceNoLongerKnowsIsForgottenAndItsConditionsResolve) {
+    Harness h;
+    h.poll({posting("1-1", "arbitration", "2026-11-25T14:00:00Z"),
+            posting("2-1", "awaiting_packaging", "2026-11-28T14:00:00Z")},
+           at("2026-11-26T07:00:00Z"));
+    h.watch->gone = {"1-1", "9-9"};  // 9-9 was never known: nothing to do
+    auto r = h.poll({}, at("2026-11-26T07:02:00Z"));
+    EXPECT_EQ(recorded(r), std::vector<std::string>{"posting.arbitration/resolved posting.arbitration:1-1"});
+    EXPECT_EQ(h.watch->items().count("1-1"), 0u);
+    EXPECT_EQ(h.watch->items().count("2-1"), 1u);
+    EXPECT_EQ(h.env.store->load_snapshot("main", "postings").count("1-1"), 0u);
 }
 
 TEST(PostingsWatchEngine, AFailedApplyLeavesMemoryAsCommittedAndTheNextPollAnnouncesOnce) {
