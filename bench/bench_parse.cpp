@@ -1,5 +1,5 @@
-// Parsing throughput of the Ozon models: 100 pages of 100 v4 postings with financial data, and
-// 100 pages of 1000 stock items. Reports MB/s (bytes_per_second) and peak RSS (getrusage).
+// Parsing throughput of the Ozon models: 100 pages of 100 v4 postings with financial data (simdjson
+// On-Demand, and the previous nlohmann path for comparison), and 100 pages of 1000 stock items. Reports MB/s (bytes_per_second) and peak RSS (getrusage).
 #include <benchmark/benchmark.h>
 #include <nlohmann/json.hpp>
 #include <sys/resource.h>
@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/ozon/json_util.hpp"
 #include "common/ozon/models.hpp"
 
 namespace {
@@ -84,6 +85,25 @@ void BM_ParsePostings100x100(benchmark::State& state) {
     state.counters["peak_rss_MB"] = peak_rss_mb();
 }
 BENCHMARK(BM_ParsePostings100x100)->Unit(benchmark::kMillisecond);
+
+// The same pages through the previous parser (nlohmann DOM + Reader), kept as the tests' oracle:
+// the before/after figure on the same machine under the same load.
+void BM_ParsePostings100x100Nlohmann(benchmark::State& state) {
+    const auto& pages = posting_pages();
+    std::size_t bytes = 0;
+    for (const auto& p : pages) bytes += p.size();
+    for (auto _ : state) {
+        std::size_t n = 0;
+        for (const auto& p : pages)
+            n += ozw::ozon::detail::parse_posting_page_dom(p, "/v4/posting/fbs/list", false).postings.size();
+        if (n != 10000) state.SkipWithError("wrong posting count");
+        benchmark::DoNotOptimize(n);
+    }
+    state.SetBytesProcessed(static_cast<int64_t>(bytes) * state.iterations());
+    state.counters["input_MB"] = static_cast<double>(bytes) / 1e6;
+    state.counters["peak_rss_MB"] = peak_rss_mb();
+}
+BENCHMARK(BM_ParsePostings100x100Nlohmann)->Unit(benchmark::kMillisecond);
 
 void BM_ParseStocks100x1000(benchmark::State& state) {
     const auto& pages = stock_pages();

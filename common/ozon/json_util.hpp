@@ -14,6 +14,8 @@ namespace ozw::ozon::detail {
 
 // Logs one warning per (method, field) per process.
 void schema_surprise(std::string_view method, std::string_view field, const nlohmann::json& value);
+// Same, with the JSON type name of the value ("number", "object", ...) for non-nlohmann parsers.
+void schema_surprise(std::string_view method, std::string_view field, const char* type_name);
 
 // Size limit, nesting pre-check (no recursion on hostile input), then a non-throwing parse.
 // Throws ParseError.
@@ -44,5 +46,12 @@ struct Reader {
     const nlohmann::json* array(const nlohmann::json& obj, const char* key) const;
     std::vector<std::string> strings(const nlohmann::json& obj, const char* key) const;
 };
+
+// The v4 posting pages (list and unfulfilled list), parsed with simdjson On-Demand
+// (posting_page.cpp): what parse_posting_list / parse_unfulfilled_list use.
+PostingPage parse_posting_page_simd(std::string_view body, const char* method, bool unfulfilled);
+// The same pages through nlohmann/json and the Reader (models.cpp); kept as the tests' oracle
+// (and for /v3/posting/fbs/get, which shares read_posting).
+PostingPage parse_posting_page_dom(std::string_view body, const char* method, bool unfulfilled);
 
 }  // namespace ozw::ozon::detail

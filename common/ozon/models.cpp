@@ -31,6 +31,10 @@ std::set<std::string>& surprises() {
 namespace detail {
 
 void schema_surprise(std::string_view method, std::string_view field, const json& value) {
+    schema_surprise(method, field, value.type_name());
+}
+
+void schema_surprise(std::string_view method, std::string_view field, const char* type_name) {
     std::string key;
     key.reserve(method.size() + field.size() + 1);
     key.append(method).append("|").append(field);
@@ -40,7 +44,7 @@ void schema_surprise(std::string_view method, std::string_view field, const json
     }
     // The value itself is not logged: it may carry personal data.
     spdlog::warn("ozon {}: field '{}' has unexpected type {}; using the default (logged once)",
-                 method, field, value.type_name());
+                 method, field, type_name);
 }
 
 json parse_body(std::string_view body, std::string_view method) {
@@ -481,7 +485,11 @@ Posting read_posting(const json& p, const Reader& r) {
     return out;
 }
 
-PostingPage read_posting_page(std::string_view body, const char* method, bool unfulfilled) {
+}  // namespace
+
+// The nlohmann path of the v4 posting pages: the tests' oracle for parse_posting_page_simd.
+PostingPage detail::parse_posting_page_dom(std::string_view body, const char* method,
+                                           bool unfulfilled) {
     json j = detail::parse_body(body, method);
     const json& top = detail::top_object(j, method);
     Reader r{method};
@@ -504,6 +512,8 @@ PostingPage read_posting_page(std::string_view body, const char* method, bool un
     }
     return page;
 }
+
+namespace {
 
 ReturnPlace read_place(const json& o, const Reader& r) {
     ReturnPlace p;
@@ -607,11 +617,11 @@ void for_each_object(const json* arr, const Reader& r, const char* what, F&& f) 
 }  // namespace
 
 PostingPage parse_posting_list(std::string_view body) {
-    return read_posting_page(body, "/v4/posting/fbs/list", false);
+    return detail::parse_posting_page_simd(body, "/v4/posting/fbs/list", false);
 }
 
 PostingPage parse_unfulfilled_list(std::string_view body) {
-    return read_posting_page(body, "/v4/posting/fbs/unfulfilled/list", true);
+    return detail::parse_posting_page_simd(body, "/v4/posting/fbs/unfulfilled/list", true);
 }
 
 Posting parse_posting_get(std::string_view body) {
