@@ -2,6 +2,8 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -29,6 +31,33 @@ constexpr std::size_t kMaxEventsPerMessage = 100;
 // Room left for the group header and separators when packing to a channel's size limit.
 constexpr std::size_t kHeaderReserve = 64;
 
+constexpr TimePoint kNever = TimePoint::max();
+
+// The first instant at which flush_channel acts on these pending rows (sorted by
+// next_attempt_at): the due set grows at each next_attempt_at; while it is constant, the flush
+// acts once the channel is unblocked, its oldest due row is group_wait old and (unless a due
+// row is critical) group_interval has passed since the last send.
+TimePoint channel_due_at(const std::vector<PendingMeta>& rows, bool immediate, const NotifyConfig& n,
+                         std::optional<TimePoint> last_sent, std::optional<TimePoint> blocked) {
+    TimePoint oldest = kNever;
+    bool critical = false;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const TimePoint t = rows[i].next_attempt_at;
+        oldest = std::min(oldest, rows[i].created_at);
+        critical = critical || rows[i].critical;
+        if (i + 1 < rows.size() && rows[i + 1].next_attempt_at == t) continue;
+        TimePoint cand = t;
+        if (blocked) cand = std::max(cand, *blocked);
+        if (!immediate) {
+            cand = std::max(cand, oldest + n.group_wait);
+            if (!critical && last_sent) cand = std::max(cand, *last_sent + n.group_interval);
+        }
+        const TimePoint next_t = i + 1 < rows.size() ? rows[i + 1].next_attempt_at : kNever;
+        if (cand < next_t) return cand;
+    }
+    return kNever;
+}
+
 }  // namespace
 
 Millis retry_backoff(int attempts) {
@@ -54,9 +83,77 @@ Dispatcher::Dispatcher(const Config& cfg, Store& store, const Clock& clock,
       notifiers_(std::move(notifiers)),
       router_(cfg, store, clock, has_console(notifiers_)) {
     ensure_event_types_registered();  // notify.delivery_failed is ours to declare
+    listener_id_ = store_.subscribe([this](unsigned changes) { on_store_change(changes); });
 }
 
-Dispatcher::~Dispatcher() = default;
+Dispatcher::~Dispatcher() { store_.unsubscribe(listener_id_); }
+
+void Dispatcher::on_store_change(unsigned changes) {
+    if (changes & kOutboxAdded) outbox_dirty_.store(true);
+    if (changes & kConditionsChanged) repeats_dirty_.store(true);
+    if (changes & kSilencesChanged) {
+        silences_dirty_.store(true);
+        repeats_dirty_.store(true);
+    }
+    // Wake the run loop if it sleeps: cancel its timer on the timer's own executor.
+    std::lock_guard lk(wake_mu_);
+    if (wake_exec_)
+        asio::post(*wake_exec_, [w = sleeping_] {
+            if (auto t = w.lock()) t->cancel();
+        });
+}
+
+void Dispatcher::refresh_channel(const std::string& ch) {
+    Notifier* n = notifier(ch);
+    if (!n) return;
+    auto rows = store_.pending_schedule(ch);
+    std::optional<TimePoint> last, blocked;
+    if (auto it = last_sent_.find(ch); it != last_sent_.end()) last = it->second;
+    if (auto it = blocked_until_.find(ch); it != blocked_until_.end()) blocked = it->second;
+    TimePoint due = channel_due_at(rows, n->immediate(), cfg_.notify, last, blocked);
+    if (due == kNever) channel_due_.erase(ch);
+    else channel_due_[ch] = due;
+}
+
+void Dispatcher::refresh_channels() {
+    for (const auto& n : notifiers_) refresh_channel(n->channel());
+}
+
+void Dispatcher::schedule_repeat(const std::string& account, const std::string& key, TimePoint when) {
+    CondId id{account, key};
+    if (auto it = repeat_at_.find(id); it != repeat_at_.end()) {
+        repeat_due_.erase({it->second, id});
+        it->second = when;
+    } else {
+        repeat_at_.emplace(id, when);
+    }
+    repeat_due_.insert({when, std::move(id)});
+}
+
+void Dispatcher::rebuild_repeat_index() {
+    if (silences_dirty_.exchange(false)) snoozed_.clear();
+    repeat_due_.clear();
+    repeat_at_.clear();
+    std::map<CondId, TimePoint> snoozed;
+    for (auto& m : store_.condition_schedule()) {
+        Millis every = repeat_interval(cfg_.notify, m.severity);
+        if (every == Millis::max() || every.count() <= 0) continue;
+        TimePoint when = m.last_announced_at + every;
+        CondId id{m.account, m.key};
+        if (auto it = snoozed_.find(id); it != snoozed_.end() && it->second > when) {
+            when = it->second;  // silenced when last due: looked at again when the silence ends
+            snoozed.emplace(id, it->second);
+        }
+        schedule_repeat(id.first, id.second, when);
+    }
+    snoozed_ = std::move(snoozed);
+}
+
+TimePoint Dispatcher::next_due() const {
+    TimePoint due = repeat_due_.empty() ? kNever : repeat_due_.begin()->first;
+    for (const auto& [ch, t] : channel_due_) due = std::min(due, t);
+    return due;
+}
 
 Notifier* Dispatcher::notifier(const std::string& channel) const {
     for (const auto& n : notifiers_)
@@ -65,18 +162,48 @@ Notifier* Dispatcher::notifier(const std::string& channel) const {
 }
 
 int Dispatcher::enqueue_repeats(TimePoint now) {
+    if (repeats_dirty_.exchange(false)) rebuild_repeat_index();
     int count = 0;
     std::optional<std::vector<Silence>> silences;
-    for (const auto& c : store_.active_conditions()) {
-        Millis every = repeat_interval(cfg_.notify, c.event.severity);
-        if (every == Millis::max() || every.count() <= 0) continue;
-        if (c.last_announced_at + every > now) continue;
+    // Only the conditions whose next-repeat time has come are read (one row each).
+    while (!repeat_due_.empty() && repeat_due_.begin()->first <= now) {
+        const CondId id = repeat_due_.begin()->second;
+        auto forget = [&] {
+            repeat_due_.erase(repeat_due_.begin());
+            repeat_at_.erase(id);
+        };
+        auto c = store_.active_condition(id.first, id.second);
+        if (!c) {  // resolved meanwhile
+            forget();
+            continue;
+        }
+        Millis every = repeat_interval(cfg_.notify, c->event.severity);
+        if (every == Millis::max() || every.count() <= 0) {
+            forget();
+            continue;
+        }
+        if (c->last_announced_at + every > now) {  // announced since the index was built
+            schedule_repeat(id.first, id.second, c->last_announced_at + every);
+            continue;
+        }
         if (!silences) silences = store_.silences(now);
         // A repeat is not a state change: the event log does not get it again.
-        auto targets = router_.route(c.event, *silences, now, /*include_logs=*/false);
-        if (targets.empty()) continue;  // silenced or routed nowhere: announce when it ends
-        store_.enqueue(c.last_event_id, targets, "repeat", now);
-        store_.mark_announced(c.account, c.key, now);
+        auto targets = router_.route(c->event, *silences, now, /*include_logs=*/false);
+        if (targets.empty()) {
+            // Silenced: announce when the silence ends (or is removed: the store tells us).
+            // Routed nowhere: the routes do not change while this dispatcher lives.
+            TimePoint when = kNever;
+            for (const auto& s : *silences)
+                if (s.matches(c->event) && s.expires_at > now) when = std::min(when, s.expires_at);
+            if (when == kNever) when = now + every;
+            else snoozed_[id] = when;
+            schedule_repeat(id.first, id.second, when);
+            continue;
+        }
+        store_.enqueue(c->last_event_id, targets, "repeat", now);
+        store_.mark_announced(c->account, c->key, now);
+        snoozed_.erase(id);
+        schedule_repeat(id.first, id.second, now + every);
         ++count;
     }
     stats_.repeats_enqueued += count;
@@ -85,26 +212,80 @@ int Dispatcher::enqueue_repeats(TimePoint now) {
 
 asio::awaitable<void> Dispatcher::tick() {
     TimePoint now = clock_.now();
+    failed_pass_ = false;
+    const auto steady = std::chrono::steady_clock::now();
+    if (steady - last_resync_ >= kResyncEvery) {  // the safety net: rebuild from the store
+        last_resync_ = steady;
+        outbox_dirty_.store(true);
+        repeats_dirty_.store(true);
+    }
     try {
-        enqueue_repeats(now);
+        if (repeats_dirty_.load() || (!repeat_due_.empty() && repeat_due_.begin()->first <= now))
+            enqueue_repeats(now);
     } catch (const std::exception& e) {
+        failed_pass_ = true;
         spdlog::error("dispatch: repeats failed: {}", e.what());
     }
     for (auto& n : notifiers_) {
+        const std::string ch = n->channel();
         try {
-            co_await flush_channel(*n, now);
+            // New rows (from apply, from the repeats above, from a failure notice just
+            // recorded for this channel) are looked at before the channel is.
+            if (outbox_dirty_.exchange(false)) refresh_channels();
+            auto it = channel_due_.find(ch);
+            if (it == channel_due_.end() || it->second > now) continue;
+            bool acted = co_await flush_channel(*n, now);
+            refresh_channel(ch);
+            // Never spin: a channel that was due but had nothing to do waits a slice.
+            if (!acted) {
+                auto due = channel_due_.find(ch);
+                if (due != channel_due_.end() && due->second <= now) due->second = now + kWakeSlice;
+            }
         } catch (const std::exception& e) {
-            spdlog::error("dispatch: channel {} failed: {}", n->channel(), e.what());
+            failed_pass_ = true;
+            channel_due_[ch] = now + kWakeSlice;
+            spdlog::error("dispatch: channel {} failed: {}", ch, e.what());
         }
     }
 }
 
 asio::awaitable<void> Dispatcher::run(const std::atomic<bool>& stop) {
-    asio::steady_timer timer(co_await asio::this_coro::executor);
+    auto exec = co_await asio::this_coro::executor;
+    auto timer = std::make_shared<asio::steady_timer>(exec);
+    {
+        std::lock_guard lk(wake_mu_);
+        sleeping_ = timer;
+        wake_exec_ = exec;
+    }
+    struct Unregister {
+        Dispatcher& d;
+        ~Unregister() {
+            std::lock_guard lk(d.wake_mu_);
+            d.sleeping_.reset();
+            d.wake_exec_.reset();
+        }
+    } unregister{*this};
+    auto changed = [&] { return outbox_dirty_.load() || repeats_dirty_.load(); };
+    auto sleep = [&](Millis d) -> asio::awaitable<void> {
+        timer->expires_after(d);
+        boost::system::error_code ec;  // operation_aborted: woken by a store change
+        co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    };
     while (!stop.load()) {
         co_await tick();
-        timer.expires_after(std::chrono::seconds(1));
-        co_await timer.async_wait(asio::use_awaitable);
+        if (failed_pass_) {  // a failing store: try again at the old pace, not in a spin
+            co_await sleep(kWakeSlice);
+            continue;
+        }
+        // Sleep until something is due, the store reports a change, or the safety resync.
+        // Each slice reads only the clock and the flags: no query.
+        while (!stop.load() && !changed()) {
+            if (std::chrono::steady_clock::now() - last_resync_ >= kResyncEvery) break;
+            const TimePoint now = clock_.now();
+            const TimePoint due = next_due();
+            if (due <= now) break;
+            co_await sleep(due == kNever ? kWakeSlice : std::min<Millis>(kWakeSlice, due - now));
+        }
     }
 }
 
@@ -121,14 +302,14 @@ void Dispatcher::tick_sync(asio::io_context& ioc) {
     if (err) std::rethrow_exception(err);
 }
 
-asio::awaitable<void> Dispatcher::flush_channel(Notifier& n, TimePoint now) {
+asio::awaitable<bool> Dispatcher::flush_channel(Notifier& n, TimePoint now) {
     const std::string ch = n.channel();
     if (auto it = blocked_until_.find(ch); it != blocked_until_.end()) {
-        if (it->second > now) co_return;  // honouring a retry_after / backoff for the channel
+        if (it->second > now) co_return false;  // honouring a retry_after / backoff for the channel
         blocked_until_.erase(it);
     }
     auto rows = store_.due_outbox(ch, now);
-    if (rows.empty()) co_return;
+    if (rows.empty()) co_return false;
 
     if (!n.immediate()) {
         TimePoint oldest = rows.front().created_at;
@@ -137,10 +318,10 @@ asio::awaitable<void> Dispatcher::flush_channel(Notifier& n, TimePoint now) {
             oldest = std::min(oldest, r.created_at);
             critical = critical || r.event.severity == Severity::critical;
         }
-        if (oldest + cfg_.notify.group_wait > now) co_return;  // group_wait: let the burst gather
+        if (oldest + cfg_.notify.group_wait > now) co_return false;  // group_wait: let the burst gather
         if (!critical) {
             auto it = last_sent_.find(ch);
-            if (it != last_sent_.end() && it->second + cfg_.notify.group_interval > now) co_return;
+            if (it != last_sent_.end() && it->second + cfg_.notify.group_interval > now) co_return false;
         }
     }
 
@@ -212,8 +393,9 @@ asio::awaitable<void> Dispatcher::flush_channel(Notifier& n, TimePoint now) {
         blocked_until_[ch] = next;
         spdlog::warn("notify: {} refused {} event(s), retry in {}: {}", ch, ids.size(),
                      format_duration(wait), res.error);
-        co_return;  // the rest of this channel's rows wait for the same retry time
+        co_return true;  // the rest of this channel's rows wait for the same retry time
     }
+    co_return true;
 }
 
 void Dispatcher::record_failure(const std::string& channel, const std::vector<OutboxRow>& rows,

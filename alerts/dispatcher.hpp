@@ -10,13 +10,27 @@
 // Retry: retry_after honoured, else exponential backoff 5 s * 2^attempts (max 30 min); after
 // notify.max_attempts or a permanent error the rows are marked failed, a notice
 // ("notify.delivery_failed") is recorded for the OTHER channels, and an error is logged.
+//
+// Driven by events, not by a clock tick: the dispatcher keeps in memory, per channel, the
+// instant its pending rows next need a flush (group_wait, group_interval, retry/backoff,
+// next_attempt_at), and an index of next-repeat times of the active conditions. Both are
+// rebuilt from the store at start, when the store reports a change (Store::subscribe: new
+// outbox rows, conditions fired/resolved, silences), after each flush, and every 60 s of real
+// time as a safety net. While nothing is due a pass reads only the clock: no query, no JSON.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <boost/asio/steady_timer.hpp>
+
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "alerts/notifier.hpp"
@@ -48,10 +62,26 @@ public:
                std::vector<NotifierPtr> notifiers);
     ~Dispatcher();
 
-    // One pass: enqueue due repeats, then flush every channel that is due.
+    // One pass: enqueue due repeats, then flush every channel that is due. Reads the store only
+    // for what is due (or changed since the last pass).
     boost::asio::awaitable<void> tick();
-    // The daemon loop: tick, then sleep ~1 s (steady timer), until `stop` becomes true.
+    // The daemon loop: tick, then sleep until the next due instant or until the store reports
+    // new outbox rows / changed conditions. The sleep is cut into slices of at most
+    // kWakeSlice that read only the clock and `stop` (so a stop, or a virtual clock that
+    // jumps, is seen within a slice); every kResyncEvery of real time the schedule is rebuilt
+    // from the store (a writer in another process). Until `stop` becomes true.
     boost::asio::awaitable<void> run(const std::atomic<bool>& stop);
+    // 2 s: each wake costs a timer syscall round (~65 us in the sandbox), so 1 s slices alone
+    // would be ~0.07 ms CPU per second; 2 s keeps a stop/reload within 2 s.
+    static constexpr std::chrono::milliseconds kWakeSlice{2000};
+    static constexpr std::chrono::milliseconds kResyncEvery{60000};
+
+    // Thread-safe: ends the run loop's current sleep (e.g. right after setting `stop`).
+    void wake() { on_store_change(0); }
+
+    // The earliest instant (by the injected clock) at which a pass has something to do, as far
+    // as the in-memory schedule knows (TimePoint::max() when nothing is pending).
+    TimePoint next_due() const;
 
     // Synchronous convenience for tests and CLI tools: runs tick() to completion on a private
     // io_context, or on `ioc` (use that when a notifier was built on ioc's executor).
@@ -72,7 +102,14 @@ public:
     Notifier* notifier(const std::string& channel) const;
 
 private:
-    boost::asio::awaitable<void> flush_channel(Notifier& n, TimePoint now);
+    // Returns true when it changed something (sent, retried or failed rows).
+    boost::asio::awaitable<bool> flush_channel(Notifier& n, TimePoint now);
+    void on_store_change(unsigned changes);
+    void refresh_channels();
+    void refresh_channel(const std::string& ch);
+    void rebuild_repeat_index();
+    void schedule_repeat(const std::string& account, const std::string& key, TimePoint when);
+    void sync_if_dirty();
     void record_failure(const std::string& channel, const std::vector<OutboxRow>& rows,
                         const std::string& error, TimePoint now, bool all_notices);
 
@@ -84,6 +121,24 @@ private:
     std::map<std::string, TimePoint> last_sent_;      // per channel, for group_interval
     std::map<std::string, TimePoint> blocked_until_;  // per channel, after a retryable error
     DispatchStats stats_;
+
+    // --- the schedule (in memory; rebuilt from the store)
+    std::map<std::string, TimePoint> channel_due_;  // per channel: next instant a flush can act
+    using CondId = std::pair<std::string, std::string>;  // account, key
+    std::set<std::pair<TimePoint, CondId>> repeat_due_;  // next-repeat time -> condition
+    std::map<CondId, TimePoint> repeat_at_;              // condition -> its entry in repeat_due_
+    std::atomic<bool> outbox_dirty_{true};
+    std::atomic<bool> repeats_dirty_{true};
+    std::atomic<bool> silences_dirty_{false};
+    std::map<CondId, TimePoint> snoozed_;  // silenced when due: next look when the silence ends
+    bool failed_pass_ = false;             // the last pass met a store error
+    std::chrono::steady_clock::time_point last_resync_{};
+
+    // --- wake-up from store changes (the listener may run on any thread)
+    long long listener_id_ = 0;
+    std::mutex wake_mu_;
+    std::weak_ptr<boost::asio::steady_timer> sleeping_;  // the run loop's timer while it runs
+    std::optional<boost::asio::any_io_executor> wake_exec_;
 };
 
 }  // namespace ozw::alerts

@@ -5,6 +5,9 @@
 //   record-100 batches of 100 events per apply (a poll that finds many changes)
 //   drain      10,000 pending rows dispatched (group_wait 0) to a null Telegram-sized channel
 //   end-to-end one event recorded and dispatched per iteration (apply + tick)
+// `bench_dispatch idle [SECONDS] [ALERTS]` instead: ALERTS (default 550) active conditions,
+// all announced, nothing due; the dispatcher's daemon loop (run) for SECONDS (default 10) of
+// real time; prints the loop's CPU time per second (CLOCK_THREAD_CPUTIME_ID of its thread).
 #include <boost/asio/io_context.hpp>
 
 #include <algorithm>
@@ -12,7 +15,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <thread>
+#include <ctime>
 #include <unistd.h>
+#include <boost/asio/co_spawn.hpp>
 #include <vector>
 
 #include "alerts/dispatcher.hpp"
@@ -72,9 +78,73 @@ std::string fresh_db(const std::string& dir, const char* name) {
     return p;
 }
 
+double thread_cpu_ms() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
+
+int bench_idle(const std::string& dir, double seconds, int alerts) {
+    Config cfg = bench_config();
+    SystemClock clock;
+    Store store(fresh_db(dir, "idle"));
+    Router router = make_router(cfg, store, clock);
+    ApplyBatch b;
+    ConditionSet set;
+    set.account = "main";
+    set.scope = "postings";
+    for (int i = 0; i < alerts; ++i) {
+        Event e = make_event(i);
+        e.type = "posting.new";
+        e.key = "cond:" + std::to_string(i);
+        e.kind = EventKind::condition;
+        e.state = EventState::firing;
+        e.severity = i % 3 == 0 ? Severity::critical : Severity::warning;
+        set.holding.push_back(std::move(e));
+    }
+    b.conditions.push_back(std::move(set));
+    b.now = clock.now();
+    store.apply(b, router);
+    std::vector<NotifierPtr> ns;
+    ns.push_back(std::make_unique<NullNotifier>());
+    Dispatcher d(cfg, store, clock, std::move(ns));
+    boost::asio::io_context ioc;
+    // Announce every condition once (several passes: a pass takes at most 500 rows per channel);
+    // afterwards nothing is due for 4 h.
+    for (int i = 0; i < 100 && !store.pending_outbox().empty(); ++i) d.tick_sync(ioc);
+    const auto active = store.active_conditions().size();
+    const auto pending = store.pending_outbox().size();
+    std::atomic<bool> stop{false};
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+        stop = true;
+    });
+    ioc.restart();
+    boost::asio::co_spawn(ioc, d.run(stop), [](std::exception_ptr) {});
+    double c0 = thread_cpu_ms();
+    auto t0 = Steady::now();
+    ioc.run();
+    double cpu = thread_cpu_ms() - c0;
+    double wall = std::chrono::duration<double>(Steady::now() - t0).count();
+    stopper.join();
+    std::printf("idle        %zu active conditions, %zu pending rows, %lld rows sent at start\n", active,
+                pending, d.stats().rows_sent);
+    std::printf("idle        %.1f s wall, %.3f ms CPU in the dispatcher loop = %.4f ms CPU per second\n", wall,
+                cpu, cpu / wall);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc > 1 && std::string(argv[1]) == "idle") {
+        ozw::daemon::install_watch_modules();
+        std::string dir = (std::filesystem::temp_directory_path() / ("ozw-bench-" + std::to_string(::getpid()))).string();
+        std::filesystem::create_directories(dir);
+        int rc = bench_idle(dir, argc > 2 ? std::atof(argv[2]) : 10.0, argc > 3 ? std::atoi(argv[3]) : 550);
+        std::filesystem::remove_all(dir);
+        return rc;
+    }
     const int n = argc > 1 ? std::atoi(argv[1]) : 10000;
     // posting.new renders through its module's event type (facts, link), as in the daemon.
     ozw::daemon::install_watch_modules();

@@ -9,6 +9,7 @@
 #include <random>
 #include <set>
 
+#include "common/config.hpp"
 #include "common/time.hpp"
 
 namespace ozw {
@@ -16,6 +17,18 @@ namespace {
 
 long long ms(TimePoint t) { return t.time_since_epoch().count(); }
 TimePoint tp(long long v) { return TimePoint{Millis{v}}; }
+
+// Resets a kept statement when the scope ends (also on an exception), so that it holds no
+// read snapshot open between uses (a WAL checkpoint could not pass it).
+struct StatementReset {
+    SQLite::Statement& q;
+    ~StatementReset() {
+        try {
+            q.reset();
+        } catch (...) {
+        }
+    }
+};
 
 // Forward migrations: index i upgrades schema version i to i+1. Never edit a shipped entry;
 // append a new one and bump kSchemaVersion.
@@ -208,6 +221,39 @@ Store::Store(const std::string& path) : path_(path) {
 
 Store::~Store() = default;
 
+SQLite::Statement& Store::prepared(std::unique_ptr<SQLite::Statement>& slot, const char* sql) {
+    if (!slot) {
+        slot = std::make_unique<SQLite::Statement>(*db_, sql);
+    } else {
+        slot->reset();
+        slot->clearBindings();
+    }
+    return *slot;
+}
+
+long long Store::subscribe(ChangeListener listener) {
+    std::lock_guard lk(listeners_mu_);
+    long long id = ++next_listener_;
+    listeners_.emplace(id, std::move(listener));
+    return id;
+}
+
+void Store::unsubscribe(long long id) {
+    std::lock_guard lk(listeners_mu_);
+    listeners_.erase(id);
+}
+
+void Store::notify(unsigned changes) {
+    if (!changes) return;
+    std::lock_guard lk(listeners_mu_);
+    for (auto& [id, l] : listeners_) {
+        try {
+            l(changes);
+        } catch (...) {
+        }
+    }
+}
+
 int Store::schema_version() {
     std::lock_guard lk(mu_);
     return db_->execAndGet("PRAGMA user_version").getInt();
@@ -233,6 +279,7 @@ void Store::migrate() {
 std::map<std::string, SnapshotItem> Store::load_snapshot(const std::string& account,
                                                          const std::string& watch) {
     std::lock_guard lk(mu_);
+    count_read();
     std::map<std::string, SnapshotItem> out;
     SQLite::Statement q(*db_,
                         "SELECT item_key, fingerprint, data, first_seen, last_seen FROM snapshots "
@@ -253,6 +300,7 @@ std::map<std::string, SnapshotItem> Store::load_snapshot(const std::string& acco
 
 bool Store::has_snapshot(const std::string& account, const std::string& watch) {
     std::lock_guard lk(mu_);
+    count_read();
     // A watch that has completed a poll has at least its "baseline" cursor, even when the
     // snapshot itself is empty (a shop with no postings).
     SQLite::Statement q(*db_,
@@ -268,6 +316,7 @@ bool Store::has_snapshot(const std::string& account, const std::string& watch) {
 std::map<std::string, std::string> Store::cursors(const std::string& account,
                                                  const std::string& watch) {
     std::lock_guard lk(mu_);
+    count_read();
     SQLite::Statement q(*db_, "SELECT name, value FROM cursors WHERE account=? AND watch=?");
     q.bind(1, account);
     q.bind(2, watch);
@@ -279,6 +328,7 @@ std::map<std::string, std::string> Store::cursors(const std::string& account,
 std::optional<std::string> Store::cursor(const std::string& account, const std::string& watch,
                                          const std::string& name) {
     std::lock_guard lk(mu_);
+    count_read();
     SQLite::Statement q(*db_, "SELECT value FROM cursors WHERE account=? AND watch=? AND name=?");
     q.bind(1, account);
     q.bind(2, watch);
@@ -313,9 +363,11 @@ long long Store::insert_event(const Event& e, const std::string& scope) {
 
 void Store::insert_outbox(long long event_id, const std::vector<OutboxTarget>& targets,
                           const std::string& reason, TimePoint now) {
-    SQLite::Statement q(*db_,
-                        "INSERT INTO outbox(event_id, channel, reason, created_at, next_attempt_at) "
-                        "VALUES(?,?,?,?,?)");
+    if (targets.empty()) return;
+    SQLite::Statement& q = prepared(st_insert_outbox_,
+                                    "INSERT INTO outbox(event_id, channel, reason, created_at, next_attempt_at) "
+                                    "VALUES(?,?,?,?,?)");
+    StatementReset reset{q};
     for (const auto& t : targets) {
         check_statement_budget();
         q.bind(1, static_cast<int64_t>(event_id));
@@ -427,6 +479,7 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
     // consistent with the file as the file is. Only keys that changed are touched.
     using CacheChanges = std::map<std::string, std::optional<ActiveCondition>>;
     std::vector<std::pair<ScopeKey, CacheChanges>> cache_updates;
+    bool conditions_changed = false;  // for the change listeners (the dispatcher's repeat index)
     for (const auto& set : batch.conditions) {
         const ScopeKey scope_key{set.account, set.scope};
         const std::map<std::string, ActiveCondition>& active = cached_active(scope_key);
@@ -461,12 +514,14 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
                 c.last_announced_at = now;
                 c.last_event_id = *id;
                 changes[e.key] = std::move(c);
+                conditions_changed = true;
             } else {
                 SQLite::Statement del(*db_, "DELETE FROM conditions WHERE account=? AND key=?");
                 del.bind(1, set.account);
                 del.bind(2, e.key);
                 del.exec();
                 changes[e.key] = std::nullopt;
+                conditions_changed = true;
             }
         }
         // Keep the stored details of still-holding conditions current (days waiting, ...)
@@ -509,12 +564,14 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
             else cache.erase(key);
         }
     }
+    notify((result.outbox_rows > 0 ? kOutboxAdded : 0u) | (conditions_changed ? kConditionsChanged : 0u));
     return result;
 }
 
 std::vector<ActiveCondition> Store::active_conditions(const std::string& account,
                                                       const std::string& scope) {
     std::lock_guard lk(mu_);
+    count_read();
     std::string sql =
         "SELECT c.account, c.scope, c.key, c.last_event_id, c.first_fired_at, "
         "c.last_announced_at, e.body FROM conditions c JOIN events e ON e.id = c.last_event_id";
@@ -561,11 +618,54 @@ void Store::mark_announced(const std::string& account, const std::string& key, T
         if (scope_key.first != account) continue;
         if (auto it = cache.find(key); it != cache.end()) it->second.last_announced_at = when;
     }
-    SQLite::Statement q(*db_, "UPDATE conditions SET last_announced_at=? WHERE account=? AND key=?");
+    SQLite::Statement& q =
+        prepared(st_mark_announced_, "UPDATE conditions SET last_announced_at=? WHERE account=? AND key=?");
+    StatementReset reset{q};
     q.bind(1, static_cast<int64_t>(ms(when)));
     q.bind(2, account);
     q.bind(3, key);
     q.exec();
+}
+
+std::optional<ActiveCondition> Store::active_condition(const std::string& account, const std::string& key) {
+    std::lock_guard lk(mu_);
+    count_read();
+    SQLite::Statement& q = prepared(st_condition_one_,
+                                    "SELECT c.account, c.scope, c.key, c.last_event_id, c.first_fired_at, "
+                                    "c.last_announced_at, e.body FROM conditions c JOIN events e ON "
+                                    "e.id = c.last_event_id WHERE c.account=? AND c.key=?");
+    StatementReset reset{q};
+    q.bind(1, account);
+    q.bind(2, key);
+    if (!q.executeStep()) return std::nullopt;
+    ActiveCondition a;
+    a.account = q.getColumn(0).getString();
+    a.scope = q.getColumn(1).getString();
+    a.key = q.getColumn(2).getString();
+    a.last_event_id = q.getColumn(3).getInt64();
+    a.first_fired_at = tp(q.getColumn(4).getInt64());
+    a.last_announced_at = tp(q.getColumn(5).getInt64());
+    a.event = event_from_row(q, 6, a.last_event_id);
+    return a;
+}
+
+std::vector<ConditionMeta> Store::condition_schedule() {
+    std::lock_guard lk(mu_);
+    count_read();
+    SQLite::Statement& q = prepared(st_condition_meta_,
+                                    "SELECT c.account, c.key, e.severity, c.last_announced_at FROM conditions c "
+                                    "JOIN events e ON e.id = c.last_event_id");
+    StatementReset reset{q};
+    std::vector<ConditionMeta> out;
+    while (q.executeStep()) {
+        ConditionMeta m;
+        m.account = q.getColumn(0).getString();
+        m.key = q.getColumn(1).getString();
+        m.severity = parse_severity(q.getColumn(2).getText()).value_or(Severity::info);
+        m.last_announced_at = tp(q.getColumn(3).getInt64());
+        out.push_back(std::move(m));
+    }
+    return out;
 }
 
 void Store::enqueue(long long event_id, const std::vector<OutboxTarget>& targets,
@@ -574,6 +674,7 @@ void Store::enqueue(long long event_id, const std::vector<OutboxTarget>& targets
     SQLite::Transaction tx(*db_);
     insert_outbox(event_id, targets, reason, now);
     tx.commit();
+    notify(targets.empty() ? 0u : kOutboxAdded);
 }
 
 Event Store::record_notice(Event e, const std::vector<OutboxTarget>& targets, TimePoint now) {
@@ -587,6 +688,7 @@ Event Store::record_notice(Event e, const std::vector<OutboxTarget>& targets, Ti
     long long id = insert_event(e, "notice");
     insert_outbox(id, targets, "notice", now);
     tx.commit();
+    notify(targets.empty() ? 0u : kOutboxAdded);
     return e;
 }
 
@@ -613,9 +715,12 @@ OutboxRow outbox_from_row(SQLite::Statement& q) {
 
 std::vector<OutboxRow> Store::due_outbox(const std::string& channel, TimePoint now, int limit) {
     std::lock_guard lk(mu_);
-    SQLite::Statement q(*db_, std::string(kOutboxSelect) +
-                                  "WHERE o.channel=? AND o.status='pending' AND o.next_attempt_at<=? "
-                                  "ORDER BY o.id LIMIT ?");
+    count_read();
+    static const std::string sql = std::string(kOutboxSelect) +
+                                   "WHERE o.channel=? AND o.status='pending' AND o.next_attempt_at<=? "
+                                   "ORDER BY o.id LIMIT ?";
+    SQLite::Statement& q = prepared(st_due_outbox_, sql.c_str());
+    StatementReset reset{q};
     q.bind(1, channel);
     q.bind(2, static_cast<int64_t>(ms(now)));
     q.bind(3, limit);
@@ -624,8 +729,29 @@ std::vector<OutboxRow> Store::due_outbox(const std::string& channel, TimePoint n
     return out;
 }
 
+std::vector<PendingMeta> Store::pending_schedule(const std::string& channel) {
+    std::lock_guard lk(mu_);
+    count_read();
+    SQLite::Statement& q = prepared(st_pending_meta_,
+                                    "SELECT o.next_attempt_at, o.created_at, e.severity FROM outbox o "
+                                    "JOIN events e ON e.id = o.event_id WHERE o.channel=? AND "
+                                    "o.status='pending' ORDER BY o.next_attempt_at, o.id");
+    StatementReset reset{q};
+    q.bind(1, channel);
+    std::vector<PendingMeta> out;
+    while (q.executeStep()) {
+        PendingMeta m;
+        m.next_attempt_at = tp(q.getColumn(0).getInt64());
+        m.created_at = tp(q.getColumn(1).getInt64());
+        m.critical = std::string_view(q.getColumn(2).getText()) == to_string(Severity::critical);
+        out.push_back(m);
+    }
+    return out;
+}
+
 std::vector<OutboxRow> Store::pending_outbox(const std::string& channel) {
     std::lock_guard lk(mu_);
+    count_read();
     std::string sql = std::string(kOutboxSelect) + "WHERE o.status='pending'";
     if (!channel.empty()) sql += " AND o.channel=?";
     sql += " ORDER BY o.id";
@@ -638,6 +764,7 @@ std::vector<OutboxRow> Store::pending_outbox(const std::string& channel) {
 
 std::vector<OutboxRow> Store::outbox_rows(std::optional<OutboxStatus> status) {
     std::lock_guard lk(mu_);
+    count_read();
     std::string sql = kOutboxSelect;
     if (status) sql += "WHERE o.status=?";
     sql += " ORDER BY o.id";
@@ -650,6 +777,7 @@ std::vector<OutboxRow> Store::outbox_rows(std::optional<OutboxStatus> status) {
 
 std::vector<std::string> Store::channels_with_pending() {
     std::lock_guard lk(mu_);
+    count_read();
     SQLite::Statement q(*db_, "SELECT DISTINCT channel FROM outbox WHERE status='pending' ORDER BY channel");
     std::vector<std::string> out;
     while (q.executeStep()) out.push_back(q.getColumn(0).getString());
@@ -659,9 +787,10 @@ std::vector<std::string> Store::channels_with_pending() {
 void Store::mark_sent(const std::vector<long long>& ids, TimePoint now) {
     std::lock_guard lk(mu_);
     SQLite::Transaction tx(*db_);
-    SQLite::Statement q(*db_,
+    SQLite::Statement& q = prepared(st_mark_sent_,
                         "UPDATE outbox SET status='sent', sent_at=?, attempts=attempts+1 "
                         "WHERE id=? AND status='pending'");
+    StatementReset reset{q};
     for (auto id : ids) {
         q.bind(1, static_cast<int64_t>(ms(now)));
         q.bind(2, static_cast<int64_t>(id));
@@ -675,9 +804,10 @@ void Store::mark_retry(const std::vector<long long>& ids, TimePoint next_attempt
                        const std::string& error) {
     std::lock_guard lk(mu_);
     SQLite::Transaction tx(*db_);
-    SQLite::Statement q(*db_,
+    SQLite::Statement& q = prepared(st_mark_retry_,
                         "UPDATE outbox SET attempts=attempts+1, next_attempt_at=?, last_error=? "
                         "WHERE id=? AND status='pending'");
+    StatementReset reset{q};
     for (auto id : ids) {
         q.bind(1, static_cast<int64_t>(ms(next_attempt)));
         q.bind(2, error);
@@ -691,9 +821,10 @@ void Store::mark_retry(const std::vector<long long>& ids, TimePoint next_attempt
 void Store::mark_failed(const std::vector<long long>& ids, const std::string& error, TimePoint now) {
     std::lock_guard lk(mu_);
     SQLite::Transaction tx(*db_);
-    SQLite::Statement q(*db_,
+    SQLite::Statement& q = prepared(st_mark_failed_,
                         "UPDATE outbox SET status='failed', attempts=attempts+1, last_error=?, "
                         "sent_at=? WHERE id=? AND status='pending'");
+    StatementReset reset{q};
     for (auto id : ids) {
         q.bind(1, error);
         q.bind(2, static_cast<int64_t>(ms(now)));
@@ -706,6 +837,7 @@ void Store::mark_failed(const std::vector<long long>& ids, const std::string& er
 
 std::vector<Event> Store::events_since(TimePoint since, int limit) {
     std::lock_guard lk(mu_);
+    count_read();
     SQLite::Statement q(*db_, "SELECT id, body FROM events WHERE detected_at>=? ORDER BY id LIMIT ?");
     q.bind(1, static_cast<int64_t>(ms(since)));
     q.bind(2, limit);
@@ -723,13 +855,23 @@ long long Store::add_silence(const std::string& matcher, TimePoint expires_at,
     q.bind(3, static_cast<int64_t>(ms(now)));
     q.bind(4, static_cast<int64_t>(ms(expires_at)));
     q.exec();
-    return db_->getLastInsertRowid();
+    long long id = db_->getLastInsertRowid();
+    notify(kSilencesChanged);
+    return id;
 }
 
 std::vector<Silence> Store::silences(TimePoint now, bool include_expired) {
     std::lock_guard lk(mu_);
-    SQLite::Statement q(*db_, std::string("SELECT id, matcher, reason, created_at, expires_at FROM silences") +
-                                  (include_expired ? "" : " WHERE expires_at>?") + " ORDER BY id");
+    count_read();
+    // include_expired is the CLI's listing; the dispatcher's query is the kept one.
+    std::optional<SQLite::Statement> listing;
+    if (include_expired)
+        listing.emplace(*db_, "SELECT id, matcher, reason, created_at, expires_at FROM silences ORDER BY id");
+    SQLite::Statement& q = include_expired ? *listing
+                                           : prepared(st_silences_,
+                                                      "SELECT id, matcher, reason, created_at, expires_at "
+                                                      "FROM silences WHERE expires_at>? ORDER BY id");
+    StatementReset reset{q};
     if (!include_expired) q.bind(1, static_cast<int64_t>(ms(now)));
     std::vector<Silence> out;
     while (q.executeStep()) {
@@ -748,7 +890,9 @@ bool Store::remove_silence(long long id) {
     std::lock_guard lk(mu_);
     SQLite::Statement q(*db_, "DELETE FROM silences WHERE id=?");
     q.bind(1, static_cast<int64_t>(id));
-    return q.exec() > 0;
+    bool removed = q.exec() > 0;
+    if (removed) notify(kSilencesChanged);
+    return removed;
 }
 
 }  // namespace ozw

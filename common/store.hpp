@@ -9,7 +9,9 @@
 // in ONE transaction (Store::apply). A kill -9 at any moment loses no event and repeats none
 // recorded as sent.
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -122,6 +124,28 @@ struct OutboxRow {
     Event event;
 };
 
+// What the dispatcher's schedule needs of a pending outbox row (no event body, no JSON).
+struct PendingMeta {
+    TimePoint next_attempt_at{};
+    TimePoint created_at{};
+    bool critical = false;
+};
+
+// What the dispatcher's repeat index needs of an active condition (no event body, no JSON).
+struct ConditionMeta {
+    std::string account;
+    std::string key;
+    Severity severity = Severity::info;
+    TimePoint last_announced_at{};
+};
+
+// What a commit changed, as told to change listeners (bit set).
+enum StoreChange : unsigned {
+    kOutboxAdded = 1u,        // new outbox rows (apply, enqueue, record_notice)
+    kConditionsChanged = 2u,  // a condition fired, escalated or resolved (apply)
+    kSilencesChanged = 4u,    // a silence was added or removed
+};
+
 struct Silence {
     long long id = 0;
     std::string matcher;  // an event type ("posting.stuck"), a type prefix ("posting.*") or a key
@@ -161,6 +185,10 @@ public:
     std::vector<ActiveCondition> active_conditions(const std::string& account = {},
                                                    const std::string& scope = {});
     void mark_announced(const std::string& account, const std::string& key, TimePoint when);
+    // One active condition with its last event (one row, one JSON parse); nullopt if gone.
+    std::optional<ActiveCondition> active_condition(const std::string& account, const std::string& key);
+    // Every active condition's repeat inputs, without bodies (the dispatcher's repeat index).
+    std::vector<ConditionMeta> condition_schedule();
 
     // --- outbox
     // Adds rows for an existing event (repeat announcements, failure notices).
@@ -170,6 +198,8 @@ public:
     Event record_notice(Event e, const std::vector<OutboxTarget>& targets, TimePoint now);
     std::vector<OutboxRow> due_outbox(const std::string& channel, TimePoint now, int limit = 500);
     std::vector<OutboxRow> pending_outbox(const std::string& channel = {});
+    // The pending rows of a channel without bodies, by next_attempt_at (the dispatcher's schedule).
+    std::vector<PendingMeta> pending_schedule(const std::string& channel);
     std::vector<std::string> channels_with_pending();
     void mark_sent(const std::vector<long long>& ids, TimePoint now);
     void mark_retry(const std::vector<long long>& ids, TimePoint next_attempt,
@@ -186,6 +216,16 @@ public:
     std::vector<Silence> silences(TimePoint now, bool include_expired = false);
     bool remove_silence(long long id);
 
+    // --- change listeners: called after a commit with the StoreChange bits it carried, on the
+    // writer's thread (keep them short: set a flag, post to an executor). Thread-safe; once
+    // unsubscribe() returns, the listener is not running and will not be called again.
+    using ChangeListener = std::function<void(unsigned changes)>;
+    long long subscribe(ChangeListener listener);
+    void unsubscribe(long long id);
+
+    // Test hook: how many read queries the store has run (every public read method counts).
+    long long reads_for_tests() const { return reads_.load(); }
+
     // Test hook: make apply() throw after N statements inside its transaction.
     void set_fail_after_for_tests(int statements) { fail_after_ = statements; statements_ = 0; }
 
@@ -195,6 +235,11 @@ private:
     // of the conditions table, so the copy saves parsing every stored body on every poll.
     const std::map<std::string, ActiveCondition>& cached_active(const ScopeKey& scope_key);
     void migrate();
+    void notify(unsigned changes);
+    void count_read() { reads_.fetch_add(1, std::memory_order_relaxed); }
+    // A kept prepared statement (created on first use), reset with bindings cleared; call
+    // under mu_ and reset it again when done (StatementReset) so it holds no read snapshot.
+    SQLite::Statement& prepared(std::unique_ptr<SQLite::Statement>& slot, const char* sql);
     void check_statement_budget();
     long long insert_event(const Event& e, const std::string& scope);
     void insert_outbox(long long event_id, const std::vector<OutboxTarget>& targets,
@@ -202,6 +247,14 @@ private:
 
     std::string path_;
     std::unique_ptr<SQLite::Database> db_;
+    // Kept prepared statements of the hot queries (declared after db_: finalized before it).
+    std::unique_ptr<SQLite::Statement> st_due_outbox_, st_pending_meta_, st_condition_meta_,
+        st_condition_one_, st_mark_announced_, st_mark_sent_, st_mark_retry_, st_mark_failed_,
+        st_silences_, st_insert_outbox_;
+    std::atomic<long long> reads_{0};
+    std::mutex listeners_mu_;
+    long long next_listener_ = 0;
+    std::map<long long, ChangeListener> listeners_;
     std::recursive_mutex mu_;
     int fail_after_ = -1;
     int statements_ = 0;

@@ -78,6 +78,8 @@ std::optional<Config> run_generation(const Config& cfg, const GlobalOptions& g, 
         if (stop) return;
         stop = true;
         pipeline.scheduler().stop();
+        // The dispatcher sleeps until something is due: wake it so that it sees `stop` now.
+        if (pipeline.dispatcher()) pipeline.dispatcher()->wake();
         // In-flight requests have their own deadlines; do not wait for them past 8 s.
         grace.expires_after(std::chrono::seconds(8));
         grace.async_wait([&](boost::system::error_code ec) {

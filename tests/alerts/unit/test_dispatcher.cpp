@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
 #include <fstream>
 #include <set>
 #include <tuple>
@@ -416,4 +420,148 @@ TEST(Console, ReadableLinesWithoutColourWhenAsked) {
     EXPECT_NE(coloured.format_line(e, "new").find("\033[1;31mCRIT\033[0m"), std::string::npos);
     e.state = EventState::resolved;
     EXPECT_NE(plain.format_line(e, "new").find("[решено]"), std::string::npos);
+}
+
+// --- driven by events: no store read while nothing is due; the store's changes wake the loop.
+
+TEST(Dispatch, WhileNothingIsDueAPassReadsNothingFromTheStore) {
+    Rig r;
+    const TimePoint start = r.clock.now();
+    std::vector<Event> holding;
+    for (int i = 0; i < 10; ++i)
+        holding.push_back(i % 2 ? condition(std::to_string(i), Severity::warning, kSlow)
+                                : condition(std::to_string(i), Severity::critical, kProblem));
+    r.hold(holding);
+    r.clock.advance(30s);
+    r.tick();
+    ASSERT_EQ(r.tg->sent.size(), 1u);
+    ASSERT_EQ(r.pending("telegram:-100"), 0u);
+    EXPECT_EQ(r.disp->next_due(), start + 4h);  // the first critical repeat, from the index
+
+    const long long reads = r.store->reads_for_tests();
+    for (int i = 0; i < 200; ++i) {  // 200 passes over 200 minutes, nothing due
+        r.clock.advance(1min);
+        r.tick();
+    }
+    EXPECT_EQ(r.store->reads_for_tests(), reads);
+    EXPECT_EQ(r.tg->attempts.size(), 1u);
+
+    // The index brings the repeats when they are due, and only the due ones.
+    r.clock.set(start + 4h);
+    r.tick();
+    EXPECT_GT(r.store->reads_for_tests(), reads);
+    EXPECT_EQ(r.disp->stats().repeats_enqueued, 5);
+    EXPECT_EQ(r.disp->next_due(), start + 4h + 30s);  // their group_wait
+    r.clock.advance(30s);
+    r.tick();
+    ASSERT_EQ(r.tg->sent.size(), 2u);
+    EXPECT_EQ(r.tg->sent[1].events.size(), 5u);
+    for (const auto& reason : r.tg->sent[1].reasons) EXPECT_EQ(reason, "repeat");
+    EXPECT_EQ(r.disp->next_due(), start + 8h);  // the criticals again (announced at 4 h)
+}
+
+TEST(Dispatch, NextDueFollowsGroupWaitGroupIntervalAndRetry) {
+    Rig r;
+    const TimePoint start = r.clock.now();
+    EXPECT_EQ(r.disp->next_due(), TimePoint::max());
+    r.record({transition("1")});
+    r.tick();
+    EXPECT_EQ(r.disp->next_due(), start + 30s);  // group_wait
+    r.clock.advance(30s);
+    r.tick();
+    ASSERT_EQ(r.tg->sent.size(), 1u);
+    r.record({transition("2")});
+    r.tick();
+    EXPECT_EQ(r.disp->next_due(), start + 30s + r.cfg.notify.group_interval);  // after the send
+    r.clock.set(start + 30s + r.cfg.notify.group_interval);
+    r.tg->script.push_back(SendResult::after(42s, "429"));
+    r.tick();
+    EXPECT_EQ(r.tg->attempts.size(), 2u);
+    EXPECT_EQ(r.disp->next_due(), r.clock.now() + 42s);  // retry_after
+    const long long reads = r.store->reads_for_tests();
+    r.clock.advance(41s);
+    r.tick();
+    EXPECT_EQ(r.store->reads_for_tests(), reads);  // still waiting: no query
+    r.clock.advance(1s);
+    r.tick();
+    EXPECT_EQ(r.tg->sent.size(), 2u);
+}
+
+TEST(Dispatch, NewOutboxRowsWakeTheSleepingRunLoop) {
+    Rig r;
+    r.cfg.notify.group_wait = 0s;
+    r.cfg.notify.group_interval = 0s;
+    boost::asio::io_context ioc;  // after the rig: destroyed (with the suspended loop) first
+    std::atomic<bool> stop{false};
+    boost::asio::co_spawn(ioc, r.disp->run(stop), boost::asio::detached);
+    ioc.poll();  // the first pass, then asleep on its timer (a 1 s slice, far from expiring)
+    EXPECT_TRUE(r.tg->attempts.empty());
+    const long long reads = r.store->reads_for_tests();
+    ioc.poll();
+    EXPECT_EQ(r.store->reads_for_tests(), reads);
+
+    r.record({transition("1")});  // Store::apply's listener cancels the loop's timer
+    ioc.poll();                    // so the loop runs a pass now, not at its next slice
+    ASSERT_EQ(r.tg->sent.size(), 1u);
+    EXPECT_EQ(r.pending("telegram:-100"), 0u);
+
+    r.store->enqueue(r.store->outbox_rows().front().event_id, {{"telegram:-100", r.clock.now()}}, "repeat",
+                     r.clock.now());  // Store::enqueue wakes it too
+    ioc.poll();
+    EXPECT_EQ(r.tg->sent.size(), 2u);
+    stop = true;
+}
+
+TEST(Dispatch, ASilencedConditionIsNotReadAgainUntilTheSilenceEnds) {
+    Rig r;
+    const TimePoint start = r.clock.now();
+    r.hold({condition("A", Severity::critical, kProblem)});
+    r.clock.advance(30s);
+    r.tick();
+    ASSERT_EQ(r.tg->sent.size(), 1u);
+    r.store->add_silence(kProblem, start + 10h, "", r.clock.now());
+    r.clock.set(start + 4h);
+    r.tick();  // due: read once, found silenced
+    EXPECT_EQ(r.disp->stats().repeats_enqueued, 0);
+    EXPECT_EQ(r.disp->next_due(), start + 10h);
+    const long long reads = r.store->reads_for_tests();
+    for (int h = 5; h < 10; ++h) {
+        r.clock.set(start + std::chrono::hours(h));
+        r.tick();
+    }
+    EXPECT_EQ(r.store->reads_for_tests(), reads);
+    r.clock.set(start + 10h);
+    r.tick();
+    EXPECT_EQ(r.disp->stats().repeats_enqueued, 1);
+}
+
+TEST(Dispatch, RemovingASilenceBringsTheDueRepeatAtOnce) {
+    Rig r;
+    const TimePoint start = r.clock.now();
+    r.hold({condition("A", Severity::critical, kProblem)});
+    r.clock.advance(30s);
+    r.tick();
+    long long id = r.store->add_silence(kProblem, start + 10h, "", r.clock.now());
+    r.clock.set(start + 5h);
+    r.tick();
+    EXPECT_EQ(r.disp->stats().repeats_enqueued, 0);
+    ASSERT_TRUE(r.store->remove_silence(id));
+    r.tick();
+    EXPECT_EQ(r.disp->stats().repeats_enqueued, 1);
+}
+
+TEST(Dispatch, AConditionThatFiresAfterStartIsInTheRepeatIndex) {
+    Rig r;
+    const TimePoint start = r.clock.now();
+    r.tick();  // the index is built (empty)
+    r.hold({condition("A", Severity::warning, kSlow)});
+    r.clock.advance(30s);
+    r.tick();
+    ASSERT_EQ(r.tg->sent.size(), 1u);
+    EXPECT_EQ(r.disp->next_due(), start + 24h);
+    r.hold({});  // resolved: out of the index, the resolved message is due
+    r.clock.advance(6min);
+    r.tick();
+    EXPECT_EQ(r.tg->sent.size(), 2u);
+    EXPECT_EQ(r.disp->next_due(), TimePoint::max());
 }

@@ -425,3 +425,112 @@ TEST(Store, CursorsOfAWatchComeBackTogether) {
     EXPECT_EQ(c.count("baseline"), 1u);  // written by every apply of a snapshot
     EXPECT_TRUE(store.cursors("main", "returns").empty());
 }
+
+TEST(Store, ChangeListenersHearNewOutboxRowsConditionChangesAndSilences) {
+    TempDir dir;
+    Store store(dir.db());
+    std::vector<unsigned> heard;
+    long long id = store.subscribe([&](unsigned c) { heard.push_back(c); });
+
+    ApplyBatch b;
+    b.now = at(100);
+    b.transitions = {transition("k1")};
+    store.apply(b, to_channels({"telegram:1"}));
+    ASSERT_EQ(heard.size(), 1u);
+    EXPECT_EQ(heard.back(), unsigned(kOutboxAdded));
+
+    ApplyBatch c;
+    c.now = at(110);
+    c.conditions.push_back({"main", "postings", {condition("c1")}});
+    store.apply(c, to_channels({}));  // fired, routed nowhere: a condition change, no rows
+    ASSERT_EQ(heard.size(), 2u);
+    EXPECT_EQ(heard.back(), unsigned(kConditionsChanged));
+
+    c.now = at(120);
+    c.conditions[0].holding[0].details = {{"days", 2}};  // still holding, new details: no change
+    store.apply(c, to_channels({"telegram:1"}));
+    EXPECT_EQ(heard.size(), 2u);
+
+    ApplyBatch nothing;  // a poll that found nothing new
+    nothing.now = at(130);
+    store.apply(nothing, to_channels({"telegram:1"}));
+    EXPECT_EQ(heard.size(), 2u);
+
+    store.enqueue(1, {{"email", at(140)}}, "repeat", at(140));
+    ASSERT_EQ(heard.size(), 3u);
+    EXPECT_EQ(heard.back(), unsigned(kOutboxAdded));
+    store.enqueue(1, {}, "repeat", at(141));  // no rows: nothing to hear
+    EXPECT_EQ(heard.size(), 3u);
+
+    auto sid = store.add_silence("posting.*", at(1000), "", at(150));
+    ASSERT_EQ(heard.size(), 4u);
+    EXPECT_EQ(heard.back(), unsigned(kSilencesChanged));
+    EXPECT_TRUE(store.remove_silence(sid));
+    EXPECT_EQ(heard.size(), 5u);
+
+    store.unsubscribe(id);
+    b.transitions = {transition("k2")};
+    store.apply(b, to_channels({"telegram:1"}));
+    EXPECT_EQ(heard.size(), 5u);
+}
+
+TEST(Store, ScheduleReadsCarryTimesAndSeverityWithoutBodies) {
+    TempDir dir;
+    Store store(dir.db());
+    ApplyBatch b;
+    b.now = at(100);
+    b.transitions = {transition("k1"), transition("k2")};
+    b.transitions[1].severity = Severity::critical;
+    b.conditions.push_back({"main", "postings", {condition("c1", Severity::critical), condition("c2", Severity::warning)}});
+    store.apply(b, [](const Event& e) {
+        return std::vector<OutboxTarget>{{"telegram:1", e.key == "k1" ? at(300) : TimePoint{}}};
+    });
+    auto pending = store.pending_schedule("telegram:1");
+    ASSERT_EQ(pending.size(), 4u);
+    for (std::size_t i = 1; i < pending.size(); ++i)
+        EXPECT_LE(pending[i - 1].next_attempt_at, pending[i].next_attempt_at);
+    EXPECT_EQ(pending.back().next_attempt_at, at(300));  // k1 waits for its not_before
+    EXPECT_FALSE(pending.back().critical);
+    EXPECT_EQ(std::count_if(pending.begin(), pending.end(), [](const PendingMeta& m) { return m.critical; }), 2);
+    EXPECT_EQ(pending.front().created_at, at(100));
+    EXPECT_TRUE(store.pending_schedule("email").empty());
+
+    auto conds = store.condition_schedule();
+    ASSERT_EQ(conds.size(), 2u);
+    std::sort(conds.begin(), conds.end(), [](auto& x, auto& y) { return x.key < y.key; });
+    EXPECT_EQ(conds[0].key, "c1");
+    EXPECT_EQ(conds[0].severity, Severity::critical);
+    EXPECT_EQ(conds[1].severity, Severity::warning);
+    EXPECT_EQ(conds[0].last_announced_at, at(100));
+    store.mark_announced("main", "c1", at(200));
+    conds = store.condition_schedule();
+    std::sort(conds.begin(), conds.end(), [](auto& x, auto& y) { return x.key < y.key; });
+    EXPECT_EQ(conds[0].last_announced_at, at(200));
+
+    auto one = store.active_condition("main", "c2");
+    ASSERT_TRUE(one);
+    EXPECT_EQ(one->event.key, "c2");
+    EXPECT_EQ(one->event.severity, Severity::warning);
+    EXPECT_EQ(one->scope, "postings");
+    EXPECT_FALSE(store.active_condition("main", "nope"));
+    EXPECT_FALSE(store.active_condition("other", "c2"));
+
+    // The kept statements are reset between uses: the same query twice, and a checkpoint passes.
+    EXPECT_EQ(store.pending_schedule("telegram:1").size(), 4u);
+    EXPECT_EQ(store.due_outbox("telegram:1", at(100)).size(), 3u);
+    EXPECT_EQ(store.due_outbox("telegram:1", at(300)).size(), 4u);
+    SQLite::Database other(dir.db(), SQLite::OPEN_READWRITE);
+    EXPECT_EQ(other.execAndGet("PRAGMA wal_checkpoint(TRUNCATE)").getInt(), 0);  // not busy
+}
+
+TEST(Store, ReadCounterCountsEveryRead) {
+    TempDir dir;
+    Store store(dir.db());
+    long long r0 = store.reads_for_tests();
+    store.due_outbox("telegram:1", at(1));
+    store.pending_schedule("telegram:1");
+    store.condition_schedule();
+    store.active_conditions();
+    store.silences(at(1));
+    EXPECT_EQ(store.reads_for_tests(), r0 + 5);
+}
