@@ -96,6 +96,20 @@ Event event_from_row(SQLite::Statement& q, int body_col, long long id) {
     return e;
 }
 
+// One row of "SELECT c.account, c.scope, c.key, c.last_event_id, c.first_fired_at,
+// c.last_announced_at, e.body FROM conditions c JOIN events e ...".
+ActiveCondition active_from_row(SQLite::Statement& q) {
+    ActiveCondition a;
+    a.account = q.getColumn(0).getString();
+    a.scope = q.getColumn(1).getString();
+    a.key = q.getColumn(2).getString();
+    a.last_event_id = q.getColumn(3).getInt64();
+    a.first_fired_at = tp(q.getColumn(4).getInt64());
+    a.last_announced_at = tp(q.getColumn(5).getInt64());
+    a.event = event_from_row(q, 6, a.last_event_id);
+    return a;
+}
+
 OutboxStatus parse_status(const std::string& s) {
     if (s == "sent") return OutboxStatus::sent;
     if (s == "failed") return OutboxStatus::failed;
@@ -586,15 +600,7 @@ std::vector<ActiveCondition> Store::active_conditions(const std::string& account
     if (!scope.empty()) q.bind(n++, scope);
     std::vector<ActiveCondition> out;
     while (q.executeStep()) {
-        ActiveCondition a;
-        a.account = q.getColumn(0).getString();
-        a.scope = q.getColumn(1).getString();
-        a.key = q.getColumn(2).getString();
-        a.last_event_id = q.getColumn(3).getInt64();
-        a.first_fired_at = tp(q.getColumn(4).getInt64());
-        a.last_announced_at = tp(q.getColumn(5).getInt64());
-        a.event = event_from_row(q, 6, a.last_event_id);
-        out.push_back(std::move(a));
+        out.push_back(active_from_row(q));
     }
     return out;
 }
@@ -638,15 +644,7 @@ std::optional<ActiveCondition> Store::active_condition(const std::string& accoun
     q.bind(1, account);
     q.bind(2, key);
     if (!q.executeStep()) return std::nullopt;
-    ActiveCondition a;
-    a.account = q.getColumn(0).getString();
-    a.scope = q.getColumn(1).getString();
-    a.key = q.getColumn(2).getString();
-    a.last_event_id = q.getColumn(3).getInt64();
-    a.first_fired_at = tp(q.getColumn(4).getInt64());
-    a.last_announced_at = tp(q.getColumn(5).getInt64());
-    a.event = event_from_row(q, 6, a.last_event_id);
-    return a;
+    return active_from_row(q);
 }
 
 std::vector<ConditionMeta> Store::condition_schedule() {

@@ -19,6 +19,7 @@
 #include "daemon/watches/postings/settings.hpp"
 #include "daemon/watches/postings/watch.hpp"
 #include "sandbox/sandbox.hpp"
+#include "tests/daemon/integration/daemon_it_util.hpp"
 
 using namespace ozw;
 using namespace ozw::daemon;
@@ -34,14 +35,6 @@ std::string scenario_path(const char* name) {
 
 TimePoint at(const char* iso) { return *parse_iso8601(iso); }
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string t = (fs::temp_directory_path() / "ozw-daemon-it-XXXXXX").string();
-        path = mkdtemp(t.data());
-    }
-    ~TempDir() { std::error_code ec; fs::remove_all(path, ec); }
-};
 
 Config sandbox_config(const sandbox::Sandbox& sb, const std::string& state_dir, bool telegram) {
     Config cfg = demo_config(sb.snapshot(), sb.base_url(), state_dir, "ru");
@@ -50,14 +43,8 @@ Config sandbox_config(const sandbox::Sandbox& sb, const std::string& state_dir, 
     return cfg;
 }
 
-template <class F>
-void run(asio::io_context& ioc, F&& make) {
-    std::exception_ptr err;
-    asio::co_spawn(ioc, make(), [&](std::exception_ptr e, auto&&...) { err = e; });
-    ioc.run();
-    ioc.restart();
-    if (err) std::rethrow_exception(err);
-}
+using ozw::test::run;
+using ozw::test::TempDir;
 
 // The daemon on the sandbox, as `run` assembles it (no jitter, the sandbox's clock).
 struct Daemon {

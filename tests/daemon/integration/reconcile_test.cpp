@@ -14,6 +14,7 @@
 #include "daemon/watches/postings/settings.hpp"
 #include "daemon/watches/postings/watch.hpp"
 #include "sandbox/sandbox.hpp"
+#include "tests/daemon/integration/daemon_it_util.hpp"
 
 using namespace ozw;
 using namespace ozw::daemon;
@@ -21,27 +22,8 @@ using namespace std::chrono_literals;
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
 
-namespace {
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string t = (fs::temp_directory_path() / "ozw-reconcile-XXXXXX").string();
-        path = mkdtemp(t.data());
-    }
-    ~TempDir() { std::error_code ec; fs::remove_all(path, ec); }
-};
-
-template <class F>
-void run(asio::io_context& ioc, F&& make) {
-    std::exception_ptr err;
-    asio::co_spawn(ioc, make(), [&](std::exception_ptr e, auto&&...) { err = e; });
-    ioc.run();
-    ioc.restart();
-    if (err) std::rethrow_exception(err);
-}
-
-}  // namespace
+using ozw::test::run;
+using ozw::test::TempDir;
 
 TEST(PostingsReconciliation, ReadsOnlyChangeableStatusesAndAsksForTheMissingByNumber) {
     sandbox::Sandbox sb(sandbox::load_scenario_file(std::string(OZW_SOURCE_DIR) +
