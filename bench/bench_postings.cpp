@@ -6,7 +6,8 @@
 //   incremental       (the default) only changed and due postings are re-evaluated;
 //   full evaluation   every posting re-evaluated and the whole condition set sent each poll
 //                     (watch.set_full_evaluation(true): the engine before the change).
-// And the process RSS. Usage: bench_postings [postings=50000] [cycles=5]
+// And the process RSS. Usage: bench_postings [postings=50000] [cycles=5] [incremental|full|both]
+// (one mode alone is for profiling: `perf record` then sees only that mode's cycles).
 #include <time.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -62,42 +63,7 @@ sandbox::Scenario big_shop(int n, TimePoint start) {
     a.key_expires_at = start + 24h * 90;
     a.roles = {"Admin"};
     sc.accounts.push_back(a);
-    sc.warehouses.push_back({1, "Склад", false, "created"});
-    sandbox::Product pr;
-    pr.product_id = 1;
-    pr.sku = 1000001;
-    pr.offer_id = "SKU-1";
-    pr.name = "Платье";
-    pr.price = 1990;
-    sc.products.push_back(pr);
-    const Millis window = 14 * 24h - 1h;
-    for (int i = 0; i < n; ++i) {
-        sandbox::Posting p;
-        char num[32];
-        std::snprintf(num, sizeof num, "%08d-0001-1", 10000000 + i);
-        p.posting_number = num;
-        p.order_id = 10000000 + i;
-        p.warehouse_id = 1;
-        p.in_process_at = start - window + Millis{window.count() / n * i};
-        p.shipment_date = p.in_process_at + 24h;
-        // A realistic mix by age: older postings are finished (a few stuck or disputed),
-        // the last days' are on the way, today's wait for packing and hand-over.
-        const auto age = start - p.in_process_at;
-        const int k = i % 1000;
-        if (age > 72h) {
-            p.status = k < 900 ? "delivered" : k < 990 ? "cancelled" : k < 995 ? "delivering"
-                     : "arbitration";
-        } else if (age > 24h) {
-            p.status = k < 850 ? "delivering" : k < 950 ? "delivered" : "cancelled";
-        } else {
-            p.status = k < 500 ? "awaiting_packaging" : k < 950 ? "awaiting_deliver" : "cancelled";
-        }
-        if (p.status == "delivering" || p.status == "delivered") p.delivering_date = p.shipment_date;
-        p.history.push_back({p.in_process_at, p.status, ""});
-        p.status_changed_at = p.in_process_at;
-        p.products.push_back({pr.sku, pr.offer_id, pr.name, 1, pr.price});
-        sc.postings.push_back(std::move(p));
-    }
+    sandbox::add_generated_shop(sc, n, start);
     return sc;
 }
 
@@ -144,6 +110,12 @@ struct ModeFigures {
 int main(int argc, char** argv) {
     const int n = argc > 1 ? std::stoi(argv[1]) : 50000;
     const int cycles = argc > 2 ? std::stoi(argv[2]) : 5;
+    const std::string modes = argc > 3 ? argv[3] : "both";
+    if (modes != "both" && modes != "incremental" && modes != "full") {
+        std::fprintf(stderr, "bench_postings: the third argument is incremental, full or both, not '%s'\n",
+                     modes.c_str());
+        return 2;
+    }
     LoggingConfig lc;
     lc.level = "error";
     log::init_logging(lc, false);
@@ -194,6 +166,7 @@ int main(int argc, char** argv) {
     ModeFigures figures[2];
     const char* mode_names[2] = {"incremental", "full evaluation"};
     for (int mode = 0; mode < 2; ++mode) {
+        if ((mode == 0 && modes == "full") || (mode == 1 && modes == "incremental")) continue;
         watch->set_full_evaluation(mode == 1);
         ModeFigures& f = figures[mode];
         for (int c = 0; c < cycles; ++c) {
@@ -230,6 +203,7 @@ int main(int argc, char** argv) {
     }
     for (int mode = 0; mode < 2; ++mode) {
         const ModeFigures& f = figures[mode];
+        if (f.cycles == 0) continue;
         const double n_cycles = f.cycles ? f.cycles : 1;
         std::printf("steady state, %-15s: max %zu calls, max %zu evaluated, max %.1f ms CPU, mean %.1f ms CPU "
                     "per cycle (fetch %.1f, merge+evaluate+store %.1f)\n",

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Runs every benchmark once with the figures the issues ask for; `make bench` calls it.
 # Usage: bench/run.sh [BUILD_DIR]
+# The harness's sizes and pace: HARNESS_SIZES (default 5000,50000,200000), HARNESS_INTERVAL
+# (seconds, default 30), HARNESS_INTERVALS (default 3). It takes about 8 minutes per size.
 set -euo pipefail
 build=${1:-build}
-echo "== bench_parse: Ozon JSON parsing (MB/s, peak RSS)"
+echo "== bench_parse: Ozon JSON parsing (MB/s, nlohmann DOM vs simdjson On-Demand)"
 "$build/bench/bench_parse" --benchmark_counters_tabular=true
 echo "== bench_dispatch: 10,000 events through router + store + dispatch"
 "$build/bench/bench_dispatch" 10000
 echo "== bench_postings: a shop with 50,000 postings against the sandbox (incremental, then full evaluation)"
 "$build/bench/bench_postings" 50000 10
+echo "== harness: the real daemon against the sandbox, beside a plain Python poller"
+python3 "$(dirname "$0")/harness.py" --ozonwatch "$build/daemon/ozonwatch" \
+    --sizes "${HARNESS_SIZES:-5000,50000,200000}" --interval "${HARNESS_INTERVAL:-30}" \
+    --intervals "${HARNESS_INTERVALS:-3}"

@@ -357,9 +357,10 @@ void Store::check_statement_budget() {
 }
 
 long long Store::insert_event(const Event& e, const std::string& scope) {
-    SQLite::Statement q(*db_,
-                        "INSERT INTO events(uid, key, type, kind, severity, state, account, body, "
-                        "occurred_at, detected_at, scope) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+    SQLite::Statement& q = prepared(st_insert_event_,
+                                    "INSERT INTO events(uid, key, type, kind, severity, state, account, body, "
+                                    "occurred_at, detected_at, scope) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+    StatementReset reset{q};
     q.bind(1, e.id);
     q.bind(2, e.key);
     q.bind(3, e.type);
@@ -403,25 +404,15 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
 
     for (const auto& d : batch.snapshots) {
         std::vector<std::string> removals = d.removals;
-        if (d.replace_all) {
-            // Delete what is not in the new full snapshot; keep first_seen of what stays.
-            std::set<std::string> keep;
-            for (const auto& u : d.upserts) keep.insert(u.key);
-            SQLite::Statement sel(*db_, "SELECT item_key FROM snapshots WHERE account=? AND watch=?");
-            sel.bind(1, d.account);
-            sel.bind(2, d.watch);
-            while (sel.executeStep()) {
-                auto k = sel.getColumn(0).getString();
-                if (!keep.count(k)) removals.push_back(std::move(k));
-            }
-        }
-        SQLite::Statement up(*db_,
-                             "INSERT INTO snapshots(account, watch, item_key, fingerprint, data, "
-                             "first_seen, last_seen) VALUES(?,?,?,?,?,?,?) "
-                             "ON CONFLICT(account, watch, item_key) DO UPDATE SET "
-                             "fingerprint=excluded.fingerprint, data=excluded.data, "
-                             "last_seen=excluded.last_seen");
-        for (const auto& u : d.upserts) {
+        std::set<std::string> keep;  // with replace_all: every upserted key
+        SQLite::Statement& up = prepared(st_upsert_snapshot_,
+                                         "INSERT INTO snapshots(account, watch, item_key, fingerprint, data, "
+                                         "first_seen, last_seen) VALUES(?,?,?,?,?,?,?) "
+                                         "ON CONFLICT(account, watch, item_key) DO UPDATE SET "
+                                         "fingerprint=excluded.fingerprint, data=excluded.data, "
+                                         "last_seen=excluded.last_seen");
+        StatementReset up_reset{up};
+        auto upsert = [&](const SnapshotItem& u) {
             check_statement_budget();
             up.bind(1, d.account);
             up.bind(2, d.watch);
@@ -432,8 +423,28 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
             up.bind(7, static_cast<int64_t>(ms(now)));
             up.exec();
             up.reset();
+            ++result.snapshot_rows;
+            if (d.replace_all) keep.insert(u.key);
+        };
+        for (const auto& u : d.upserts) upsert(u);
+        if (d.more_upserts)
+            for (SnapshotItem u; d.more_upserts(u);) upsert(u);
+        if (d.replace_all) {
+            // Delete what is not in the new full snapshot (first_seen of what stays is kept by
+            // the upsert).
+            SQLite::Statement& sel =
+                prepared(st_snapshot_keys_, "SELECT item_key FROM snapshots WHERE account=? AND watch=?");
+            StatementReset sel_reset{sel};
+            sel.bind(1, d.account);
+            sel.bind(2, d.watch);
+            while (sel.executeStep()) {
+                auto k = sel.getColumn(0).getString();
+                if (!keep.count(k)) removals.push_back(std::move(k));
+            }
         }
-        SQLite::Statement del(*db_, "DELETE FROM snapshots WHERE account=? AND watch=? AND item_key=?");
+        SQLite::Statement& del =
+            prepared(st_delete_snapshot_, "DELETE FROM snapshots WHERE account=? AND watch=? AND item_key=?");
+        StatementReset del_reset{del};
         for (const auto& k : removals) {
             check_statement_budget();
             del.bind(1, d.account);
@@ -441,11 +452,13 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
             del.bind(3, k);
             del.exec();
             del.reset();
+            ++result.snapshot_rows;
         }
-        SQLite::Statement cur(*db_,
-                              "INSERT INTO cursors(account, watch, name, value, updated_at) "
-                              "VALUES(?,?,?,?,?) ON CONFLICT(account, watch, name) DO UPDATE SET "
-                              "value=excluded.value, updated_at=excluded.updated_at");
+        SQLite::Statement& cur = prepared(st_upsert_cursor_,
+                                          "INSERT INTO cursors(account, watch, name, value, updated_at) "
+                                          "VALUES(?,?,?,?,?) ON CONFLICT(account, watch, name) DO UPDATE SET "
+                                          "value=excluded.value, updated_at=excluded.updated_at");
+        StatementReset cur_reset{cur};
         auto put_cursor = [&](const std::string& name, const std::string& value) {
             check_statement_budget();
             cur.bind(1, d.account);
@@ -466,8 +479,9 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
         if (e.occurred_at == TimePoint{}) e.occurred_at = e.detected_at;
         check_statement_budget();
         if (e.kind == EventKind::transition) {
-            SQLite::Statement dup(*db_,
-                                  "SELECT 1 FROM events WHERE account=? AND key=? AND kind='transition'");
+            SQLite::Statement& dup = prepared(
+                st_transition_seen_, "SELECT 1 FROM events WHERE account=? AND key=? AND kind='transition'");
+            StatementReset dup_reset{dup};
             dup.bind(1, e.account);
             dup.bind(2, e.key);
             if (dup.executeStep()) return std::nullopt;  // already recorded: not news again
@@ -478,7 +492,7 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
             insert_outbox(id, targets, "new", now);
             result.outbox_rows += static_cast<int>(targets.size());
         }
-        result.recorded.push_back(e);
+        result.recorded.push_back(std::move(e));
         return id;
     };
 
@@ -498,18 +512,21 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
         const ScopeKey scope_key{set.account, set.scope};
         const std::map<std::string, ActiveCondition>& active = cached_active(scope_key);
         CacheChanges changes;
-        for (auto& e : diff_impl(active, set.holding, set.released, set.partial, now)) {
-            e.account = set.account;
-            auto id = record(e, set.scope);
+        for (auto& diffed : diff_impl(active, set.holding, set.released, set.partial, now)) {
+            diffed.account = set.account;
+            auto id = record(std::move(diffed), set.scope);
             if (!id) continue;
+            const Event& e = result.recorded.back();  // as recorded (id, times filled in)
             check_statement_budget();
             if (e.state == EventState::firing) {
-                SQLite::Statement up(*db_,
-                                     "INSERT INTO conditions(account, scope, key, last_event_id, "
-                                     "first_fired_at, last_announced_at) VALUES(?,?,?,?,?,?) "
-                                     "ON CONFLICT(account, key) DO UPDATE SET "
-                                     "last_event_id=excluded.last_event_id, "
-                                     "last_announced_at=excluded.last_announced_at, scope=excluded.scope");
+                SQLite::Statement& up = prepared(
+                    st_upsert_condition_,
+                    "INSERT INTO conditions(account, scope, key, last_event_id, "
+                    "first_fired_at, last_announced_at) VALUES(?,?,?,?,?,?) "
+                    "ON CONFLICT(account, key) DO UPDATE SET "
+                    "last_event_id=excluded.last_event_id, "
+                    "last_announced_at=excluded.last_announced_at, scope=excluded.scope");
+                StatementReset up_reset{up};
                 up.bind(1, set.account);
                 up.bind(2, set.scope);
                 up.bind(3, e.key);
@@ -519,18 +536,20 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
                 up.exec();
                 ActiveCondition c;
                 auto was = active.find(e.key);
-                if (was != active.end()) c = was->second;  // escalation keeps its first time
-                else c.first_fired_at = now;
+                // An escalation keeps its first time.
+                c.first_fired_at = was != active.end() ? was->second.first_fired_at : now;
                 c.account = set.account;
                 c.scope = set.scope;
                 c.key = e.key;
-                c.event = result.recorded.back();
+                c.event = e;
                 c.last_announced_at = now;
                 c.last_event_id = *id;
                 changes[e.key] = std::move(c);
                 conditions_changed = true;
             } else {
-                SQLite::Statement del(*db_, "DELETE FROM conditions WHERE account=? AND key=?");
+                SQLite::Statement& del =
+                    prepared(st_delete_condition_, "DELETE FROM conditions WHERE account=? AND key=?");
+                StatementReset del_reset{del};
                 del.bind(1, set.account);
                 del.bind(2, e.key);
                 del.exec();
@@ -540,7 +559,8 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
         }
         // Keep the stored details of still-holding conditions current (days waiting, ...)
         // without announcing them: the next repeat shows fresh figures.
-        SQLite::Statement upd(*db_, "UPDATE events SET body=? WHERE id=?");
+        SQLite::Statement& upd = prepared(st_update_event_body_, "UPDATE events SET body=? WHERE id=?");
+        StatementReset upd_reset{upd};
         for (const auto& h : set.holding) {
             if (changes.count(h.key)) continue;  // fired again (or resolved) just now
             auto it = active.find(h.key);

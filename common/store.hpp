@@ -47,8 +47,11 @@ struct SnapshotDelta {
     std::string watch;
     std::vector<SnapshotItem> upserts;
     std::vector<std::string> removals;
-    bool replace_all = false;  // true: items absent from upserts are deleted
+    bool replace_all = false;  // true: items absent from the upserts (both kinds) are deleted
     std::map<std::string, std::string> cursors;  // cursor name -> value, written with the delta
+    // More upserts, made one at a time inside the transaction (fills its argument, false when
+    // there are no more): a first load of 50,000 items is never held as rows all at once.
+    std::function<bool(SnapshotItem&)> more_upserts;
 };
 
 // The complete set of conditions that hold now for one scope (e.g. account "main", scope
@@ -82,6 +85,7 @@ struct ApplyBatch {
 struct ApplyResult {
     std::vector<Event> recorded;  // events actually written (with ids), in order
     int outbox_rows = 0;
+    std::size_t snapshot_rows = 0;  // snapshot rows upserted or deleted
 };
 
 struct ActiveCondition {
@@ -250,7 +254,9 @@ private:
     // Kept prepared statements of the hot queries (declared after db_: finalized before it).
     std::unique_ptr<SQLite::Statement> st_due_outbox_, st_pending_meta_, st_condition_meta_,
         st_condition_one_, st_mark_announced_, st_mark_sent_, st_mark_retry_, st_mark_failed_,
-        st_silences_, st_insert_outbox_;
+        st_silences_, st_insert_outbox_, st_insert_event_, st_transition_seen_, st_snapshot_keys_,
+        st_upsert_snapshot_, st_delete_snapshot_, st_upsert_cursor_, st_upsert_condition_,
+        st_delete_condition_, st_update_event_body_;
     std::atomic<long long> reads_{0};
     std::mutex listeners_mu_;
     long long next_listener_ = 0;

@@ -72,14 +72,15 @@ std::optional<Config> run_generation(const Config& cfg, const GlobalOptions& g, 
 
     asio::signal_set signals(ioc, SIGINT, SIGTERM, SIGHUP);
     asio::steady_timer grace(ioc);
+    asio::steady_timer watchdog_timer(ioc);
     int running = 0;  // the generation's main coroutines still running
     std::function<void()> arm;
     auto begin_stop = [&]() {
         if (stop) return;
         stop = true;
-        pipeline.scheduler().stop();
-        // The dispatcher sleeps until something is due: wake it so that it sees `stop` now.
-        if (pipeline.dispatcher()) pipeline.dispatcher()->wake();
+        // Every loop sleeps until its next due instant: wake them so that they see `stop` now.
+        pipeline.wake_for_stop();
+        watchdog_timer.cancel();
         // In-flight requests have their own deadlines; do not wait for them past 8 s.
         grace.expires_after(std::chrono::seconds(8));
         grace.async_wait([&](boost::system::error_code ec) {
@@ -136,13 +137,13 @@ std::optional<Config> run_generation(const Config& cfg, const GlobalOptions& g, 
     if (pipeline.dispatcher()) asio::co_spawn(ioc, pipeline.dispatcher()->run(stop), done("dispatcher"));
     asio::co_spawn(ioc, pipeline.report_loop(stop), done("report"));
     if (auto wd = sd.watchdog_interval()) {
+        // wd is already half of WatchdogSec, as sd_watchdog_enabled(3) advises.
         asio::co_spawn(ioc, [&, wd]() -> asio::awaitable<void> {
-            asio::steady_timer t(co_await asio::this_coro::executor);
             while (!stop) {
                 sd.watchdog();
-                t.expires_after(std::min<Millis>(*wd, std::chrono::seconds(1)));
+                watchdog_timer.expires_after(*wd);
                 boost::system::error_code ec;
-                co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+                co_await watchdog_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
             }
         }, asio::detached);
     }

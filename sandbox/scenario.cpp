@@ -323,8 +323,55 @@ Review parse_review(const Ctx& c, const YAML::Node& n, const std::vector<Product
     return r;
 }
 
+}  // namespace
+
+void add_generated_shop(Scenario& s, int n, TimePoint start) {
+    using namespace std::chrono_literals;
+    constexpr long long kWarehouse = 1;
+    if (std::none_of(s.warehouses.begin(), s.warehouses.end(), [](const Warehouse& w) { return w.id == kWarehouse; }))
+        s.warehouses.push_back({kWarehouse, "Склад", false, "created"});
+    Product pr;
+    pr.product_id = 1;
+    pr.sku = 1000001;
+    pr.offer_id = "SKU-1";
+    pr.name = "Платье";
+    pr.price = 1990;
+    s.products.push_back(pr);
+    const Millis window = 14 * 24h - 1h;
+    s.postings.reserve(s.postings.size() + static_cast<std::size_t>(std::max(n, 0)));
+    for (int i = 0; i < n; ++i) {
+        Posting p;
+        char num[32];
+        std::snprintf(num, sizeof num, "%08d-0001-1", 10000000 + i);
+        p.posting_number = num;
+        p.order_id = 10000000 + i;
+        p.warehouse_id = kWarehouse;
+        p.in_process_at = start - window + Millis{window.count() / n * i};
+        p.shipment_date = p.in_process_at + 24h;
+        const auto age = start - p.in_process_at;
+        // Spread over 0..999 within any run of indices (7919 is prime to 1000): each day's slice
+        // gets the whole mix even in a small shop.
+        const int k = static_cast<int>((static_cast<long long>(i) * 7919) % 1000);
+        if (age > 72h) {
+            p.status = k < 900 ? "delivered" : k < 990 ? "cancelled" : k < 995 ? "delivering" : "arbitration";
+        } else if (age > 24h) {
+            p.status = k < 850 ? "delivering" : k < 950 ? "delivered" : "cancelled";
+        } else {
+            p.status = k < 500 ? "awaiting_packaging" : k < 950 ? "awaiting_deliver" : "cancelled";
+        }
+        if (p.status == "delivering" || p.status == "delivered") p.delivering_date = p.shipment_date;
+        p.history.push_back({p.in_process_at, p.status, ""});
+        p.status_changed_at = p.in_process_at;
+        p.products.push_back({pr.sku, pr.offer_id, pr.name, 1, pr.price});
+        s.postings.push_back(std::move(p));
+    }
+}
+
+namespace {
+
 void parse_generate(const Ctx& c, const YAML::Node& n, Scenario& s) {
-    check_keys(c, n, "generate", {"postings", "returns", "reviews", "products", "chats", "status"});
+    check_keys(c, n, "generate", {"postings", "returns", "reviews", "products", "chats", "status", "shop"});
+    if (const int shop = static_cast<int>(i64(c, n, "shop", 0)); shop > 0) add_generated_shop(s, shop, c.start);
     auto wh = s.warehouses.empty() ? 0 : s.warehouses.front().id;
     int products = static_cast<int>(i64(c, n, "products", 0));
     for (int i = 1; i <= products; ++i) {

@@ -270,6 +270,13 @@ std::vector<TariffStep> default_tariff_steps(const Posting& p);
 // The posting's schedule: the scenario's tariff_steps, else the default one; every charge filled.
 std::vector<TariffStep> tariff_steps(const Posting& p);
 
+// A shop of `postings` FBS postings spread evenly over the 14 days before `start`, in a realistic
+// mix by age (older: delivered, some cancelled, a few stuck delivering or in arbitration; the
+// last three days: on the way; today: awaiting packing or hand-over). Appended to `s` with one
+// warehouse and one product of their own. Numbers are "%08d-0001-1" from 10000000. For the
+// benchmarks (`generate: {shop: N}` in a scenario file).
+void add_generated_shop(Scenario& s, int postings, TimePoint start);
+
 // Parses a scenario; throws ScenarioError with "file:line:col: message".
 Scenario load_scenario_file(const std::string& path);
 Scenario load_scenario_text(const std::string& yaml, const std::string& origin = "<text>");

@@ -189,6 +189,10 @@ struct Client::Impl {
         if (rec) throw HttpError(ErrorKind::connect, where + ": cannot resolve host: " + rec.message());
 
         auto c = std::make_unique<Conn>();
+        // Beast reads at most the buffer's free capacity (512 bytes at least): an empty buffer
+        // would take a 200 kB page in ~400 reads, each a syscall plus re-arming the deadline's
+        // timer. With 64 kB reserved a page is a handful of reads.
+        c->buffer.reserve(64 * 1024);
         if (u.tls) c->tls.emplace(ex, ctx);
         else c->plain.emplace(ex);
         c->lowest().expires_at(deadline);

@@ -180,6 +180,28 @@ namespace {
 void too_many_pages(const std::string& account, std::string_view path, int pages) {
     spdlog::warn("ozon [{}]: {} stopped after {} pages", account, path, pages);
 }
+
+// The pages of a cursor-paginated posting list, each handed to `take`; stops at the last page,
+// at a cursor that does not move, or at max_pages (logged).
+template <class FetchPage>
+awaitable<void> cursor_pages(const std::string& account, std::string_view path, int max_pages,
+                             FetchPage fetch_page, const Client::PostingsSink& take) {
+    std::string cursor;
+    for (int pages = 0;; ++pages) {
+        if (pages >= max_pages) {
+            too_many_pages(account, path, pages);
+            break;
+        }
+        PostingPage p = co_await fetch_page(cursor);
+        take(p.postings);
+        if (!p.has_next || p.cursor.empty() || p.cursor == cursor) break;
+        cursor = std::move(p.cursor);
+    }
+}
+
+void append(std::vector<Posting>& all, std::vector<Posting>& page) {
+    std::move(page.begin(), page.end(), std::back_inserter(all));
+}
 }  // namespace
 
 // ---------------------------------------------------------------- postings
@@ -206,19 +228,14 @@ awaitable<PostingPage> Client::list_postings(const PostingFilter& f, std::string
     co_return co_await impl_->request(paths::posting_list, body.dump(), parse_posting_list);
 }
 
+awaitable<void> Client::each_posting_page(const PostingFilter& f, PostingsSink take) {
+    co_await cursor_pages(impl_->account.name, paths::posting_list, impl_->retry.max_pages,
+                          [&](std::string cursor) { return list_postings(f, std::move(cursor)); }, take);
+}
+
 awaitable<std::vector<Posting>> Client::list_postings_all(const PostingFilter& f) {
     std::vector<Posting> all;
-    std::string cursor;
-    for (int pages = 0;; ++pages) {
-        if (pages >= impl_->retry.max_pages) {
-            too_many_pages(impl_->account.name, paths::posting_list, pages);
-            break;
-        }
-        PostingPage p = co_await list_postings(f, cursor);
-        std::move(p.postings.begin(), p.postings.end(), std::back_inserter(all));
-        if (!p.has_next || p.cursor.empty() || p.cursor == cursor) break;
-        cursor = std::move(p.cursor);
-    }
+    co_await each_posting_page(f, [&](std::vector<Posting>& page) { append(all, page); });
     co_return all;
 }
 
@@ -244,19 +261,14 @@ awaitable<PostingPage> Client::list_unfulfilled(const UnfulfilledFilter& f, std:
                                       parse_unfulfilled_list);
 }
 
+awaitable<void> Client::each_unfulfilled_page(const UnfulfilledFilter& f, PostingsSink take) {
+    co_await cursor_pages(impl_->account.name, paths::posting_unfulfilled, impl_->retry.max_pages,
+                          [&](std::string cursor) { return list_unfulfilled(f, std::move(cursor)); }, take);
+}
+
 awaitable<std::vector<Posting>> Client::list_unfulfilled_all(const UnfulfilledFilter& f) {
     std::vector<Posting> all;
-    std::string cursor;
-    for (int pages = 0;; ++pages) {
-        if (pages >= impl_->retry.max_pages) {
-            too_many_pages(impl_->account.name, paths::posting_unfulfilled, pages);
-            break;
-        }
-        PostingPage p = co_await list_unfulfilled(f, cursor);
-        std::move(p.postings.begin(), p.postings.end(), std::back_inserter(all));
-        if (!p.has_next || p.cursor.empty() || p.cursor == cursor) break;
-        cursor = std::move(p.cursor);
-    }
+    co_await each_unfulfilled_page(f, [&](std::vector<Posting>& page) { append(all, page); });
     co_return all;
 }
 

@@ -15,6 +15,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -151,6 +152,12 @@ public:
     awaitable<std::vector<Posting>> list_postings_all(const PostingFilter& f);
     awaitable<PostingPage> list_unfulfilled(const UnfulfilledFilter& f, std::string cursor = {});
     awaitable<std::vector<Posting>> list_unfulfilled_all(const UnfulfilledFilter& f);
+    // Every page, handed to `take` as it arrives, so that a caller converting the postings to
+    // its own smaller form never holds a whole window of API models (50,000 postings: ~100 MB).
+    // `f` must outlive the call.
+    using PostingsSink = std::function<void(std::vector<Posting>&)>;
+    awaitable<void> each_posting_page(const PostingFilter& f, PostingsSink take);
+    awaitable<void> each_unfulfilled_page(const UnfulfilledFilter& f, PostingsSink take);
     // /v3/posting/fbs/get with financial data; ApiError{not_found} for an unknown number.
     awaitable<Posting> get_posting(std::string posting_number);
 

@@ -3,6 +3,8 @@
 // report schema surprises once per (method, field). Not part of the public client API.
 #include <nlohmann/json.hpp>
 
+#include <charconv>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +13,25 @@
 #include "common/ozon/models.hpp"
 
 namespace ozw::ozon::detail {
+
+// An integral double within int64 ("1e3", 2.0) as an integer; nullopt otherwise.
+inline std::optional<long long> integral(double d) {
+    if (std::isfinite(d) && std::fabs(d) < 9.2e18 && d == std::floor(d)) return static_cast<long long>(d);
+    return std::nullopt;
+}
+
+// Reader::opt_int's reading of a non-empty string: an integer ("1000015552") or an integral
+// number ("1e3"); nullopt otherwise. Shared by the nlohmann and simdjson readers.
+inline std::optional<long long> integer_from_text(std::string_view s) {
+    const char* end = s.data() + s.size();
+    long long out = 0;
+    auto [p, ec] = std::from_chars(s.data(), end, out);
+    if (ec == std::errc() && p == end) return out;
+    double d = 0;
+    auto [p2, ec2] = std::from_chars(s.data(), end, d);
+    if (ec2 == std::errc() && p2 == end) return integral(d);
+    return std::nullopt;
+}
 
 // Logs one warning per (method, field) per process.
 void schema_surprise(std::string_view method, std::string_view field, const nlohmann::json& value);
@@ -53,5 +74,17 @@ PostingPage parse_posting_page_simd(std::string_view body, const char* method, b
 // The same pages through nlohmann/json and the Reader (models.cpp); kept as the tests' oracle
 // (and for /v3/posting/fbs/get, which shares read_posting).
 PostingPage parse_posting_page_dom(std::string_view body, const char* method, bool unfulfilled);
+
+// The other large pages, the same way: *_simd (returns_page.cpp, stocks_page.cpp,
+// accruals_page.cpp) is what the public parse_* functions use; *_dom (models.cpp) is the
+// nlohmann reader, kept as the tests' oracle.
+ReturnPage parse_returns_list_simd(std::string_view body);        // /v1/returns/list
+ReturnPage parse_returns_list_dom(std::string_view body);
+StockPage parse_stocks_simd(std::string_view body);               // /v4/product/info/stocks
+StockPage parse_stocks_dom(std::string_view body);
+AccrualDayPage parse_accrual_by_day_simd(std::string_view body);  // /v1/finance/accrual/by-day
+AccrualDayPage parse_accrual_by_day_dom(std::string_view body);
+std::vector<PostingAccruals> parse_accrual_postings_simd(std::string_view body);  // /v1/finance/accrual/postings
+std::vector<PostingAccruals> parse_accrual_postings_dom(std::string_view body);
 
 }  // namespace ozw::ozon::detail

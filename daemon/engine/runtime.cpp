@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -126,6 +128,11 @@ TimePoint Runtime::next_report_time(TimePoint after) const {
 asio::awaitable<void> Runtime::report_loop(const std::atomic<bool>& stop) {
     if (!cfg_.report.enabled) co_return;
     asio::steady_timer timer(co_await asio::this_coro::executor);
+    struct Unregister {
+        std::shared_ptr<asio::steady_timer*> slot;
+        ~Unregister() { *slot = nullptr; }
+    } unregister{report_timer_};
+    *report_timer_ = &timer;
     TimePoint next = next_report_time(clock_.now());
     while (!stop) {
         if (clock_.now() >= next) {
@@ -136,10 +143,17 @@ asio::awaitable<void> Runtime::report_loop(const std::atomic<bool>& stop) {
             }
             next = next_report_time(clock_.now());
         }
-        timer.expires_after(std::chrono::seconds(1));
+        timer.expires_after(std::clamp<Millis>(std::chrono::duration_cast<Millis>(next - clock_.now()),
+                                               Millis{0}, std::chrono::minutes(1)));
         boost::system::error_code ec;
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
+}
+
+void Runtime::wake_for_stop() {
+    scheduler_->stop();
+    if (*report_timer_) (*report_timer_)->cancel();
+    if (dispatcher_) dispatcher_->wake();
 }
 
 }  // namespace ozw::daemon

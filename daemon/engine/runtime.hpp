@@ -6,6 +6,7 @@
 // sections and the store's firing conditions. It never names a concrete watch.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
 #include <memory>
@@ -59,8 +60,12 @@ public:
     // Next local report.at strictly after `after`.
     TimePoint next_report_time(TimePoint after) const;
 
-    // Daemon loop (until `stop`): report.daily at report.at local time.
+    // Daemon loop (until `stop`): report.daily at report.at local time. Sleeps until then (at
+    // most a minute at a time, so that a step of the clock is noticed).
     boost::asio::awaitable<void> report_loop(const std::atomic<bool>& stop);
+    // Stops the scheduler and wakes every sleeping loop (scheduler, report, dispatcher) so that
+    // each sees its stop flag now. Call it on the executor's thread.
+    void wake_for_stop();
 
 private:
     const Config& cfg_;
@@ -72,6 +77,9 @@ private:
     std::vector<std::string> not_watched_;  // enabled modules not built in this release
     std::unique_ptr<Scheduler> scheduler_;
     std::unique_ptr<alerts::Dispatcher> dispatcher_;
+    // report_loop's timer while it runs; shared with its frame (see Scheduler::sleeping_).
+    std::shared_ptr<boost::asio::steady_timer*> report_timer_ =
+        std::make_shared<boost::asio::steady_timer*>(nullptr);
 };
 
 // The names of the configured (enabled) watches this release does not have, in `language`.

@@ -127,8 +127,19 @@ awaitable<int> Scheduler::run_once_due() {
     co_return ran;
 }
 
+void Scheduler::stop() {
+    stop_ = true;
+    for (auto* t : *sleeping_) t->cancel();
+}
+
 awaitable<void> Scheduler::watch_loop(std::size_t i, Millis tick) {
     asio::steady_timer timer(co_await asio::this_coro::executor);
+    struct Unregister {
+        std::shared_ptr<std::vector<asio::steady_timer*>> list;
+        asio::steady_timer* timer;
+        ~Unregister() { std::erase(*list, timer); }
+    } unregister{sleeping_, &timer};
+    sleeping_->push_back(&timer);
     while (!stop_) {
         const TimePoint now = clock_.now();
         if (watches_[i]->next_due <= now) {
@@ -143,23 +154,23 @@ awaitable<void> Scheduler::watch_loop(std::size_t i, Millis tick) {
 
 awaitable<void> Scheduler::run(Millis tick) {
     auto ex = co_await asio::this_coro::executor;
-    auto alive = std::make_shared<std::atomic<int>>(0);
+    // Ends when the last loop has ended: that loop cancels `all_done` (no polling).
+    asio::steady_timer all_done(ex, asio::steady_timer::time_point::max());
+    auto alive = std::make_shared<int>(0);
     for (std::size_t i = 0; i < watches_.size(); ++i) {
         ++*alive;
-        asio::co_spawn(ex, watch_loop(i, tick), [alive, i, this](std::exception_ptr e) {
-            --*alive;
+        asio::co_spawn(ex, watch_loop(i, tick), [alive, i, &all_done](std::exception_ptr e) {
             if (e) {
                 std::string m;
                 classify_failure(e, m);
                 log::get("scheduler")->error("watch {} loop ended: {}", i, m);
             }
+            if (--*alive == 0) all_done.cancel();
         });
     }
-    asio::steady_timer timer(ex);
     while (*alive > 0) {
-        timer.expires_after(std::chrono::milliseconds(100));
         boost::system::error_code ec;
-        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        co_await all_done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
 }
 

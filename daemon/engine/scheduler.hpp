@@ -9,6 +9,7 @@
 // ManualClock; the daemon calls run().
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
 #include <functional>
@@ -61,10 +62,12 @@ public:
     // Runs one watch's cycle now, with failure handling (never throws a source error).
     awaitable<void> run_watch(std::size_t i);
 
-    // The daemon: one coroutine per watch, until stop(). Polls the clock at least every
-    // `tick` so that a jump of the clock (virtual time) is noticed.
-    awaitable<void> run(Millis tick = std::chrono::seconds(1));
-    void stop() { stop_ = true; }
+    // The daemon: one coroutine per watch, until stop(). Each sleeps until its watch is due,
+    // but at most `tick`, so that a jump of the clock (an NTP step, virtual time) is noticed;
+    // an idle daemon wakes once per tick per watch, nothing more.
+    awaitable<void> run(Millis tick = std::chrono::seconds(60));
+    // Stops the loops of run() and wakes the sleeping ones. Call it on the executor's thread.
+    void stop();
     bool stopping() const { return stop_; }
 
 private:
@@ -82,6 +85,10 @@ private:
     std::vector<std::unique_ptr<ScheduledWatch>> watches_;
     std::function<void(std::size_t, const ScheduledWatch&)> on_cycle_;
     std::atomic<bool> stop_{false};
+    // The watch loops' timers, for stop(). Shared with the loops' frames, which may be destroyed
+    // after the scheduler (with the io_context, when a shutdown is cut short).
+    std::shared_ptr<std::vector<boost::asio::steady_timer*>> sleeping_ =
+        std::make_shared<std::vector<boost::asio::steady_timer*>>();
     std::mt19937_64 rng_{std::random_device{}()};
     std::set<std::pair<std::string, std::string>> clean_;  // (account, source) with nothing stored
 };

@@ -228,6 +228,9 @@ private:
             }
             if (changed_set.insert(key).second) changed.push_back(key);
         }
+        // The fetched items now live in items_; drop the moved-from vector before the snapshot
+        // rows are built (at a first load of 50,000 postings it is ~20 MB of the peak).
+        std::vector<Item>().swap(fetched.items);
         std::vector<std::string> removed;
         for (const auto& key : fetched.gone) {
             auto it = items_.find(key);
@@ -310,12 +313,16 @@ private:
         }
         out.conditions_partial = !everything;
 
-        // ---- the snapshot delta
-        out.upserts.reserve(changed.size());
-        for (const auto& key : changed) {
+        // ---- the snapshot delta: rows made one at a time while the store writes them (a first
+        // load's rows would otherwise be held all at once: ~35 MB for 50,000 postings). The
+        // items do not change before commit() or rollback(), which come after the write.
+        out.more_upserts = [this, keys = std::move(changed), next = std::size_t{0}](SnapshotItem& row) mutable {
+            if (next >= keys.size()) return false;
+            const std::string& key = keys[next++];
             const Item& item = items_.at(key);
-            out.upserts.push_back(SnapshotItem{key, item.fingerprint(), item.to_json().dump(), {}, {}});
-        }
+            row = SnapshotItem{key, item.fingerprint(), item.to_json().dump(), {}, {}};
+            return true;
+        };
         out.removals = std::move(removed);
         out.cursors = pending_->cursors;
         return out;

@@ -1,5 +1,7 @@
 #include "daemon/engine/watch.hpp"
 
+#include <malloc.h>
+
 #include "common/logging.hpp"
 #include "common/time.hpp"
 
@@ -7,6 +9,8 @@ namespace ozw::daemon {
 
 namespace {
 constexpr const char* kStateVersion = "state_version";
+// Snapshot rows written by one poll above which the freed heap is returned to the system.
+constexpr std::size_t kTrimAfterRows = 1000;
 }
 
 WatchRunner::WatchRunner(std::shared_ptr<Watch> watch, Store& store, Router router,
@@ -50,6 +54,7 @@ awaitable<CycleResult> WatchRunner::run_once() {
     delta.account = account;
     delta.watch = name;
     delta.upserts = std::move(out.upserts);
+    delta.more_upserts = std::move(out.more_upserts);
     delta.removals = std::move(out.removals);
     delta.replace_all = out.replace_all || rebaseline_;
     delta.cursors = std::move(out.cursors);
@@ -66,8 +71,11 @@ awaitable<CycleResult> WatchRunner::run_once() {
     CycleResult result;
     result.baseline = baseline_;
     result.api_calls = out.api_calls;
+    std::size_t written = 0;
     try {
-        result.recorded = store_.apply(batch, router_).recorded;
+        ApplyResult applied = store_.apply(batch, router_);
+        result.recorded = std::move(applied.recorded);
+        written = applied.snapshot_rows;
     } catch (...) {
         watch_->rollback();
         loaded_ = false;  // and reload the committed state from the store next time
@@ -76,6 +84,11 @@ awaitable<CycleResult> WatchRunner::run_once() {
     watch_->commit();
     baseline_ = false;
     rebaseline_ = false;
+    batch = {};
+    // A large poll (the first load, a whole-window re-read) frees tens of megabytes of pages,
+    // models and snapshot rows; glibc keeps them mapped unless asked. Hand them back so that a
+    // steady daemon's RSS is its state, not its largest poll. Cheap next to such a poll.
+    if (written >= kTrimAfterRows) malloc_trim(0);
     co_return result;
 }
 

@@ -27,6 +27,7 @@ using awaitable = boost::asio::awaitable<T>;
 // What one poll produced (not yet committed).
 struct WatchOutput {
     std::vector<SnapshotItem> upserts;
+    std::function<bool(SnapshotItem&)> more_upserts;  // see SnapshotDelta::more_upserts
     std::vector<std::string> removals;
     bool replace_all = false;
     std::map<std::string, std::string> cursors;

@@ -129,20 +129,20 @@ awaitable<Fetched<PostingState>> PostingsWatch::fetch(TimePoint now, bool baseli
         }
         return f;
     };
-    auto take = [&](std::vector<ozon::Posting>& postings) {
-        out.items.reserve(out.items.size() + postings.size());
+    // Each page becomes PostingStates as it arrives and its API models are dropped: the
+    // whole window is never held twice.
+    const ozon::Client::PostingsSink take = [&](std::vector<ozon::Posting>& postings) {
         for (const auto& p : postings) out.items.push_back(posting_state_from(p));
+        postings.clear();
     };
     if (whole) {
         const auto f = filter({}, false);
-        auto postings = co_await client_->list_postings_all(f);
-        take(postings);
+        co_await client_->each_posting_page(f, take);
         out.full_window = true;
         out.mode = "full";
     } else if (reconcile) {
         const auto f = filter(changeable_statuses(), false);
-        auto postings = co_await client_->list_postings_all(f);
-        take(postings);
+        co_await client_->each_posting_page(f, take);
         std::set<std::string> answered;
         for (const auto& p : out.items) answered.insert(p.posting_number);
         std::vector<std::string> missing;
@@ -153,8 +153,7 @@ awaitable<Fetched<PostingState>> PostingsWatch::fetch(TimePoint now, bool baseli
             // Many changed behind our back (a long outage): read the whole window once.
             out.items.clear();
             const auto whole_window = filter({}, false);
-            auto all = co_await client_->list_postings_all(whole_window);
-            take(all);
+            co_await client_->each_posting_page(whole_window, take);
             out.full_window = true;
             out.mode = "full";
         } else {
@@ -171,8 +170,7 @@ awaitable<Fetched<PostingState>> PostingsWatch::fetch(TimePoint now, bool baseli
         }
     } else {
         const auto f = filter({}, true);
-        auto postings = co_await client_->list_postings_all(f);
-        take(postings);
+        co_await client_->each_posting_page(f, take);
         out.mode = "incremental";
     }
     if (sweep) {
@@ -180,8 +178,7 @@ awaitable<Fetched<PostingState>> PostingsWatch::fetch(TimePoint now, bool baseli
         u.cutoff_from = now - cfg.lookback;
         u.cutoff_to = now + kUnfulfilledAhead;
         u.with_financial_data = false;
-        auto postings = co_await client_->list_unfulfilled_all(u);
-        take(postings);
+        co_await client_->each_unfulfilled_page(u, take);
     }
     out.cursors["last_success"] = format_iso8601_ms(now);
     if (whole || reconcile) out.cursors["last_reconcile"] = format_iso8601_ms(now);

@@ -534,3 +534,36 @@ TEST(Store, ReadCounterCountsEveryRead) {
     store.silences(at(1));
     EXPECT_EQ(store.reads_for_tests(), r0 + 5);
 }
+
+// Rows made one at a time (SnapshotDelta::more_upserts) are written like listed ones, counted,
+// and count as present for replace_all: a row neither listed nor made is deleted.
+TEST(Store, RowsMadeOneAtATimeAreWrittenAndKeptByReplaceAll) {
+    TempDir dir;
+    Store store(dir.db());
+    {
+        ApplyBatch b;
+        b.now = at(100);
+        b.snapshots.push_back({"main", "postings", {{"old", "fp", "{}"}, {"1-1", "fp", "{}"}}, {}, false, {}});
+        store.apply(b, {});
+    }
+    ApplyBatch b;
+    b.now = at(200);
+    SnapshotDelta d{"main", "postings", {{"1-1", "fp2", R"({"listed":1})"}}, {}, true, {}};
+    int made = 0;
+    d.more_upserts = [&made](SnapshotItem& row) {
+        if (made == 3) return false;
+        ++made;
+        row = SnapshotItem{"gen-" + std::to_string(made), "fp", R"({"made":)" + std::to_string(made) + "}", {}, {}};
+        return true;
+    };
+    b.snapshots.push_back(std::move(d));
+    const ApplyResult r = store.apply(b, {});
+    EXPECT_EQ(made, 3);
+    EXPECT_EQ(r.snapshot_rows, 5u);  // 1 listed + 3 made upserted, "old" deleted
+    const auto rows = store.load_snapshot("main", "postings");
+    ASSERT_EQ(rows.size(), 4u);
+    EXPECT_FALSE(rows.count("old"));
+    EXPECT_EQ(rows.at("1-1").data, R"({"listed":1})");
+    EXPECT_EQ(rows.at("gen-2").data, R"({"made":2})");
+    EXPECT_EQ(rows.at("1-1").first_seen, at(100));  // an upsert keeps first_seen
+}

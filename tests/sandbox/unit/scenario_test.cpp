@@ -312,3 +312,34 @@ TEST(Scenario, DemoDayHasOverdueMissedAndResolvedPostings) {
     for (const auto& p : s.postings) disputes += p.status == "arbitration" || p.status == "client_arbitration";
     EXPECT_EQ(disputes, 2);
 }
+
+// `generate: {shop: N}` (the benchmarks' shop): N postings in the 14 days before start, unique
+// numbers, and statuses by age as documented: nothing awaiting hand-over is older than a day,
+// nothing on the way is younger than a day, and every kind of status appears.
+TEST(Scenario, GeneratedShopHasTheDocumentedMixByAge) {
+    auto s = load_scenario_text(std::string(kMinimal) + "generate: {shop: 5000}\n");
+    ASSERT_EQ(s.postings.size(), 5000u);
+    std::set<std::string> numbers;
+    std::map<std::string, int> by_status;
+    for (const auto& p : s.postings) {
+        numbers.insert(p.posting_number);
+        ++by_status[p.status];
+        const auto age = s.start - p.in_process_at;
+        EXPECT_GE(age, std::chrono::hours(0)) << p.posting_number;
+        EXPECT_LE(age, std::chrono::hours(14 * 24)) << p.posting_number;
+        if (p.status == "awaiting_packaging" || p.status == "awaiting_deliver")
+            EXPECT_LE(age, std::chrono::hours(24)) << p.posting_number;
+        if (p.status == "delivered" || p.status == "delivering")
+            EXPECT_GT(age, std::chrono::hours(24)) << p.posting_number;
+        if (p.status == "arbitration") EXPECT_GT(age, std::chrono::hours(72)) << p.posting_number;
+        ASSERT_EQ(p.products.size(), 1u);
+        EXPECT_EQ(p.warehouse_id, 1);
+    }
+    EXPECT_EQ(numbers.size(), 5000u);
+    for (const char* st : {"awaiting_packaging", "awaiting_deliver", "delivering", "delivered", "cancelled",
+                           "arbitration"})
+        EXPECT_GT(by_status[st], 0) << st;
+    EXPECT_GT(by_status["delivered"], by_status["delivering"]);  // most of two weeks is finished
+    ASSERT_EQ(s.warehouses.size(), 1u);
+    EXPECT_EQ(s.warehouses[0].id, 1);
+}

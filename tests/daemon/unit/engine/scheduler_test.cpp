@@ -1,11 +1,14 @@
 // Scheduler: backoff, source health per (account, source): source.unavailable after
 // unavailable_after, source.auth_failed at once, resolution by the next success, one message per
 // source however many watches read it; a failing watch not blocking another; WatchRunner
-// baseline and state_version re-baseline.
+// baseline and state_version re-baseline; stop() waking the daemon loops that sleep until due.
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <filesystem>
 
@@ -330,4 +333,34 @@ TEST(SchedulerTest, ASourceConditionLeftByAnOlderReleaseIsResolvedAtTheFirstCycl
     env.clock.advance(1min);
     env.run([&] { return s.run_once_due(); });
     EXPECT_TRUE(env.active_keys().empty());
+}
+
+// The daemon's loops sleep until their watch is due (here: an hour away, with a tick of a day):
+// stop() must wake them at once, or run() would not return before the test's timeout.
+TEST(SchedulerTest, StopWakesTheSleepingLoopsAndRunReturns) {
+    Env env;
+    auto a = std::make_shared<FakeWatch>("postings", 1h);
+    auto b = std::make_shared<FakeWatch>("returns", 1h, "ozon");
+    Scheduler s(*env.store, null_router(), env.clock, 15min, 0);
+    s.add(a);
+    s.add(b);
+    bool finished = false;
+    asio::co_spawn(env.ioc, s.run(24h), [&](std::exception_ptr e) {
+        EXPECT_FALSE(e);
+        finished = true;
+    });
+    // Both loops run their first (baseline) cycle, then sleep; the stop comes after that.
+    asio::steady_timer later(env.ioc);
+    asio::co_spawn(env.ioc, [&]() -> asio::awaitable<void> {
+        while (a->polls == 0 || b->polls == 0) {
+            later.expires_after(0ms);
+            co_await later.async_wait(asio::use_awaitable);
+        }
+        s.stop();
+    }, asio::detached);
+    env.ioc.run_for(20s);
+    EXPECT_TRUE(finished);
+    EXPECT_EQ(a->polls, 1);
+    EXPECT_EQ(b->polls, 1);
+    EXPECT_TRUE(s.stopping());
 }
