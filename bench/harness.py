@@ -238,7 +238,7 @@ logging: {{level: warn}}
             "load_cpu_ms": load_cpu, "load_calls": load_calls, "load_wall_s": load_wall,
             "interval_cpu_ms": per_interval, "interval_calls": interval_calls / len(steady),
             "idle_ms_per_s": idle, "poll_cpu_ms": poll, "interval_120s_cpu_ms": poll + idle * 120,
-            "reconcile_cpu_ms": rec_cpu if rec_cpu is not None else float("nan"), "reconcile_calls": rec_calls,
+            "reconcile_cpu_ms": rec_cpu, "reconcile_calls": rec_calls,
             "rss_steady_kb": steady_rss, "rss_peak_kb": peak_rss,
         }
     except Exception:
@@ -316,6 +316,7 @@ def main():
         print(f"  {'':34} {'ozonwatch':>12} {'py-incr':>12} {'py-full':>12}")
         print(f"  {'first load, CPU ms':34} {d['load_cpu_ms']:12.0f} {pi['load_cpu_ms']:12.0f} {pf['load_cpu_ms']:12.0f}")
         print(f"  {'first load, API calls':34} {d['load_calls']:12d} {pi['load_calls']:12d} {pf['load_calls']:12d}")
+        print(f"  {'first load, wall s':34} {d['load_wall_s']:12.1f} {'-':>12} {'-':>12}")
         print(f"  {f'CPU per {T:.0f} s interval, ms':34} {d['interval_cpu_ms']:12.1f} {pi['interval_cpu_ms']:12.1f} {pf['interval_cpu_ms']:12.1f}")
         print(f"  {'  of it: poll + dispatch, ms':34} {d['poll_cpu_ms']:12.1f} {pi['interval_cpu_ms']:12.1f} {pf['interval_cpu_ms']:12.1f}")
         print(f"  {'  of it: idle, ms per s':34} {d['idle_ms_per_s']:12.3f} {0:12.3f} {0:12.3f}")
