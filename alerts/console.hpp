@@ -14,6 +14,7 @@ public:
     std::string channel() const override { return "console"; }
     boost::asio::awaitable<SendResult> send(const RenderedMessage& msg) override;
     bool immediate() const override { return true; }
+    bool reads_rendered_text() const override { return false; }
 
     // One readable line per event (no trailing newline).
     std::string format_line(const Event& e, const std::string& reason) const;

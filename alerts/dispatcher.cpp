@@ -83,14 +83,23 @@ Dispatcher::Dispatcher(const Config& cfg, Store& store, const Clock& clock,
       notifiers_(std::move(notifiers)),
       router_(cfg, store, clock, has_console(notifiers_)) {
     ensure_event_types_registered();  // notify.delivery_failed is ours to declare
-    listener_id_ = store_.subscribe([this](unsigned changes) { on_store_change(changes); });
+    listener_id_ = store_.subscribe([this](const StoreChangeSet& changes) { on_store_change(changes); });
 }
 
 Dispatcher::~Dispatcher() { store_.unsubscribe(listener_id_); }
 
-void Dispatcher::on_store_change(unsigned changes) {
+void Dispatcher::on_store_change(const StoreChangeSet& set) {
+    const unsigned changes = set.bits;
     if (changes & kOutboxAdded) outbox_dirty_.store(true);
-    if (changes & kConditionsChanged) repeats_dirty_.store(true);
+    if (changes & kConditionsChanged) {
+        if (set.conditions.empty()) {
+            repeats_dirty_.store(true);  // the extent is unknown: re-read them all
+        } else {
+            std::lock_guard lk(changes_mu_);
+            condition_changes_.insert(condition_changes_.end(), set.conditions.begin(), set.conditions.end());
+            conditions_pending_.store(true);
+        }
+    }
     if (changes & kSilencesChanged) {
         silences_dirty_.store(true);
         repeats_dirty_.store(true);
@@ -130,8 +139,42 @@ void Dispatcher::schedule_repeat(const std::string& account, const std::string& 
     repeat_due_.insert({when, std::move(id)});
 }
 
+void Dispatcher::forget_repeat(const CondId& id) {
+    if (auto it = repeat_at_.find(id); it != repeat_at_.end()) {
+        repeat_due_.erase({it->second, id});
+        repeat_at_.erase(it);
+    }
+    snoozed_.erase(id);
+}
+
+void Dispatcher::apply_condition_changes() {
+    if (!conditions_pending_.exchange(false)) return;
+    std::vector<ConditionChange> changes;
+    {
+        std::lock_guard lk(changes_mu_);
+        changes.swap(condition_changes_);
+    }
+    // Applied in commit order. An entry may repeat what a rebuild has just read: setting the
+    // same time again is harmless, and a stale time is corrected when it comes due (the row is
+    // read then and rescheduled from its real last_announced_at).
+    for (const auto& c : changes) {
+        CondId id{c.meta.account, c.meta.key};
+        forget_repeat(id);  // a new firing is announced now: any snooze is moot
+        if (c.resolved) continue;
+        Millis every = repeat_interval(cfg_.notify, c.meta.severity);
+        if (every == Millis::max() || every.count() <= 0) continue;
+        schedule_repeat(id.first, id.second, c.meta.last_announced_at + every);
+    }
+}
+
 void Dispatcher::rebuild_repeat_index() {
     if (silences_dirty_.exchange(false)) snoozed_.clear();
+    {
+        // Everything committed so far is read below; later changes are queued after this.
+        std::lock_guard lk(changes_mu_);
+        condition_changes_.clear();
+        conditions_pending_.store(false);
+    }
     repeat_due_.clear();
     repeat_at_.clear();
     std::map<CondId, TimePoint> snoozed;
@@ -163,6 +206,7 @@ Notifier* Dispatcher::notifier(const std::string& channel) const {
 
 int Dispatcher::enqueue_repeats(TimePoint now) {
     if (repeats_dirty_.exchange(false)) rebuild_repeat_index();
+    apply_condition_changes();
     int count = 0;
     std::optional<std::vector<Silence>> silences;
     // Only the conditions whose next-repeat time has come are read (one row each).
@@ -214,13 +258,26 @@ asio::awaitable<void> Dispatcher::tick() {
     TimePoint now = clock_.now();
     failed_pass_ = false;
     const auto steady = std::chrono::steady_clock::now();
-    if (steady - last_resync_ >= kResyncEvery) {  // the safety net: rebuild from the store
+    if (steady - last_resync_ >= kResyncEvery) {
+        // Another process (`ozonwatch silence`, an admin command) writes without telling our
+        // listeners: rebuild from the store only when SQLite says someone did. The first pass
+        // always builds.
         last_resync_ = steady;
-        outbox_dirty_.store(true);
-        repeats_dirty_.store(true);
+        bool elsewhere = true;
+        try {
+            elsewhere = store_.changed_elsewhere();
+        } catch (const std::exception& e) {
+            spdlog::warn("dispatch: could not ask the store for outside changes: {}", e.what());
+        }
+        if (elsewhere) {
+            outbox_dirty_.store(true);
+            silences_dirty_.store(true);
+            repeats_dirty_.store(true);
+        }
     }
     try {
-        if (repeats_dirty_.load() || (!repeat_due_.empty() && repeat_due_.begin()->first <= now))
+        if (repeats_dirty_.load() || conditions_pending_.load() ||
+            (!repeat_due_.empty() && repeat_due_.begin()->first <= now))
             enqueue_repeats(now);
     } catch (const std::exception& e) {
         failed_pass_ = true;
@@ -265,7 +322,7 @@ asio::awaitable<void> Dispatcher::run(const std::atomic<bool>& stop) {
             d.wake_exec_.reset();
         }
     } unregister{*this};
-    auto changed = [&] { return outbox_dirty_.load() || repeats_dirty_.load(); };
+    auto changed = [&] { return outbox_dirty_.load() || repeats_dirty_.load() || conditions_pending_.load(); };
     auto sleep = [&](Millis d) -> asio::awaitable<void> {
         timer->expires_after(d);
         boost::system::error_code ec;  // operation_aborted: woken by a store change
@@ -277,14 +334,18 @@ asio::awaitable<void> Dispatcher::run(const std::atomic<bool>& stop) {
             co_await sleep(kWakeSlice);
             continue;
         }
-        // Sleep until something is due, the store reports a change, or the safety resync.
-        // Each slice reads only the clock and the flags: no query.
+        // Sleep until something is due, the store reports a change, or the outside-change
+        // check. A wake reads only the clock and the flags: no query.
         while (!stop.load() && !changed()) {
-            if (std::chrono::steady_clock::now() - last_resync_ >= kResyncEvery) break;
+            const auto since_resync = std::chrono::steady_clock::now() - last_resync_;
+            if (since_resync >= kResyncEvery) break;
             const TimePoint now = clock_.now();
             const TimePoint due = next_due();
             if (due <= now) break;
-            co_await sleep(due == kNever ? kWakeSlice : std::min<Millis>(kWakeSlice, due - now));
+            Millis slice = kWakeSlice;
+            if (clock_.real_time())  // + 1 ms: wake just past the check, not just before it
+                slice = std::chrono::duration_cast<Millis>(kResyncEvery - since_resync) + Millis{1};
+            co_await sleep(due == kNever ? slice : std::min<Millis>(slice, due - now));
         }
     }
 }
@@ -330,36 +391,51 @@ asio::awaitable<bool> Dispatcher::flush_channel(Notifier& n, TimePoint now) {
     ro.timezone = cfg_.timezone;
 
     // Pack rows into messages that fit the channel (one message per group where possible).
-    std::vector<std::vector<const OutboxRow*>> packs;
-    const std::size_t limit = n.max_message_chars();
+    // Each event is rendered once: the HTML measured here is reused for the message.
+    struct Pack {
+        std::vector<OutboxRow*> rows;
+        std::vector<std::string> html;  // per row, when the channel has a size limit
+    };
+    std::vector<Pack> packs;
+    const std::size_t limit = n.reads_rendered_text() ? n.max_message_chars() : 0;
     std::size_t used = 0;
-    for (const auto& r : rows) {
+    for (auto& r : rows) {
+        std::string html;
         std::size_t len = 0;
-        if (limit) len = utf8_length(render_event(r.event, r.reason, ro, Format::html)) + 2;
-        bool fits = !packs.empty() && packs.back().size() < kMaxEventsPerMessage &&
+        if (limit) {
+            html = render_event(r.event, r.reason, ro, Format::html);
+            len = utf8_length(html) + 2;
+        }
+        bool fits = !packs.empty() && packs.back().rows.size() < kMaxEventsPerMessage &&
                     (!limit || used + len + kHeaderReserve <= limit);
         if (!fits) {
             packs.emplace_back();
             used = 0;
         }
-        packs.back().push_back(&r);
+        packs.back().rows.push_back(&r);
+        if (limit) packs.back().html.push_back(std::move(html));
         used += len;
     }
 
-    for (const auto& pack : packs) {
-        std::vector<Event> events;
-        std::vector<std::string> reasons;
+    for (auto& pack : packs) {
+        RenderedMessage msg;
         std::vector<long long> ids;
         int attempts = 0;
         bool all_notices = true;
-        for (const auto* r : pack) {
-            events.push_back(r->event);
-            reasons.push_back(r->reason);
+        for (auto* r : pack.rows) {
+            msg.events.push_back(std::move(r->event));  // the rows are ours: no copy
+            msg.reasons.push_back(r->reason);
             ids.push_back(r->id);
             attempts = std::max(attempts, r->attempts);
             all_notices = all_notices && r->reason == "notice";
         }
-        RenderedMessage msg = render_group(events, reasons, ro);
+        if (n.reads_rendered_text()) {
+            render_group_into(msg, ro, pack.html);
+        } else {
+            msg.reasons.resize(msg.events.size(), "new");
+            for (const auto& e : msg.events) msg.severity = std::max(msg.severity, e.severity);
+            msg.silent = msg.severity == Severity::info;
+        }
         SendResult res;
         try {
             res = co_await n.send(msg);
@@ -382,7 +458,10 @@ asio::awaitable<bool> Dispatcher::flush_channel(Notifier& n, TimePoint now) {
             store_.mark_failed(ids, why, done);
             stats_.rows_failed += static_cast<long long>(ids.size());
             std::vector<OutboxRow> failed;
-            for (const auto* r : pack) failed.push_back(*r);
+            for (std::size_t i = 0; i < pack.rows.size(); ++i) {
+                failed.push_back(std::move(*pack.rows[i]));
+                failed.back().event = std::move(msg.events[i]);
+            }
             record_failure(ch, failed, why, done, all_notices);
             continue;
         }

@@ -13,10 +13,12 @@
 //
 // Driven by events, not by a clock tick: the dispatcher keeps in memory, per channel, the
 // instant its pending rows next need a flush (group_wait, group_interval, retry/backoff,
-// next_attempt_at), and an index of next-repeat times of the active conditions. Both are
-// rebuilt from the store at start, when the store reports a change (Store::subscribe: new
-// outbox rows, conditions fired/resolved, silences), after each flush, and every 60 s of real
-// time as a safety net. While nothing is due a pass reads only the clock: no query, no JSON.
+// next_attempt_at), and an index of next-repeat times of the active conditions. The channel
+// schedule is re-read (metadata only) when the store reports new outbox rows and after each
+// flush; the repeat index is built once and then updated entry by entry from what the store
+// reports (conditions fired, escalated, resolved; a silence change rebuilds it). Every 60 s the
+// loop asks SQLite whether another process wrote (PRAGMA data_version) and rebuilds only then.
+// While nothing is due a pass reads only the clock: no query, no JSON.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 
@@ -66,18 +68,17 @@ public:
     // for what is due (or changed since the last pass).
     boost::asio::awaitable<void> tick();
     // The daemon loop: tick, then sleep until the next due instant or until the store reports
-    // new outbox rows / changed conditions. The sleep is cut into slices of at most
-    // kWakeSlice that read only the clock and `stop` (so a stop, or a virtual clock that
-    // jumps, is seen within a slice); every kResyncEvery of real time the schedule is rebuilt
-    // from the store (a writer in another process). Until `stop` becomes true.
+    // new outbox rows / changed conditions, or wake() is called. On a real-time clock it sleeps
+    // right up to that instant (at most kResyncEvery); on a virtual clock, which can jump, the
+    // sleep is cut into slices of kWakeSlice that read only the clock. Every kResyncEvery of
+    // real time it checks for a writer in another process. Until `stop` becomes true (call
+    // wake() after setting it).
     boost::asio::awaitable<void> run(const std::atomic<bool>& stop);
-    // 2 s: each wake costs a timer syscall round (~65 us in the sandbox), so 1 s slices alone
-    // would be ~0.07 ms CPU per second; 2 s keeps a stop/reload within 2 s.
     static constexpr std::chrono::milliseconds kWakeSlice{2000};
     static constexpr std::chrono::milliseconds kResyncEvery{60000};
 
     // Thread-safe: ends the run loop's current sleep (e.g. right after setting `stop`).
-    void wake() { on_store_change(0); }
+    void wake() { on_store_change(StoreChangeSet{}); }
 
     // The earliest instant (by the injected clock) at which a pass has something to do, as far
     // as the in-memory schedule knows (TimePoint::max() when nothing is pending).
@@ -104,7 +105,10 @@ public:
 private:
     // Returns true when it changed something (sent, retried or failed rows).
     boost::asio::awaitable<bool> flush_channel(Notifier& n, TimePoint now);
-    void on_store_change(unsigned changes);
+    void on_store_change(const StoreChangeSet& changes);
+    // Applies the condition changes the store reported since the last pass to the index.
+    void apply_condition_changes();
+    void forget_repeat(const std::pair<std::string, std::string>& id);
     void refresh_channels();
     void refresh_channel(const std::string& ch);
     void rebuild_repeat_index();
@@ -128,7 +132,10 @@ private:
     std::set<std::pair<TimePoint, CondId>> repeat_due_;  // next-repeat time -> condition
     std::map<CondId, TimePoint> repeat_at_;              // condition -> its entry in repeat_due_
     std::atomic<bool> outbox_dirty_{true};
-    std::atomic<bool> repeats_dirty_{true};
+    std::atomic<bool> repeats_dirty_{true};       // rebuild the repeat index from the store
+    std::atomic<bool> conditions_pending_{false};  // condition_changes_ has entries
+    std::mutex changes_mu_;
+    std::vector<ConditionChange> condition_changes_;  // reported by the store, not yet applied
     std::atomic<bool> silences_dirty_{false};
     std::map<CondId, TimePoint> snoozed_;  // silenced when due: next look when the silence ends
     bool failed_pass_ = false;             // the last pass met a store error

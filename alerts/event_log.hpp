@@ -16,6 +16,7 @@ public:
     std::string channel() const override { return "event_log"; }
     boost::asio::awaitable<SendResult> send(const RenderedMessage& msg) override;
     bool immediate() const override { return true; }
+    bool reads_rendered_text() const override { return false; }
 
     SendResult write(const RenderedMessage& msg);
     void reopen() override;

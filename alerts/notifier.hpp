@@ -14,8 +14,10 @@
 namespace ozw::alerts {
 
 // One message for one channel: the dispatcher renders it (templates.hpp) from a group of
-// outbox rows. Both forms are always filled: Telegram falls back to `text` when its HTML is
-// refused, email sends both as multipart/alternative.
+// outbox rows. For a channel that reads rendered text both forms are filled: Telegram falls
+// back to `text` when its HTML is refused, email sends both as multipart/alternative. A
+// channel that writes the events themselves (event log, console) gets events, reasons and
+// severity only.
 struct RenderedMessage {
     std::string subject;      // one line summary (email subject, console header)
     std::string html;         // Telegram HTML subset (b, i, a href, code, blockquote)
@@ -51,6 +53,9 @@ public:
     virtual boost::asio::awaitable<SendResult> send(const RenderedMessage& msg) = 0;
     // Log-like channels (event_log, console) are written at once: no group_wait, no packing.
     virtual bool immediate() const { return false; }
+    // False for channels that format msg.events themselves (event log, console): the
+    // dispatcher then leaves subject, html, text and the button empty.
+    virtual bool reads_rendered_text() const { return true; }
     // Longest message body (code points) the channel takes in one message; the dispatcher packs
     // events into messages up to this size. 0 = unlimited.
     virtual std::size_t max_message_chars() const { return 0; }

@@ -224,8 +224,14 @@ RenderedMessage render_group(const std::vector<Event>& events, const std::vector
     RenderedMessage m;
     m.events = events;
     m.reasons = reasons;
+    render_group_into(m, o);
+    return m;
+}
+
+void render_group_into(RenderedMessage& m, const RenderOptions& o, const std::vector<std::string>& html_blocks) {
+    const std::vector<Event>& events = m.events;
     m.reasons.resize(events.size(), "new");
-    if (events.empty()) return m;
+    if (events.empty()) return;
     const bool r = ru(o);
     std::size_t top = 0;
     for (std::size_t i = 0; i < events.size(); ++i) {
@@ -242,12 +248,14 @@ RenderedMessage render_group(const std::vector<Event>& events, const std::vector
     }
     m.html = header_html;
     m.text = header_text;
+    const bool reuse = html_blocks.size() == events.size();
     for (std::size_t i = 0; i < events.size(); ++i) {
         if (i) {
             m.html += "\n\n";
             m.text += "\n\n";
         }
-        m.html += render_event(events[i], m.reasons[i], o, Format::html);
+        if (reuse) m.html += html_blocks[i];
+        else m.html += render_event(events[i], m.reasons[i], o, Format::html);
         m.text += render_event(events[i], m.reasons[i], o, Format::text);
     }
     std::string top_title = event_title(events[top], o.language);
@@ -258,7 +266,6 @@ RenderedMessage render_group(const std::vector<Event>& events, const std::vector
                        : " and " + std::to_string(events.size() - 1) + " more");
     m.button_text = button_text(o.language);
     m.button_url = cabinet_url(events[top]);
-    return m;
 }
 
 std::string render_group(const std::vector<Event>& events, const std::string& language, Format format) {

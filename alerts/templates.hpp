@@ -58,6 +58,12 @@ std::string render_event(const Event& e, std::string_view reason, const RenderOp
 RenderedMessage render_group(const std::vector<Event>& events,
                              const std::vector<std::string>& reasons,
                              const RenderOptions& opt);
+// The same, in place: fills subject, html, text, button, severity and silent from m.events and
+// m.reasons. `html_blocks`, when not empty, holds render_event(..., Format::html) of each event
+// already made (the dispatcher measures them to pack messages) and is used instead of
+// rendering them again.
+void render_group_into(RenderedMessage& m, const RenderOptions& opt,
+                       const std::vector<std::string>& html_blocks = {});
 // Convenience: HTML or text body only.
 std::string render_group(const std::vector<Event>& events, const std::string& language,
                          Format format);

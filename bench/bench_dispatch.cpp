@@ -118,6 +118,7 @@ int bench_idle(const std::string& dir, double seconds, int alerts) {
     std::thread stopper([&] {
         std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
         stop = true;
+        d.wake();
     });
     ioc.restart();
     boost::asio::co_spawn(ioc, d.run(stop), [](std::exception_ptr) {});

@@ -14,6 +14,9 @@ class Clock {
 public:
     virtual ~Clock() = default;
     virtual TimePoint now() const = 0;
+    // True when time only moves forward at its natural pace (the system clock): a sleeper may
+    // then sleep right up to its deadline. A virtual clock can jump, so sleepers wake in slices.
+    virtual bool real_time() const { return false; }
 };
 
 class SystemClock final : public Clock {
@@ -21,6 +24,7 @@ public:
     TimePoint now() const override {
         return std::chrono::time_point_cast<Millis>(SysClock::now());
     }
+    bool real_time() const override { return true; }
 };
 
 // A clock that moves only when told to; thread-safe.

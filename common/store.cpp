@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <random>
 #include <set>
+#include <tuple>
 
 #include "common/config.hpp"
 #include "common/time.hpp"
@@ -114,6 +115,25 @@ OutboxStatus parse_status(const std::string& s) {
     if (s == "sent") return OutboxStatus::sent;
     if (s == "failed") return OutboxStatus::failed;
     return OutboxStatus::pending;
+}
+
+const char* const kOutboxSelect =
+    "SELECT o.id, o.event_id, o.channel, o.reason, o.status, o.attempts, o.created_at, "
+    "o.next_attempt_at, o.last_error, e.body FROM outbox o JOIN events e ON e.id = o.event_id ";
+
+OutboxRow outbox_from_row(SQLite::Statement& q) {
+    OutboxRow r;
+    r.id = q.getColumn(0).getInt64();
+    r.event_id = q.getColumn(1).getInt64();
+    r.channel = q.getColumn(2).getString();
+    r.reason = q.getColumn(3).getString();
+    r.status = parse_status(q.getColumn(4).getString());
+    r.attempts = q.getColumn(5).getInt();
+    r.created_at = tp(q.getColumn(6).getInt64());
+    r.next_attempt_at = tp(q.getColumn(7).getInt64());
+    r.last_error = q.getColumn(8).getString();
+    r.event = event_from_row(q, 9, r.event_id);
+    return r;
 }
 
 }  // namespace
@@ -257,8 +277,8 @@ void Store::unsubscribe(long long id) {
     listeners_.erase(id);
 }
 
-void Store::notify(unsigned changes) {
-    if (!changes) return;
+void Store::notify(const StoreChangeSet& changes) {
+    if (!changes.bits) return;
     std::lock_guard lk(listeners_mu_);
     for (auto& [id, l] : listeners_) {
         try {
@@ -266,6 +286,15 @@ void Store::notify(unsigned changes) {
         } catch (...) {
         }
     }
+}
+
+bool Store::changed_elsewhere() {
+    std::lock_guard lk(mu_);
+    // data_version moves when another connection commits, never for this one's own writes.
+    const long long v = data_version();
+    const bool changed = !data_version_ || *data_version_ != v;
+    data_version_ = v;
+    return changed;
 }
 
 int Store::schema_version() {
@@ -377,7 +406,7 @@ long long Store::insert_event(const Event& e, const std::string& scope) {
 }
 
 void Store::insert_outbox(long long event_id, const std::vector<OutboxTarget>& targets,
-                          const std::string& reason, TimePoint now) {
+                          const std::string& reason, TimePoint now, const Event* event) {
     if (targets.empty()) return;
     SQLite::Statement& q = prepared(st_insert_outbox_,
                                     "INSERT INTO outbox(event_id, channel, reason, created_at, next_attempt_at) "
@@ -392,7 +421,61 @@ void Store::insert_outbox(long long event_id, const std::vector<OutboxTarget>& t
         q.bind(5, static_cast<int64_t>(ms(std::max(now, t.not_before))));
         q.exec();
         q.reset();
+        if (!event) {
+            staged_unknown_ = true;
+            continue;
+        }
+        OutboxRow r;
+        r.id = db_->getLastInsertRowid();
+        r.event_id = event_id;
+        r.channel = t.channel;
+        r.reason = reason;
+        r.created_at = now;
+        r.next_attempt_at = std::max(now, t.not_before);
+        r.event = *event;
+        // As event_from_json would read the stored body back.
+        if (!r.event.details.is_object()) r.event.details = nlohmann::json::object();
+        if (r.event.id.empty()) r.event.id = std::to_string(event_id);
+        staged_outbox_.push_back(std::move(r));
     }
+}
+
+long long Store::data_version() {
+    SQLite::Statement& q = prepared(st_data_version_, "PRAGMA data_version");
+    StatementReset reset{q};
+    q.executeStep();
+    return q.getColumn(0).getInt64();
+}
+
+std::map<std::string, std::map<long long, OutboxRow>>& Store::pending_rows() {
+    const long long v = data_version();
+    if (!pending_.loaded || pending_.data_version != v) {
+        pending_.by_channel.clear();
+        SQLite::Statement q(*db_, std::string(kOutboxSelect) + "WHERE o.status='pending'");
+        while (q.executeStep()) {
+            OutboxRow r = outbox_from_row(q);
+            auto& ch = pending_.by_channel[r.channel];
+            const long long id = r.id;
+            ch.emplace(id, std::move(r));
+        }
+        pending_.loaded = true;
+        pending_.data_version = v;
+    }
+    return pending_.by_channel;
+}
+
+void Store::publish_staged_outbox() {
+    if (staged_unknown_) {
+        pending_.loaded = false;
+    } else if (pending_.loaded) {
+        for (auto& r : staged_outbox_) {
+            auto& ch = pending_.by_channel[r.channel];
+            const long long id = r.id;
+            ch.emplace(id, std::move(r));
+        }
+    }
+    staged_outbox_.clear();
+    staged_unknown_ = false;
 }
 
 ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
@@ -400,6 +483,8 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
     ApplyResult result;
     statements_ = 0;
     const TimePoint now = batch.now;
+    staged_outbox_.clear();  // left by a transaction that failed
+    staged_unknown_ = false;
     SQLite::Transaction tx(*db_);
 
     for (const auto& d : batch.snapshots) {
@@ -489,7 +574,7 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
         long long id = insert_event(e, scope);
         if (route) {
             auto targets = route(e);
-            insert_outbox(id, targets, "new", now);
+            insert_outbox(id, targets, "new", now, &e);
             result.outbox_rows += static_cast<int>(targets.size());
         }
         result.recorded.push_back(std::move(e));
@@ -507,7 +592,7 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
     // consistent with the file as the file is. Only keys that changed are touched.
     using CacheChanges = std::map<std::string, std::optional<ActiveCondition>>;
     std::vector<std::pair<ScopeKey, CacheChanges>> cache_updates;
-    bool conditions_changed = false;  // for the change listeners (the dispatcher's repeat index)
+    StoreChangeSet told;  // for the change listeners (the dispatcher's repeat index)
     for (const auto& set : batch.conditions) {
         const ScopeKey scope_key{set.account, set.scope};
         const std::map<std::string, ActiveCondition>& active = cached_active(scope_key);
@@ -545,7 +630,7 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
                 c.last_announced_at = now;
                 c.last_event_id = *id;
                 changes[e.key] = std::move(c);
-                conditions_changed = true;
+                told.conditions.push_back({ConditionMeta{set.account, e.key, e.severity, now}, false});
             } else {
                 SQLite::Statement& del =
                     prepared(st_delete_condition_, "DELETE FROM conditions WHERE account=? AND key=?");
@@ -554,7 +639,7 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
                 del.bind(2, e.key);
                 del.exec();
                 changes[e.key] = std::nullopt;
-                conditions_changed = true;
+                told.conditions.push_back({ConditionMeta{set.account, e.key, e.severity, now}, true});
             }
         }
         // Keep the stored details of still-holding conditions current (days waiting, ...)
@@ -591,6 +676,7 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
     }
 
     tx.commit();
+    publish_staged_outbox();
     for (auto& [scope_key, changes] : cache_updates) {
         auto& cache = active_cache_[scope_key];
         for (auto& [key, c] : changes) {
@@ -598,7 +684,8 @@ ApplyResult Store::apply(const ApplyBatch& batch, const Router& route) {
             else cache.erase(key);
         }
     }
-    notify((result.outbox_rows > 0 ? kOutboxAdded : 0u) | (conditions_changed ? kConditionsChanged : 0u));
+    told.bits = (result.outbox_rows > 0 ? kOutboxAdded : 0u) | (told.conditions.empty() ? 0u : kConditionsChanged);
+    notify(told);
     return result;
 }
 
@@ -689,9 +776,12 @@ std::vector<ConditionMeta> Store::condition_schedule() {
 void Store::enqueue(long long event_id, const std::vector<OutboxTarget>& targets,
                     const std::string& reason, TimePoint now) {
     std::lock_guard lk(mu_);
+    staged_outbox_.clear();
+    staged_unknown_ = false;
     SQLite::Transaction tx(*db_);
-    insert_outbox(event_id, targets, reason, now);
+    insert_outbox(event_id, targets, reason, now, nullptr);  // rare (repeats): reload then
     tx.commit();
+    publish_staged_outbox();
     notify(targets.empty() ? 0u : kOutboxAdded);
 }
 
@@ -702,68 +792,48 @@ Event Store::record_notice(Event e, const std::vector<OutboxTarget>& targets, Ti
     if (e.occurred_at == TimePoint{}) e.occurred_at = now;
     // A notice is a one-off: its key must not collide with a transition recorded before.
     e.kind = EventKind::condition;
+    staged_outbox_.clear();
+    staged_unknown_ = false;
     SQLite::Transaction tx(*db_);
     long long id = insert_event(e, "notice");
-    insert_outbox(id, targets, "notice", now);
+    insert_outbox(id, targets, "notice", now, &e);
     tx.commit();
+    publish_staged_outbox();
     notify(targets.empty() ? 0u : kOutboxAdded);
     return e;
 }
 
-namespace {
-const char* kOutboxSelect =
-    "SELECT o.id, o.event_id, o.channel, o.reason, o.status, o.attempts, o.created_at, "
-    "o.next_attempt_at, o.last_error, e.body FROM outbox o JOIN events e ON e.id = o.event_id ";
-
-OutboxRow outbox_from_row(SQLite::Statement& q) {
-    OutboxRow r;
-    r.id = q.getColumn(0).getInt64();
-    r.event_id = q.getColumn(1).getInt64();
-    r.channel = q.getColumn(2).getString();
-    r.reason = q.getColumn(3).getString();
-    r.status = parse_status(q.getColumn(4).getString());
-    r.attempts = q.getColumn(5).getInt();
-    r.created_at = tp(q.getColumn(6).getInt64());
-    r.next_attempt_at = tp(q.getColumn(7).getInt64());
-    r.last_error = q.getColumn(8).getString();
-    r.event = event_from_row(q, 9, r.event_id);
-    return r;
-}
-}  // namespace
 
 std::vector<OutboxRow> Store::due_outbox(const std::string& channel, TimePoint now, int limit) {
     std::lock_guard lk(mu_);
     count_read();
-    static const std::string sql = std::string(kOutboxSelect) +
-                                   "WHERE o.channel=? AND o.status='pending' AND o.next_attempt_at<=? "
-                                   "ORDER BY o.id LIMIT ?";
-    SQLite::Statement& q = prepared(st_due_outbox_, sql.c_str());
-    StatementReset reset{q};
-    q.bind(1, channel);
-    q.bind(2, static_cast<int64_t>(ms(now)));
-    q.bind(3, limit);
     std::vector<OutboxRow> out;
-    while (q.executeStep()) out.push_back(outbox_from_row(q));
+    auto& all = pending_rows();
+    auto ch = all.find(channel);
+    if (ch == all.end()) return out;
+    for (const auto& [id, r] : ch->second) {  // by id, as the rows were made
+        if (static_cast<int>(out.size()) >= limit) break;
+        if (r.next_attempt_at <= now) out.push_back(r);
+    }
     return out;
 }
 
 std::vector<PendingMeta> Store::pending_schedule(const std::string& channel) {
     std::lock_guard lk(mu_);
     count_read();
-    SQLite::Statement& q = prepared(st_pending_meta_,
-                                    "SELECT o.next_attempt_at, o.created_at, e.severity FROM outbox o "
-                                    "JOIN events e ON e.id = o.event_id WHERE o.channel=? AND "
-                                    "o.status='pending' ORDER BY o.next_attempt_at, o.id");
-    StatementReset reset{q};
-    q.bind(1, channel);
-    std::vector<PendingMeta> out;
-    while (q.executeStep()) {
-        PendingMeta m;
-        m.next_attempt_at = tp(q.getColumn(0).getInt64());
-        m.created_at = tp(q.getColumn(1).getInt64());
-        m.critical = std::string_view(q.getColumn(2).getText()) == to_string(Severity::critical);
-        out.push_back(m);
+    std::vector<std::pair<long long, PendingMeta>> rows;
+    auto& all = pending_rows();
+    if (auto ch = all.find(channel); ch != all.end()) {
+        rows.reserve(ch->second.size());
+        for (const auto& [id, r] : ch->second)
+            rows.push_back({id, PendingMeta{r.next_attempt_at, r.created_at, r.event.severity == Severity::critical}});
     }
+    std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
+        return std::tie(x.second.next_attempt_at, x.first) < std::tie(y.second.next_attempt_at, y.first);
+    });
+    std::vector<PendingMeta> out;
+    out.reserve(rows.size());
+    for (auto& [id, m] : rows) out.push_back(m);
     return out;
 }
 
@@ -816,6 +886,7 @@ void Store::mark_sent(const std::vector<long long>& ids, TimePoint now) {
         q.reset();
     }
     tx.commit();
+    forget_pending(ids);
 }
 
 void Store::mark_retry(const std::vector<long long>& ids, TimePoint next_attempt,
@@ -834,6 +905,15 @@ void Store::mark_retry(const std::vector<long long>& ids, TimePoint next_attempt
         q.reset();
     }
     tx.commit();
+    if (!pending_.loaded) return;
+    const std::set<long long> wanted(ids.begin(), ids.end());
+    for (auto& [channel, rows] : pending_.by_channel)
+        for (auto& [id, r] : rows)
+            if (wanted.count(id)) {
+                r.attempts += 1;
+                r.next_attempt_at = next_attempt;
+                r.last_error = error;
+            }
 }
 
 void Store::mark_failed(const std::vector<long long>& ids, const std::string& error, TimePoint now) {
@@ -851,6 +931,13 @@ void Store::mark_failed(const std::vector<long long>& ids, const std::string& er
         q.reset();
     }
     tx.commit();
+    forget_pending(ids);
+}
+
+void Store::forget_pending(const std::vector<long long>& ids) {
+    if (!pending_.loaded) return;
+    for (auto& [channel, rows] : pending_.by_channel)
+        for (auto id : ids) rows.erase(id);
 }
 
 std::vector<Event> Store::events_since(TimePoint since, int limit) {

@@ -150,6 +150,18 @@ enum StoreChange : unsigned {
     kSilencesChanged = 4u,    // a silence was added or removed
 };
 
+// What a commit changed, as told to change listeners. With kConditionsChanged, `conditions`
+// lists, in commit order, every condition that fired or escalated (its new repeat inputs) or
+// resolved, so a listener can update its index entry by entry instead of re-reading them all.
+struct ConditionChange {
+    ConditionMeta meta;     // account and key always; severity and last_announced_at if fired
+    bool resolved = false;  // the condition ended (its row is gone)
+};
+struct StoreChangeSet {
+    unsigned bits = 0;  // StoreChange
+    std::vector<ConditionChange> conditions;
+};
+
 struct Silence {
     long long id = 0;
     std::string matcher;  // an event type ("posting.stuck"), a type prefix ("posting.*") or a key
@@ -220,12 +232,17 @@ public:
     std::vector<Silence> silences(TimePoint now, bool include_expired = false);
     bool remove_silence(long long id);
 
-    // --- change listeners: called after a commit with the StoreChange bits it carried, on the
-    // writer's thread (keep them short: set a flag, post to an executor). Thread-safe; once
+    // --- change listeners: called after a commit with what it changed, on the writer's
+    // thread (keep them short: copy, set a flag, post to an executor). Thread-safe; once
     // unsubscribe() returns, the listener is not running and will not be called again.
-    using ChangeListener = std::function<void(unsigned changes)>;
+    using ChangeListener = std::function<void(const StoreChangeSet& changes)>;
     long long subscribe(ChangeListener listener);
     void unsubscribe(long long id);
+
+    // True when another connection (another process: `ozonwatch silence`, a second daemon)
+    // has committed to the database since the previous call; the first call returns true.
+    // Writes through this Store are told to listeners instead. One PRAGMA, no table read.
+    bool changed_elsewhere();
 
     // Test hook: how many read queries the store has run (every public read method counts).
     long long reads_for_tests() const { return reads_.load(); }
@@ -239,15 +256,24 @@ private:
     // of the conditions table, so the copy saves parsing every stored body on every poll.
     const std::map<std::string, ActiveCondition>& cached_active(const ScopeKey& scope_key);
     void migrate();
-    void notify(unsigned changes);
+    void notify(const StoreChangeSet& changes);
+    void notify(unsigned changes) { notify(StoreChangeSet{changes, {}}); }
     void count_read() { reads_.fetch_add(1, std::memory_order_relaxed); }
     // A kept prepared statement (created on first use), reset with bindings cleared; call
     // under mu_ and reset it again when done (StatementReset) so it holds no read snapshot.
     SQLite::Statement& prepared(std::unique_ptr<SQLite::Statement>& slot, const char* sql);
     void check_statement_budget();
     long long insert_event(const Event& e, const std::string& scope);
+    // `event`: the event the rows announce, as stored, for the pending mirror (nullptr: not
+    // at hand, the mirror is reloaded after the commit).
     void insert_outbox(long long event_id, const std::vector<OutboxTarget>& targets,
-                       const std::string& reason, TimePoint now);
+                       const std::string& reason, TimePoint now, const Event* event);
+    // The pending mirror, current with the file (reloaded when another connection wrote).
+    std::map<std::string, std::map<long long, OutboxRow>>& pending_rows();
+    // After a commit: rows staged by insert_outbox join the mirror (or it is dropped).
+    void publish_staged_outbox();
+    void forget_pending(const std::vector<long long>& ids);  // sent or failed: out of the mirror
+    long long data_version();
 
     std::string path_;
     std::unique_ptr<SQLite::Database> db_;
@@ -256,12 +282,24 @@ private:
         st_condition_one_, st_mark_announced_, st_mark_sent_, st_mark_retry_, st_mark_failed_,
         st_silences_, st_insert_outbox_, st_insert_event_, st_transition_seen_, st_snapshot_keys_,
         st_upsert_snapshot_, st_delete_snapshot_, st_upsert_cursor_, st_upsert_condition_,
-        st_delete_condition_, st_update_event_body_;
+        st_delete_condition_, st_update_event_body_, st_data_version_;
     std::atomic<long long> reads_{0};
     std::mutex listeners_mu_;
     long long next_listener_ = 0;
     std::map<long long, ChangeListener> listeners_;
     std::recursive_mutex mu_;
+    std::optional<long long> data_version_;  // changed_elsewhere()'s last look
+    // The pending outbox rows by channel and id, with their events: the dispatcher reads them
+    // at every flush, and a query that parses every event body again cost more than the rest
+    // of a poll. Loaded from the file on first use; every outbox write here updates it after
+    // its commit; dropped when another connection wrote (PRAGMA data_version moved).
+    struct PendingMirror {
+        bool loaded = false;
+        long long data_version = 0;
+        std::map<std::string, std::map<long long, OutboxRow>> by_channel;
+    } pending_;
+    std::vector<OutboxRow> staged_outbox_;  // inserted by the open transaction
+    bool staged_unknown_ = false;           // ... and rows whose event was not at hand
     int fail_after_ = -1;
     int statements_ = 0;
     std::map<ScopeKey, std::map<std::string, ActiveCondition>> active_cache_;

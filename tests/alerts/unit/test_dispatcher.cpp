@@ -565,3 +565,38 @@ TEST(Dispatch, AConditionThatFiresAfterStartIsInTheRepeatIndex) {
     EXPECT_EQ(r.tg->sent.size(), 2u);
     EXPECT_EQ(r.disp->next_due(), TimePoint::max());
 }
+
+TEST(Dispatch, ConditionChangesReachTheRepeatIndexOneByOneNotByReReadingIt) {
+    Rig r;
+    const TimePoint start = r.clock.now();
+    r.hold({condition("A", Severity::warning, kSlow), condition("B", Severity::warning, kSlow)});
+    r.clock.advance(30s);
+    r.tick();  // the index is built: A and B repeat at start + 24h
+    ASSERT_EQ(r.tg->sent.size(), 1u);
+    EXPECT_EQ(r.disp->next_due(), start + 24h);
+
+    // A condition written by another connection (another process) is not told to listeners:
+    // it shows whether the dispatcher re-read the whole table.
+    Store other(r.dir.file("s.db"));
+    ApplyBatch outside;
+    outside.conditions.push_back({"main", "returns", {condition("X", Severity::critical, kProblem)}});
+    outside.now = r.clock.now();  // X would repeat at start + 30s + 4h
+    other.apply(outside, [](const Event&) { return std::vector<OutboxTarget>{}; });
+
+    r.clock.advance(1min);
+    const TimePoint escalated_at = r.clock.now();
+    r.hold({condition("A", Severity::critical, kSlow)});  // A escalates, B resolves
+    r.clock.advance(30s);
+    r.tick();
+    ASSERT_EQ(r.tg->sent.size(), 2u);
+    // A now repeats as a critical (4 h after it fired again); B is gone; X is not known.
+    EXPECT_EQ(r.disp->next_due(), escalated_at + 4h);
+    r.clock.set(escalated_at + 4h);
+    r.tick();
+    EXPECT_EQ(r.disp->stats().repeats_enqueued, 1);  // A alone: B resolved, X unknown
+
+    // A silence change rebuilds the index from the table: now X is there too.
+    r.store->remove_silence(r.store->add_silence("nothing.*", escalated_at + 5h, "", r.clock.now()));
+    r.tick();
+    EXPECT_EQ(r.disp->stats().repeats_enqueued, 2);  // X's repeat (due since start + 4h 30s)
+}

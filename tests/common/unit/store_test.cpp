@@ -430,7 +430,11 @@ TEST(Store, ChangeListenersHearNewOutboxRowsConditionChangesAndSilences) {
     TempDir dir;
     Store store(dir.db());
     std::vector<unsigned> heard;
-    long long id = store.subscribe([&](unsigned c) { heard.push_back(c); });
+    std::vector<ConditionChange> conditions_heard;
+    long long id = store.subscribe([&](const StoreChangeSet& c) {
+        heard.push_back(c.bits);
+        conditions_heard.insert(conditions_heard.end(), c.conditions.begin(), c.conditions.end());
+    });
 
     ApplyBatch b;
     b.now = at(100);
@@ -445,6 +449,12 @@ TEST(Store, ChangeListenersHearNewOutboxRowsConditionChangesAndSilences) {
     store.apply(c, to_channels({}));  // fired, routed nowhere: a condition change, no rows
     ASSERT_EQ(heard.size(), 2u);
     EXPECT_EQ(heard.back(), unsigned(kConditionsChanged));
+    ASSERT_EQ(conditions_heard.size(), 1u);  // which one, with its repeat inputs
+    EXPECT_EQ(conditions_heard[0].meta.account, "main");
+    EXPECT_EQ(conditions_heard[0].meta.key, "c1");
+    EXPECT_EQ(conditions_heard[0].meta.severity, condition("c1").severity);
+    EXPECT_EQ(conditions_heard[0].meta.last_announced_at, at(110));
+    EXPECT_FALSE(conditions_heard[0].resolved);
 
     c.now = at(120);
     c.conditions[0].holding[0].details = {{"days", 2}};  // still holding, new details: no change
@@ -455,6 +465,7 @@ TEST(Store, ChangeListenersHearNewOutboxRowsConditionChangesAndSilences) {
     nothing.now = at(130);
     store.apply(nothing, to_channels({"telegram:1"}));
     EXPECT_EQ(heard.size(), 2u);
+    EXPECT_EQ(conditions_heard.size(), 1u);
 
     store.enqueue(1, {{"email", at(140)}}, "repeat", at(140));
     ASSERT_EQ(heard.size(), 3u);
@@ -472,6 +483,55 @@ TEST(Store, ChangeListenersHearNewOutboxRowsConditionChangesAndSilences) {
     b.transitions = {transition("k2")};
     store.apply(b, to_channels({"telegram:1"}));
     EXPECT_EQ(heard.size(), 5u);
+}
+
+TEST(Store, ChangeListenersAreToldWhichConditionsFiredEscalatedAndResolved) {
+    TempDir dir;
+    Store store(dir.db());
+    std::vector<ConditionChange> told;
+    store.subscribe([&](const StoreChangeSet& c) {
+        if (c.bits & kConditionsChanged) EXPECT_FALSE(c.conditions.empty());
+        told.insert(told.end(), c.conditions.begin(), c.conditions.end());
+    });
+    ApplyBatch a;
+    a.now = at(100);
+    a.conditions.push_back({"main", "postings", {condition("c1", Severity::warning), condition("c2", Severity::warning)}});
+    store.apply(a, to_channels({"telegram:1"}));
+    ASSERT_EQ(told.size(), 2u);
+
+    told.clear();
+    ApplyBatch b;  // c1 ended, c2 rose to critical
+    b.now = at(200);
+    b.conditions.push_back({"main", "postings", {condition("c2", Severity::critical)}});
+    store.apply(b, to_channels({"telegram:1"}));
+    ASSERT_EQ(told.size(), 2u);
+    std::map<std::string, ConditionChange> by_key;
+    for (const auto& c : told) by_key[c.meta.key] = c;
+    ASSERT_EQ(by_key.count("c1"), 1u);
+    EXPECT_TRUE(by_key["c1"].resolved);
+    ASSERT_EQ(by_key.count("c2"), 1u);
+    EXPECT_FALSE(by_key["c2"].resolved);
+    EXPECT_EQ(by_key["c2"].meta.severity, Severity::critical);
+    EXPECT_EQ(by_key["c2"].meta.last_announced_at, at(200));
+    // What the listener was told is what the table now says.
+    auto schedule = store.condition_schedule();
+    ASSERT_EQ(schedule.size(), 1u);
+    EXPECT_EQ(schedule[0].key, "c2");
+    EXPECT_EQ(schedule[0].severity, Severity::critical);
+    EXPECT_EQ(schedule[0].last_announced_at, at(200));
+}
+
+TEST(Store, ChangedElsewhereSeesCommitsOfOtherConnectionsOnly) {
+    TempDir dir;
+    Store ours(dir.db());
+    Store theirs(dir.db());  // as `ozonwatch silence` in another process would open it
+    EXPECT_TRUE(ours.changed_elsewhere());  // the first look: nothing known yet
+    EXPECT_FALSE(ours.changed_elsewhere());
+    ours.add_silence("posting.*", at(1000), "", at(100));  // our own write: listeners hear it
+    EXPECT_FALSE(ours.changed_elsewhere());
+    theirs.add_silence("return.*", at(1000), "", at(100));
+    EXPECT_TRUE(ours.changed_elsewhere());
+    EXPECT_FALSE(ours.changed_elsewhere());
 }
 
 TEST(Store, ScheduleReadsCarryTimesAndSeverityWithoutBodies) {
@@ -566,4 +626,110 @@ TEST(Store, RowsMadeOneAtATimeAreWrittenAndKeptByReplaceAll) {
     EXPECT_EQ(rows.at("1-1").data, R"({"listed":1})");
     EXPECT_EQ(rows.at("gen-2").data, R"({"made":2})");
     EXPECT_EQ(rows.at("1-1").first_seen, at(100));  // an upsert keeps first_seen
+}
+
+namespace {
+
+// What a reader of the file sees: every field the dispatcher uses, the event as JSON.
+std::vector<std::string> describe(const std::vector<OutboxRow>& rows) {
+    std::vector<std::string> out;
+    for (const auto& r : rows)
+        out.push_back(std::to_string(r.id) + " " + std::to_string(r.event_id) + " " + r.channel + " " +
+                      r.reason + " " + to_string(r.status) + " " + std::to_string(r.attempts) + " " +
+                      std::to_string(r.created_at.time_since_epoch().count()) + " " +
+                      std::to_string(r.next_attempt_at.time_since_epoch().count()) + " " + r.last_error +
+                      " " + to_json(r.event).dump());
+    return out;
+}
+
+// The same rows as a freshly opened Store (which has only the file to go by) reads them.
+void expect_same_as_the_file(Store& store, const std::string& db, const std::string& channel, TimePoint now) {
+    Store fresh(db);
+    EXPECT_EQ(describe(store.due_outbox(channel, now)), describe(fresh.due_outbox(channel, now))) << channel;
+    auto a = store.pending_schedule(channel), b = fresh.pending_schedule(channel);
+    ASSERT_EQ(a.size(), b.size()) << channel;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        EXPECT_EQ(a[i].next_attempt_at, b[i].next_attempt_at);
+        EXPECT_EQ(a[i].created_at, b[i].created_at);
+        EXPECT_EQ(a[i].critical, b[i].critical);
+    }
+}
+
+}  // namespace
+
+TEST(Store, PendingRowsKeptInMemoryAreTheRowsOfTheFileThroughTheirLifecycle) {
+    TempDir dir;
+    Store store(dir.db());
+    EXPECT_TRUE(store.due_outbox("telegram:1", at(0)).empty());  // the mirror is loaded (empty)
+
+    ApplyBatch b;
+    b.now = at(100);
+    Event t = transition("k1");
+    t.details = {{"posting_number", "1-1"}, {"sum", 12.5}, {"items", {{{"sku", 7}}}}, {"note", nullptr}};
+    b.transitions = {t, transition("k2")};
+    b.conditions.push_back({"main", "postings", {condition("c1"), condition("c2", Severity::warning)}});
+    store.apply(b, to_channels({"telegram:1", "email"}));
+    Event notice = transition("n1", "notify.delivery_failed");
+    notice.details = nlohmann::json::array({1, 2});  // not an object: read back as {}
+    store.record_notice(notice, {{"email", at(150)}}, at(100));
+    for (const char* ch : {"telegram:1", "email"}) {
+        expect_same_as_the_file(store, dir.db(), ch, at(100));
+        expect_same_as_the_file(store, dir.db(), ch, at(200));
+    }
+    ASSERT_EQ(store.due_outbox("telegram:1", at(100)).size(), 4u);
+    EXPECT_EQ(store.due_outbox("email", at(100)).size(), 4u);  // the notice waits until 150
+
+    auto rows = store.due_outbox("telegram:1", at(100));
+    store.mark_sent({rows[0].id}, at(110));
+    store.mark_retry({rows[1].id, rows[2].id}, at(400), "429 Too Many Requests");
+    store.mark_failed({rows[3].id}, "403 Forbidden", at(110));
+    store.enqueue(rows[0].event_id, {{"telegram:1", at(120)}}, "repeat", at(120));
+    for (const char* ch : {"telegram:1", "email"})
+        for (long long s : {100, 130, 400}) expect_same_as_the_file(store, dir.db(), ch, at(s));
+    auto later = store.due_outbox("telegram:1", at(400));
+    ASSERT_EQ(later.size(), 3u);
+    EXPECT_EQ(later[0].attempts, 1);
+    EXPECT_EQ(later[0].last_error, "429 Too Many Requests");
+    EXPECT_EQ(later[2].reason, "repeat");
+}
+
+TEST(Store, PendingRowsWrittenOrSentByAnotherConnectionAreSeen) {
+    TempDir dir;
+    Store ours(dir.db());
+    Store theirs(dir.db());
+    ApplyBatch b;
+    b.now = at(100);
+    b.transitions = {transition("k1")};
+    ours.apply(b, to_channels({"telegram:1"}));
+    ASSERT_EQ(ours.due_outbox("telegram:1", at(100)).size(), 1u);
+
+    b.transitions = {transition("k2")};
+    theirs.apply(b, to_channels({"telegram:1"}));
+    auto rows = ours.due_outbox("telegram:1", at(100));
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[1].event.key, "k2");
+
+    theirs.mark_sent({rows[0].id}, at(110));
+    rows = ours.due_outbox("telegram:1", at(110));
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].event.key, "k2");
+    EXPECT_EQ(ours.pending_schedule("telegram:1").size(), 1u);
+}
+
+TEST(Store, AFailedApplyLeavesNoPendingRowInMemory) {
+    TempDir dir;
+    Store store(dir.db());
+    EXPECT_TRUE(store.due_outbox("telegram:1", at(0)).empty());
+    ApplyBatch b;
+    b.now = at(100);
+    b.transitions = {transition("k1"), transition("k2")};
+    store.set_fail_after_for_tests(3);
+    EXPECT_ANY_THROW(store.apply(b, to_channels({"telegram:1"})));
+    store.set_fail_after_for_tests(-1);
+    EXPECT_TRUE(store.due_outbox("telegram:1", at(100)).empty());
+    b.transitions = {transition("k3")};
+    store.apply(b, to_channels({"telegram:1"}));
+    auto rows = store.due_outbox("telegram:1", at(100));
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].event.key, "k3");
 }
