@@ -13,6 +13,7 @@
 #include <exception>
 
 #include "alerts/templates.hpp"
+#include "common/logging.hpp"
 #include "common/time.hpp"
 
 namespace asio = boost::asio;
@@ -61,7 +62,9 @@ TimePoint channel_due_at(const std::vector<PendingMeta>& rows, bool immediate, c
 }  // namespace
 
 Millis retry_backoff(int attempts) {
-    const Millis base{5000}, cap{30 * 60 * 1000};
+    // Capped at 5 min: a channel back from an outage is tried again within 5 min (a day of
+    // outage costs 288 tries per channel, nothing), and rows wait for max_age, not a count.
+    const Millis base{5000}, cap{5 * 60 * 1000};
     if (attempts < 0) attempts = 0;
     if (attempts >= 20) return cap;
     return std::min<Millis>(cap, base * (1LL << attempts));
@@ -292,6 +295,7 @@ asio::awaitable<void> Dispatcher::tick() {
             auto it = channel_due_.find(ch);
             if (it == channel_due_.end() || it->second > now) continue;
             bool acted = co_await flush_channel(*n, now);
+            store_failures_.erase(ch);
             refresh_channel(ch);
             // Never spin: a channel that was due but had nothing to do waits a slice.
             if (!acted) {
@@ -299,9 +303,13 @@ asio::awaitable<void> Dispatcher::tick() {
                 if (due != channel_due_.end() && due->second <= now) due->second = now + kWakeSlice;
             }
         } catch (const std::exception& e) {
+            // The store failed (disk full, read-only): back off like a failed send, so neither
+            // the log nor the channel is flooded; a send already made is not repeated.
             failed_pass_ = true;
-            channel_due_[ch] = now + kWakeSlice;
-            spdlog::error("dispatch: channel {} failed: {}", ch, e.what());
+            const Millis wait = retry_backoff(store_failures_[ch]++);
+            blocked_until_[ch] = now + wait;
+            channel_due_[ch] = now + wait;
+            spdlog::error("dispatch: channel {} failed, next try in {}: {}", ch, format_duration(wait), e.what());
         }
     }
 }
@@ -369,6 +377,12 @@ asio::awaitable<bool> Dispatcher::flush_channel(Notifier& n, TimePoint now) {
         if (it->second > now) co_return false;  // honouring a retry_after / backoff for the channel
         blocked_until_.erase(it);
     }
+    if (auto u = unrecorded_.find(ch); u != unrecorded_.end()) {
+        // Delivered earlier but not recorded (the store failed): record them first. If it
+        // fails again this throws and the channel backs off (tick); nothing is sent twice.
+        store_.mark_sent(u->second, now);
+        unrecorded_.erase(u);
+    }
     auto rows = store_.due_outbox(ch, now);
     if (rows.empty()) co_return false;
 
@@ -421,13 +435,11 @@ asio::awaitable<bool> Dispatcher::flush_channel(Notifier& n, TimePoint now) {
         RenderedMessage msg;
         std::vector<long long> ids;
         int attempts = 0;
-        bool all_notices = true;
         for (auto* r : pack.rows) {
             msg.events.push_back(std::move(r->event));  // the rows are ours: no copy
             msg.reasons.push_back(r->reason);
             ids.push_back(r->id);
             attempts = std::max(attempts, r->attempts);
-            all_notices = all_notices && r->reason == "notice";
         }
         if (n.reads_rendered_text()) {
             render_group_into(msg, ro, pack.html);
@@ -443,29 +455,59 @@ asio::awaitable<bool> Dispatcher::flush_channel(Notifier& n, TimePoint now) {
             res = SendResult::backoff(e.what());
         }
         TimePoint done = clock_.now();
+        // A server's error text is foreign: it may quote a secret (a token in a URL, a key). It
+        // is masked before it reaches the outbox, the notice to the other channels or the log.
+        res.error = log::mask(res.error);
         if (res.ok()) {
-            store_.mark_sent(ids, done);
             last_sent_[ch] = done;
+            try {
+                store_.mark_sent(ids, done);
+            } catch (const std::exception&) {
+                // The message is out and must not go again: remember it, block the channel
+                // and record it when the store works again (tick backs off).
+                auto& u = unrecorded_[ch];
+                u.insert(u.end(), ids.begin(), ids.end());
+                stats_.messages_sent += 1;
+                throw;
+            }
             stats_.messages_sent += 1;
             stats_.rows_sent += static_cast<long long>(ids.size());
             continue;
         }
-        const bool last_attempt = attempts + 1 >= cfg_.notify.max_attempts;
-        if (res.kind == SendResult::Kind::permanent || last_attempt) {
+        // Retried until max_age; a permanent error fails at once. Rows of one message can be
+        // of different ages: only those past max_age give up now.
+        std::vector<std::size_t> give_up;
+        for (std::size_t i = 0; i < pack.rows.size(); ++i)
+            if (res.kind == SendResult::Kind::permanent || pack.rows[i]->created_at + cfg_.notify.max_age <= done)
+                give_up.push_back(i);
+        if (!give_up.empty()) {
             std::string why = res.kind == SendResult::Kind::permanent
                                   ? res.error
-                                  : res.error + " (after " + std::to_string(attempts + 1) + " attempts)";
-            store_.mark_failed(ids, why, done);
-            stats_.rows_failed += static_cast<long long>(ids.size());
+                                  : res.error + " (undelivered for " + format_duration(cfg_.notify.max_age) +
+                                        ", " + std::to_string(attempts + 1) + " attempts)";
+            std::vector<long long> failed_ids;
             std::vector<OutboxRow> failed;
-            for (std::size_t i = 0; i < pack.rows.size(); ++i) {
+            for (std::size_t i : give_up) {
+                failed_ids.push_back(pack.rows[i]->id);
                 failed.push_back(std::move(*pack.rows[i]));
                 failed.back().event = std::move(msg.events[i]);
             }
-            record_failure(ch, failed, why, done, all_notices);
-            continue;
+            store_.mark_failed(failed_ids, why, done);
+            stats_.rows_failed += static_cast<long long>(failed_ids.size());
+            bool notices_only = true;
+            for (const auto& r : failed) notices_only = notices_only && r.reason == "notice";
+            record_failure(ch, failed, why, done, notices_only);
+            if (failed_ids.size() == ids.size()) continue;
+            std::vector<long long> rest;
+            for (auto id : ids)
+                if (std::find(failed_ids.begin(), failed_ids.end(), id) == failed_ids.end()) rest.push_back(id);
+            ids = std::move(rest);
         }
-        Millis wait = res.kind == SendResult::Kind::retry_after ? res.retry_after : retry_backoff(attempts);
+        // A server-supplied wait is clamped before any arithmetic (a retry_after of 1e15 s
+        // must not block the channel for ever, nor overflow into the past).
+        Millis wait = res.kind == SendResult::Kind::retry_after
+                          ? std::clamp(res.retry_after, Millis{0}, kMaxServerWait)
+                          : retry_backoff(attempts);
         TimePoint next = done + wait;
         store_.mark_retry(ids, next, res.error);
         stats_.rows_retried += static_cast<long long>(ids.size());

@@ -7,9 +7,12 @@
 // due row of the channel leaves together (packed into as few messages as the channel's size
 // limit allows). After a send, non-critical rows wait until group_interval has passed since
 // that send (later changes are batched); critical rows only wait group_wait.
-// Retry: retry_after honoured, else exponential backoff 5 s * 2^attempts (max 30 min); after
-// notify.max_attempts or a permanent error the rows are marked failed, a notice
-// ("notify.delivery_failed") is recorded for the OTHER channels, and an error is logged.
+// Retry: retry_after honoured (clamped to an hour), else exponential backoff 5 s * 2^attempts
+// (max 5 min); rows older than notify.max_age (24 h) or refused for good are marked failed, a
+// notice ("notify.delivery_failed") is recorded for the OTHER channels, and an error is logged.
+// A store that fails (disk full) blocks the channel with the same backoff; a message already
+// delivered but not yet recorded as sent is recorded first when the store works again, never
+// sent twice by this process.
 //
 // Driven by events, not by a clock tick: the dispatcher keeps in memory, per channel, the
 // instant its pending rows next need a flush (group_wait, group_interval, retry/backoff,
@@ -124,6 +127,8 @@ private:
     AlertRouter router_;
     std::map<std::string, TimePoint> last_sent_;      // per channel, for group_interval
     std::map<std::string, TimePoint> blocked_until_;  // per channel, after a retryable error
+    std::map<std::string, std::vector<long long>> unrecorded_;  // per channel: sent, not yet marked
+    std::map<std::string, int> store_failures_;  // per channel: store failures in a row (backoff)
     DispatchStats stats_;
 
     // --- the schedule (in memory; rebuilt from the store)

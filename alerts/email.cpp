@@ -173,11 +173,23 @@ EmailNotifier::~EmailNotifier() {
 
 boost::asio::awaitable<SendResult> EmailNotifier::send(const RenderedMessage& msg) {
     // The transfer blocks for up to timeout_; it runs on the pool, this coroutine resumes on
-    // its own executor afterwards.
-    co_return co_await boost::asio::co_spawn(
-        pool_->pool.get_executor(),
-        [this, &msg]() -> boost::asio::awaitable<SendResult> { co_return send_blocking(msg); },
-        boost::asio::use_awaitable);
+    // its own executor afterwards. A notifier never throws: anything unexpected is retryable.
+    std::string failure;
+    try {
+        co_return co_await boost::asio::co_spawn(
+            pool_->pool.get_executor(),
+            [this, &msg]() -> boost::asio::awaitable<SendResult> {
+                try {
+                    co_return send_blocking(msg);
+                } catch (const std::exception& e) {
+                    co_return SendResult::backoff(std::string("email: ") + e.what());
+                }
+            },
+            boost::asio::use_awaitable);
+    } catch (const std::exception& e) {
+        failure = std::string("email: ") + e.what();
+    }
+    co_return SendResult::backoff(failure);
 }
 
 SendResult EmailNotifier::send_blocking(const RenderedMessage& msg) {
@@ -186,14 +198,14 @@ SendResult EmailNotifier::send_blocking(const RenderedMessage& msg) {
     if (!smtps && cfg_.url.rfind("smtp://", 0) != 0)
         return SendResult::fatal("email: url must start with smtps:// or smtp://: " + cfg_.url);
 
-    CURL* c = curl_easy_init();
-    if (!c) return SendResult::backoff("email: curl_easy_init failed");
-    char errbuf[CURL_ERROR_SIZE] = {0};
-    Upload up;
+    Upload up;  // built before any curl handle exists: nothing leaks if it throws
     const std::string msgid = "<" + random_hex(8) + "." +
                               std::to_string(clock_.now().time_since_epoch().count()) + "@" +
                               domain_of(cfg_.from) + ">";
     up.data = build_email(cfg_, msg, clock_.now(), msgid);
+    CURL* c = curl_easy_init();
+    if (!c) return SendResult::backoff("email: curl_easy_init failed");
+    char errbuf[CURL_ERROR_SIZE] = {0};
     curl_slist* rcpt = nullptr;
     for (const auto& r : cfg_.to) rcpt = curl_slist_append(rcpt, addr(r).c_str());
 

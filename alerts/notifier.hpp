@@ -43,13 +43,20 @@ struct SendResult {
     bool ok() const { return kind == Kind::ok; }
 };
 
+// The longest wait a server may impose on us (Telegram's retry_after, a Retry-After header):
+// a bigger number is a bug or an attack, and a channel blocked for days loses alerts.
+inline constexpr Millis kMaxServerWait{3600 * 1000};
+// A server-supplied wait in seconds, made safe before any arithmetic: NaN, zero or negative
+// -> 1 s; more than kMaxServerWait -> kMaxServerWait.
+Millis server_wait(double seconds);
+
 class Notifier {
 public:
     virtual ~Notifier() = default;
     // The outbox channel name it serves: "telegram:<chat>[:<thread>]", "email", "event_log",
     // "console".
     virtual std::string channel() const = 0;
-    // Never throws for delivery problems: they come back classified.
+    // Never throws: delivery problems (and its own bugs) come back classified.
     virtual boost::asio::awaitable<SendResult> send(const RenderedMessage& msg) = 0;
     // Log-like channels (event_log, console) are written at once: no group_wait, no packing.
     virtual bool immediate() const { return false; }

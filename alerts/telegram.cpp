@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 
 #include <cctype>
+#include <charconv>
+#include <cstdlib>
 
 #include "alerts/templates.hpp"
 
@@ -24,6 +26,37 @@ bool is_integer(const std::string& s) {
 bool contains(const std::string& hay, const char* needle) { return hay.find(needle) != std::string::npos; }
 
 }  // namespace
+
+TelegramAnswer read_telegram_answer(int http_status, std::string_view body,
+                                    const std::optional<std::string>& retry_after_header) {
+    TelegramAnswer a;
+    a.code = http_status;
+    const nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+    if (j.is_object()) {
+        a.json = true;
+        if (auto it = j.find("ok"); it != j.end() && it->is_boolean()) a.ok = it->get<bool>();
+        if (auto it = j.find("error_code"); it != j.end() && it->is_number_integer()) {
+            const auto c = it->get<long long>();
+            if (c >= 100 && c <= 599) a.code = static_cast<int>(c);
+        }
+        if (auto it = j.find("description"); it != j.end() && it->is_string())
+            a.description = it->get<std::string>();
+        if (auto p = j.find("parameters"); p != j.end() && p->is_object()) {
+            if (auto r = p->find("retry_after"); r != p->end() && r->is_number())
+                a.retry_after = server_wait(r->get<double>());
+            if (auto m = p->find("migrate_to_chat_id"); m != p->end() && m->is_number_integer())
+                a.migrate_to_chat_id = m->dump();
+        }
+    }
+    if (!a.retry_after && retry_after_header) {
+        // Only delta-seconds; an HTTP-date (or garbage) leaves the caller's default.
+        const std::string& h = *retry_after_header;
+        char* end = nullptr;
+        const double v = std::strtod(h.c_str(), &end);
+        if (end != h.c_str() && *end == '\0') a.retry_after = server_wait(v);
+    }
+    return a;
+}
 
 TelegramNotifier::TelegramNotifier(boost::asio::any_io_executor ex, const TelegramConfig& cfg,
                                    TelegramTarget target, Millis timeout, std::size_t max_chars)
@@ -48,6 +81,17 @@ std::string TelegramNotifier::mask(std::string s) const {
 }
 
 boost::asio::awaitable<SendResult> TelegramNotifier::send(const RenderedMessage& msg) {
+    // A notifier never throws: whatever slips through (a bug, bad_alloc) is a retryable failure.
+    std::string failure;
+    try {
+        co_return co_await send_message(msg);
+    } catch (const std::exception& e) {
+        failure = mask(std::string("telegram ") + channel_ + ": " + e.what());
+    }
+    co_return SendResult::backoff(failure);
+}
+
+boost::asio::awaitable<SendResult> TelegramNotifier::send_message(const RenderedMessage& msg) {
     auto parts = split_message(msg.html, max_message_chars());
     if (parts.empty()) parts.push_back(msg.text.empty() ? std::string("-") : msg.text);
     for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -62,8 +106,12 @@ boost::asio::awaitable<SendResult> TelegramNotifier::send_part(const std::string
                                                                const RenderedMessage& msg,
                                                                bool with_button, int depth) {
     nlohmann::json j;
-    if (is_integer(target_.chat_id)) j["chat_id"] = std::stoll(target_.chat_id);
-    else j["chat_id"] = target_.chat_id;
+    long long numeric_id = 0;
+    const auto& id = target_.chat_id;
+    if (is_integer(id) && std::from_chars(id.data(), id.data() + id.size(), numeric_id).ec == std::errc{})
+        j["chat_id"] = numeric_id;
+    else
+        j["chat_id"] = id;
     j["text"] = body;
     if (html) j["parse_mode"] = "HTML";
     j["link_preview_options"] = {{"is_disabled", true}};
@@ -89,32 +137,20 @@ boost::asio::awaitable<SendResult> TelegramNotifier::send_part(const std::string
         co_return SendResult::backoff(mask(std::string("telegram: ") + e.what()));
     }
 
-    nlohmann::json a = nlohmann::json::parse(resp.body, nullptr, false);
-    if (a.is_object() && a.value("ok", false)) co_return SendResult::success();
+    const TelegramAnswer a = read_telegram_answer(resp.status, resp.body, resp.header("Retry-After"));
+    if (a.ok) co_return SendResult::success();
 
-    int code = resp.status;
-    std::string desc;
-    nlohmann::json params = nlohmann::json::object();
-    if (a.is_object()) {
-        if (a.contains("error_code") && a["error_code"].is_number_integer()) code = a["error_code"].get<int>();
-        if (a.contains("description") && a["description"].is_string()) desc = a["description"].get<std::string>();
-        if (a.contains("parameters") && a["parameters"].is_object()) params = a["parameters"];
-    }
+    const int code = a.code;
+    const std::string& desc = a.description;
     const std::string err = mask("telegram " + channel_ + ": " + std::to_string(code) + " " +
                                  (desc.empty() ? std::string("HTTP ") + std::to_string(resp.status) : desc));
 
-    if (code == 429) {
-        long long after = 0;
-        if (params.contains("retry_after") && params["retry_after"].is_number()) after = params["retry_after"].get<long long>();
-        else if (auto h = resp.header("Retry-After")) after = std::atoll(h->c_str());
-        if (after <= 0) after = 1;
-        co_return SendResult::after(Millis{after * 1000}, err);
-    }
-    if (code >= 500 || resp.status >= 500 || !a.is_object()) co_return SendResult::backoff(err);
+    if (code == 429) co_return SendResult::after(a.retry_after.value_or(Millis{1000}), err);
+    if (code >= 500 || resp.status >= 500 || !a.json) co_return SendResult::backoff(err);
 
-    if (params.contains("migrate_to_chat_id") && depth < 3) {
+    if (a.migrate_to_chat_id && depth < 3) {
         std::string old = target_.chat_id;
-        target_.chat_id = params["migrate_to_chat_id"].dump();
+        target_.chat_id = *a.migrate_to_chat_id;
         spdlog::warn("telegram: chat {} was upgraded to a supergroup; sending to {} from now on "
                      "(update chat_id in the configuration)", old, target_.chat_id);
         co_return co_await send_part(body, html, msg, with_button, depth + 1);

@@ -8,12 +8,26 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "alerts/notifier.hpp"
 #include "common/config.hpp"
 #include "common/http/client.hpp"
 
 namespace ozw::alerts {
+
+// What a Bot API answer says, read tolerantly: a field of the wrong type counts as absent
+// ("ok":"true" is not ok), numbers out of range are clamped, nothing here throws.
+struct TelegramAnswer {
+    bool json = false;  // the body was a JSON object
+    bool ok = false;    // "ok": true
+    int code = 0;       // error_code when an integer, else the HTTP status
+    std::string description;
+    std::optional<Millis> retry_after;  // parameters.retry_after, else Retry-After; server_wait()
+    std::optional<std::string> migrate_to_chat_id;  // parameters.migrate_to_chat_id, as text
+};
+TelegramAnswer read_telegram_answer(int http_status, std::string_view body,
+                                    const std::optional<std::string>& retry_after_header);
 
 struct TelegramTarget {
     std::string chat_id;  // int64 text or "@channel"
@@ -36,6 +50,7 @@ public:
     std::string mask(std::string s) const;
 
 private:
+    boost::asio::awaitable<SendResult> send_message(const RenderedMessage& msg);
     boost::asio::awaitable<SendResult> send_part(const std::string& body, bool html,
                                                  const RenderedMessage& msg, bool with_button,
                                                  int depth);

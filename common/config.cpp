@@ -110,6 +110,21 @@ namespace {
 // The whole file: accounts, watches (through the registered watch schemas), notify, ...
 class Loader : public ConfigReader {
 public:
+    // http:// is for the sandbox and tests on this machine; to anywhere else the secret would
+    // travel in the clear. Allowed (a proxy may terminate TLS), but said.
+    void warn_plain_http(const YAML::Node& n, const std::string& path, const std::string& url,
+                         const char* what) {
+        if (url.rfind("http://", 0) != 0) return;
+        std::string host = url.substr(7);
+        host = host.substr(0, host.find_first_of("/?#"));
+        if (auto at = host.rfind('@'); at != std::string::npos) host = host.substr(at + 1);
+        if (!host.empty() && host.front() == '[') host = host.substr(1, host.find(']') - 1);
+        else host = host.substr(0, host.find(':'));
+        if (host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0) return;
+        warn(n, path, std::string("plain http:// to ") + host + ": " + what +
+                          " would travel unencrypted; use https://");
+    }
+
     using ConfigReader::ConfigReader;
 
     Config load(const YAML::Node& root);
@@ -178,6 +193,7 @@ void Loader::accounts(const YAML::Node& root, Config& c) {
             if (ac.base_url.rfind("https://", 0) != 0 && ac.base_url.rfind("http://", 0) != 0)
                 fail(n, p + ".base_url", "expected a URL like https://api-seller.ozon.ru");
             while (!ac.base_url.empty() && ac.base_url.back() == '/') ac.base_url.pop_back();
+            warn_plain_http(n, p + ".base_url", ac.base_url, "the API key");
         }
         if (auto n = get(a, "ca_file"); n.IsDefined()) {
             ac.ca_file = str(n, p + ".ca_file");
@@ -202,6 +218,7 @@ void Loader::accounts(const YAML::Node& root, Config& c) {
             if (in.url.rfind("https://", 0) != 0 && in.url.rfind("http://", 0) != 0)
                 fail(url, ip + ".url", "expected a URL like https://myshop.myinsales.ru");
             while (!in.url.empty() && in.url.back() == '/') in.url.pop_back();
+            warn_plain_http(url, ip + ".url", in.url, "the login and password");
             YAML::Node login = get(n, "login");
             if (!login.IsDefined()) fail(n, ip + ".login", "missing login");
             in.login = str(login, ip + ".login");
@@ -241,7 +258,7 @@ void Loader::watches(const YAML::Node& m, WatchesConfig& w) {
 void Loader::notify(const YAML::Node& m, NotifyConfig& nc) {
     check_keys(m, "notify", {"telegram", "email", "event_log", "language", "group_wait",
                              "group_interval", "repeat_critical", "repeat_warning",
-                             "no_resolved_types", "max_attempts"});
+                             "no_resolved_types", "max_age", "max_attempts"});
     if (auto v = get(m, "language"); v.IsDefined()) nc.language = one_of(v, "notify.language", {"ru", "en"});
     if (auto v = get(m, "group_wait"); v.IsDefined()) nc.group_wait = duration(v, "notify.group_wait", true);
     if (auto v = get(m, "group_interval"); v.IsDefined())
@@ -252,8 +269,15 @@ void Loader::notify(const YAML::Node& m, NotifyConfig& nc) {
         nc.repeat_warning = duration(v, "notify.repeat_warning");
     if (auto v = get(m, "no_resolved_types"); v.IsDefined())
         nc.no_resolved_types = str_list(v, "notify.no_resolved_types", true);
-    if (auto v = get(m, "max_attempts"); v.IsDefined())
-        nc.max_attempts = static_cast<int>(integer(v, "notify.max_attempts", 1, 1000));
+    if (auto v = get(m, "max_age"); v.IsDefined()) {
+        nc.max_age = duration(v, "notify.max_age");
+        if (nc.max_age < 1min) fail(v, "notify.max_age", "must be at least 1m");
+    }
+    if (auto v = get(m, "max_attempts"); v.IsDefined()) {
+        integer(v, "notify.max_attempts", 1, 1000);  // still checked: a typo stays an error
+        warn(v, "notify.max_attempts",
+             "is no longer used: delivery is retried until an alert is notify.max_age old (default 24h)");
+    }
 
     if (auto t = get(m, "telegram"); t.IsDefined() && !t.IsNull()) {
         const std::string p = "notify.telegram";
@@ -265,6 +289,7 @@ void Loader::notify(const YAML::Node& m, NotifyConfig& nc) {
             if (tc.api_base.rfind("https://", 0) != 0 && tc.api_base.rfind("http://", 0) != 0)
                 fail(v, p + ".api_base", "expected a URL like https://api.telegram.org");
             while (!tc.api_base.empty() && tc.api_base.back() == '/') tc.api_base.pop_back();
+            warn_plain_http(v, p + ".api_base", tc.api_base, "the bot token");
         }
         if (auto v = get(t, "ca_file"); v.IsDefined()) {
             tc.ca_file = str(v, p + ".ca_file");
@@ -422,9 +447,10 @@ Config Loader::load(const YAML::Node& root) {
             } catch (const std::exception&) {
                 used = 0;
             }
-            if (t.empty() || used != t.size() || n <= 0)
-                fail(s, "logging.max_size", "expected a size like 10M, 512K or 1048576");
-            c.logging.max_size = static_cast<std::size_t>(n * mult);
+            long long bytes = 0;
+            if (t.empty() || used != t.size() || n <= 0 || __builtin_mul_overflow(n, mult, &bytes))
+                fail(s, "logging.max_size", "expected a size like 10M, 512K or 1048576 (at most 8E)");
+            c.logging.max_size = static_cast<std::size_t>(bytes);
         }
         if (auto m = get(v, "max_files"); m.IsDefined())
             c.logging.max_files = static_cast<std::size_t>(integer(m, "logging.max_files", 1, 1000));

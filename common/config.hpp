@@ -164,7 +164,10 @@ struct NotifyConfig {
     Millis repeat_critical = 4h;
     Millis repeat_warning = 24h;
     std::vector<std::string> no_resolved_types;  // types that get no "resolved" message
-    int max_attempts = 10;
+    // A row that could not be delivered keeps being retried (capped backoff) until it is this
+    // old; then it is marked failed and the other channels are told. Not a count of attempts:
+    // a long outage must not drop the alerts queued at its start.
+    Millis max_age = 24h;
 };
 
 struct ReportConfig {

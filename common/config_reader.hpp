@@ -119,7 +119,8 @@ public:
                 continue;
             }
             auto close = raw.find('}', i + 2);
-            if (close == std::string::npos) fail(n, path, "unterminated ${ in \"" + raw + "\"");
+            // The value itself is not quoted: it may be (or hold) a secret.
+            if (close == std::string::npos) fail(n, path, "unterminated ${ (a \"${NAME}\" needs its closing brace)");
             std::string spec = raw.substr(i + 2, close - i - 2);
             std::optional<std::string> fallback;
             if (auto d = spec.find(":-"); d != std::string::npos) {

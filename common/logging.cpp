@@ -133,15 +133,30 @@ void clear_secrets_for_tests() {
 }
 
 std::string mask(std::string_view text) {
-    std::string out(text);
-    std::shared_lock lock(g_secrets_mu);
-    for (const auto& s : g_secrets) {
-        std::size_t pos = 0;
-        while ((pos = out.find(s, pos)) != std::string::npos) {
-            out.replace(pos, s.size(), "***");
-            pos += 3;
-        }
+    // One pass over the original text: every occurrence of every secret is found first, the
+    // overlapping ones merged, then each stretch becomes "***". Replacing secret by secret
+    // instead lets the first replacement cut an overlapping second secret (its tail then
+    // leaks) or put together a match that was not there.
+    std::vector<std::pair<std::size_t, std::size_t>> spans;  // [begin, end)
+    {
+        std::shared_lock lock(g_secrets_mu);
+        for (const auto& s : g_secrets)
+            for (std::size_t pos = text.find(s); pos != std::string_view::npos; pos = text.find(s, pos + 1))
+                spans.emplace_back(pos, pos + s.size());
     }
+    if (spans.empty()) return std::string(text);
+    std::sort(spans.begin(), spans.end());
+    std::string out;
+    out.reserve(text.size());
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < spans.size();) {
+        std::size_t b = spans[i].first, e = spans[i].second;
+        for (++i; i < spans.size() && spans[i].first <= e; ++i) e = std::max(e, spans[i].second);
+        out.append(text.substr(at, b - at));
+        out += "***";
+        at = e;
+    }
+    out.append(text.substr(at));
     return out;
 }
 

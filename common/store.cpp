@@ -3,6 +3,8 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -224,11 +226,38 @@ std::vector<Event> diff_conditions_partial(const std::map<std::string, ActiveCon
     return diff_impl(active, holding, released, true, now);
 }
 
+namespace {
+// Read-only or not ours: the contents are fine, and they hold the queued alerts. Moving the file
+// aside would lose them; the fix is the owner, the mode or the mount.
+std::string readonly_hint(const std::string& path, const std::string& why) {
+    const std::string dir = std::filesystem::path(path).parent_path().string();
+    return "cannot write the state database " + path + " (" + why +
+           "). Its contents are not at fault: do NOT move it aside (it holds the alerts not yet "
+           "delivered). Make the folder " + dir + " and the files in it writable by the service's user "
+           "(chown -R ozonwatch:ozonwatch " + dir + "), or remount the file system read-write, "
+           "then start the service again.";
+}
+}  // namespace
+
 Store::Store(const std::string& path) : path_(path) {
+    namespace fs = std::filesystem;
     std::error_code ec;
-    auto parent = std::filesystem::path(path).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    auto parent = fs::path(path).parent_path();
+    // What we create is ours alone, whatever the umask: the folder 0700, the database 0600
+    // (SQLite gives its -wal and -shm files the database's mode). Existing ones are left as
+    // the administrator made them.
+    if (!parent.empty() && !fs::exists(parent, ec)) {
+        fs::create_directories(parent, ec);
+        fs::permissions(parent, fs::perms::owner_all, fs::perm_options::replace, ec);
+    }
+    const bool created = path != ":memory:" && path.rfind("file:", 0) != 0 && !fs::exists(path, ec);
     try {
+        if (created) {
+            // Made empty with the right mode before SQLite opens it: never readable by others,
+            // not even for a moment.
+            const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+            if (fd >= 0) ::close(fd);
+        }
         db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE |
                                                            SQLite::OPEN_FULLMUTEX);
         db_->setBusyTimeout(5000);
@@ -239,17 +268,25 @@ Store::Store(const std::string& path) : path_(path) {
         std::string check = db_->execAndGet("PRAGMA quick_check").getString();
         if (check != "ok") throw StoreError("integrity check failed: " + check);
     } catch (const StoreError& e) {
-        throw StoreError("state database " + path + " is corrupt (" + e.what() +
+        throw StoreUnusable("state database " + path + " is corrupt (" + e.what() +
                          "). ozonwatch will not touch it. To recover: stop the service, move the "
                          "file aside (mv " + path + " " + path + ".corrupt), and start again; "
                          "the first poll then rebuilds a silent baseline. Or try "
                          "`sqlite3 " + path + " .recover`.");
     } catch (const SQLite::Exception& e) {
-        throw StoreError("cannot open state database " + path + ": " + e.what() +
-                         ". If the file is corrupt, stop the service and move it aside (mv " +
-                         path + " " + path + ".corrupt); ozonwatch then rebuilds a silent "
-                         "baseline. Check also the directory's owner and permissions.");
+        const int code = e.getErrorCode() & 0xff;  // the primary result code
+        if (code == SQLITE_READONLY || code == SQLITE_PERM || code == SQLITE_CANTOPEN || code == SQLITE_AUTH)
+            throw StoreUnusable(readonly_hint(path, e.what()));
+        if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+            throw StoreUnusable("state database " + path + " is not a usable database (" + e.what() +
+                                "). ozonwatch will not touch it. To recover: stop the service, move "
+                                "the file aside (mv " + path + " " + path + ".corrupt), and start "
+                                "again; the first poll then rebuilds a silent baseline.");
+        throw StoreError("cannot open state database " + path + ": " + e.what());
     }
+    // SQLite opens a write-protected file read-only without a word; every write would fail.
+    if (sqlite3_db_readonly(db_->getHandle(), "main") == 1)
+        throw StoreUnusable(readonly_hint(path, "the database was opened read-only"));
     migrate();
 }
 
@@ -378,6 +415,10 @@ std::optional<std::string> Store::cursor(const std::string& account, const std::
     q.bind(3, name);
     if (q.executeStep()) return q.getColumn(0).getString();
     return std::nullopt;
+}
+
+void Store::check_outbox_write() {
+    if (fail_outbox_writes_) throw StoreError("database or disk is full (injected by a test)");
 }
 
 void Store::check_statement_budget() {
@@ -776,6 +817,7 @@ std::vector<ConditionMeta> Store::condition_schedule() {
 void Store::enqueue(long long event_id, const std::vector<OutboxTarget>& targets,
                     const std::string& reason, TimePoint now) {
     std::lock_guard lk(mu_);
+    check_outbox_write();
     staged_outbox_.clear();
     staged_unknown_ = false;
     SQLite::Transaction tx(*db_);
@@ -787,6 +829,7 @@ void Store::enqueue(long long event_id, const std::vector<OutboxTarget>& targets
 
 Event Store::record_notice(Event e, const std::vector<OutboxTarget>& targets, TimePoint now) {
     std::lock_guard lk(mu_);
+    check_outbox_write();
     if (e.id.empty()) e.id = new_uid();
     if (e.detected_at == TimePoint{}) e.detected_at = now;
     if (e.occurred_at == TimePoint{}) e.occurred_at = now;
@@ -874,6 +917,7 @@ std::vector<std::string> Store::channels_with_pending() {
 
 void Store::mark_sent(const std::vector<long long>& ids, TimePoint now) {
     std::lock_guard lk(mu_);
+    check_outbox_write();
     SQLite::Transaction tx(*db_);
     SQLite::Statement& q = prepared(st_mark_sent_,
                         "UPDATE outbox SET status='sent', sent_at=?, attempts=attempts+1 "
@@ -892,6 +936,7 @@ void Store::mark_sent(const std::vector<long long>& ids, TimePoint now) {
 void Store::mark_retry(const std::vector<long long>& ids, TimePoint next_attempt,
                        const std::string& error) {
     std::lock_guard lk(mu_);
+    check_outbox_write();
     SQLite::Transaction tx(*db_);
     SQLite::Statement& q = prepared(st_mark_retry_,
                         "UPDATE outbox SET attempts=attempts+1, next_attempt_at=?, last_error=? "
@@ -918,6 +963,7 @@ void Store::mark_retry(const std::vector<long long>& ids, TimePoint next_attempt
 
 void Store::mark_failed(const std::vector<long long>& ids, const std::string& error, TimePoint now) {
     std::lock_guard lk(mu_);
+    check_outbox_write();
     SQLite::Transaction tx(*db_);
     SQLite::Statement& q = prepared(st_mark_failed_,
                         "UPDATE outbox SET status='failed', attempts=attempts+1, last_error=?, "

@@ -30,6 +30,12 @@ class StoreError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
+// The state database cannot be used as it is and restarting will not change that: corrupt,
+// read-only (file, folder or file system), or owned by someone else. The text says what to do.
+class StoreUnusable : public StoreError {
+public:
+    using StoreError::StoreError;
+};
 
 inline constexpr int kSchemaVersion = 1;
 
@@ -247,6 +253,10 @@ public:
     // Test hook: how many read queries the store has run (every public read method counts).
     long long reads_for_tests() const { return reads_.load(); }
 
+    // Test hook: every outbox write (mark_sent, mark_retry, mark_failed, enqueue, record_notice)
+    // throws StoreError as a full disk would make it, before it changes anything.
+    void set_fail_outbox_writes_for_tests(bool on) { fail_outbox_writes_ = on; }
+
     // Test hook: make apply() throw after N statements inside its transaction.
     void set_fail_after_for_tests(int statements) { fail_after_ = statements; statements_ = 0; }
 
@@ -301,6 +311,8 @@ private:
     std::vector<OutboxRow> staged_outbox_;  // inserted by the open transaction
     bool staged_unknown_ = false;           // ... and rows whose event was not at hand
     int fail_after_ = -1;
+    bool fail_outbox_writes_ = false;
+    void check_outbox_write();
     int statements_ = 0;
     std::map<ScopeKey, std::map<std::string, ActiveCondition>> active_cache_;
 };

@@ -46,8 +46,10 @@ std::optional<TimePoint> parse_iso8601(std::string_view text) {
     date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(mo)},
                              date::day{static_cast<unsigned>(d)}};
     if (!ymd.ok()) return std::nullopt;
-    // Go's zero time ("0001-01-01T00:00:00Z") is how Ozon says "no date".
-    if (y <= 1) return std::nullopt;
+    // Go's zero time ("0001-01-01T00:00:00Z") is how Ozon says "no date"; outside 1970..9999
+    // a time is not one we can store or print back (an offset could carry 9999-12-31 into
+    // year 10000, see the check at the end).
+    if (y < 1970) return std::nullopt;
     Millis tod{0};
     Millis offset{0};
     if (pos < s.size()) {
@@ -98,7 +100,10 @@ std::optional<TimePoint> parse_iso8601(std::string_view text) {
         }
         if (pos != s.size()) return std::nullopt;
     }
-    return TimePoint{date::sys_days{ymd}.time_since_epoch()} + tod - offset;
+    const TimePoint t = TimePoint{date::sys_days{ymd}.time_since_epoch()} + tod - offset;
+    static const TimePoint kFirst{}, kEnd{date::sys_days{date::year{10000} / 1 / 1}.time_since_epoch()};
+    if (t < kFirst || t >= kEnd) return std::nullopt;  // 1970..9999 in UTC, as format_iso8601 prints
+    return t;
 }
 
 namespace {
@@ -157,7 +162,8 @@ std::optional<Millis> parse_duration(std::string_view text) {
             }
             ++pos;
         }
-        total += n * unit;
+        // n <= 1e9 and unit <= 8.64e7: the product fits; the sum is checked (many parts).
+        if (__builtin_add_overflow(total, n * unit, &total)) return std::nullopt;
     }
     return Millis{total};
 }

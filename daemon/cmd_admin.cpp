@@ -1,5 +1,10 @@
 // `config check`, `events`, `silence add|list|remove`, `version`: the administrator's commands.
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <filesystem>
+#include <optional>
 #include <iostream>
 #include <sstream>
 
@@ -33,6 +38,28 @@ std::string db_path(const Config& c) {
 }
 
 TimePoint now() { return SystemClock{}.now(); }
+
+// The database must only ever be touched by the state folder's owner (the service's user):
+// SQLite run by anyone else (root, typically) creates -wal/-shm files, or on a fresh folder a
+// whole database, that the service can then not write. Returns the exit code when refused.
+std::optional<int> refuse_other_user(const Config& c, const std::string& command) {
+    struct stat st {};
+    if (::stat(c.state_dir.c_str(), &st) != 0) {
+        if (::geteuid() != 0) return std::nullopt;  // one's own folder, made on first use
+        std::cerr << "ozonwatch " << command << ": the state folder " << c.state_dir
+                  << " does not exist yet; start the service first (it creates it as its own user), "
+                     "or run this as that user: sudo -u ozonwatch ozonwatch "
+                  << command << " ...\n";
+        return kExitNoPermission;
+    }
+    if (st.st_uid == ::geteuid()) return std::nullopt;
+    std::string owner = std::to_string(st.st_uid);
+    if (const passwd* pw = ::getpwuid(st.st_uid)) owner = pw->pw_name;
+    std::cerr << "ozonwatch " << command << ": the state folder " << c.state_dir << " belongs to " << owner
+              << "; files made by another user would lock the service out. Run it as that user: sudo -u "
+              << owner << " ozonwatch " << command << " ...\n";
+    return kExitNoPermission;
+}
 
 std::string channels_summary(const Config& c) {
     std::vector<std::string> parts;
@@ -97,6 +124,7 @@ int cmd_events(const GlobalOptions& g, const EventsOptions& o) {
         if (o.format == "text") std::cout << "no events yet (no state database at " << path << ")\n";
         return kExitOk;
     }
+    if (auto refused = refuse_other_user(c, "events")) return *refused;
     Store store(path);
     auto events = store.events_since(since, o.limit);
     TimeZone tz(c.timezone);
@@ -127,8 +155,8 @@ int cmd_silence_add(const GlobalOptions& g, const SilenceAddOptions& o) {
         std::cerr << "ozonwatch silence add: the matcher must not be empty\n";
         return kExitUsage;
     }
-    std::filesystem::create_directories(c.state_dir);
-    Store store(db_path(c));
+    if (auto refused = refuse_other_user(c, "silence add")) return *refused;
+    Store store(db_path(c));  // creates the folder (0700) and the database (0600) if need be
     const TimePoint t = now();
     long long id = store.add_silence(o.matcher, t + *d, o.reason, t);
     TimeZone tz(c.timezone);
@@ -144,6 +172,7 @@ int cmd_silence_list(const GlobalOptions& g) {
         std::cout << "no active silences\n";
         return kExitOk;
     }
+    if (auto refused = refuse_other_user(c, "silence list")) return *refused;
     Store store(path);
     auto list = store.silences(now());
     if (list.empty()) {
@@ -164,6 +193,7 @@ int cmd_silence_remove(const GlobalOptions& g, long long id) {
         std::cerr << "no silence with id " << id << "\n";
         return 1;
     }
+    if (auto refused = refuse_other_user(c, "silence remove")) return *refused;
     Store store(path);
     if (!store.remove_silence(id)) {
         std::cerr << "no silence with id " << id << "\n";

@@ -176,6 +176,10 @@ int cmd_run(const GlobalOptions& g) {
             log::init_logging_for(*cfg, g.log_level);
             first = false;
         }
+    } catch (const StoreUnusable& e) {
+        log::get("daemon")->critical("ozonwatch run: {}", e.what());
+        sd.stopping();
+        return kExitStateUnusable;
     } catch (const std::exception& e) {
         log::get("daemon")->critical("ozonwatch run: {}", e.what());
         sd.stopping();

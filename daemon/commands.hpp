@@ -14,6 +14,10 @@ inline constexpr int kExitUsage = 2;
 inline constexpr int kExitSoftware = 70;  // EX_SOFTWARE: "not implemented yet"
 inline constexpr int kExitConfig = 78;    // EX_CONFIG
 inline constexpr int kExitUnavailable = 69;
+inline constexpr int kExitNoPermission = 77;  // EX_NOPERM: run as the state folder's owner
+// EX_CANTCREAT: the state database is corrupt, read-only or not the service's; a restart
+// cannot help (the unit's RestartPreventExitStatus), the log says what to do.
+inline constexpr int kExitStateUnusable = 73;
 
 struct GlobalOptions {
     std::string config_path = "/etc/ozonwatch/config.yaml";

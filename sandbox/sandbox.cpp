@@ -43,6 +43,8 @@ std::string to_string(FaultKind k) {
         case FaultKind::cut_mid_body: return "cut_mid_body";
         case FaultKind::invalid_key: return "invalid_key";
         case FaultKind::offer_not_signed: return "offer_not_signed";
+        case FaultKind::empty_list: return "empty_list";
+        case FaultKind::bad_status: return "bad_status";
     }
     return "unknown";
 }
@@ -52,7 +54,7 @@ std::optional<FaultKind> fault_kind_from_string(const std::string& s) {
                    FaultKind::server_error,
                    FaultKind::delay, FaultKind::drop_connection, FaultKind::truncated_json,
                    FaultKind::invalid_json, FaultKind::cut_mid_body, FaultKind::invalid_key,
-                   FaultKind::offer_not_signed})
+                   FaultKind::offer_not_signed, FaultKind::empty_list, FaultKind::bad_status})
         if (to_string(k) == s) return k;
     return std::nullopt;
 }
@@ -61,6 +63,49 @@ namespace {
 
 ServerResponse json_response(int status, const json& body) {
     return ServerResponse::json(status, body.dump());
+}
+
+// The answer's list: the first array of objects found (breadth-first) in the JSON body.
+json* answer_list(json& j) {
+    std::vector<json*> level{&j};
+    while (!level.empty()) {
+        std::vector<json*> next;
+        for (json* n : level) {
+            if (!n->is_object()) continue;
+            for (auto& [k, v] : n->items()) {
+                if (v.is_array() && !v.empty() && v.front().is_object()) return &v;
+                if (v.is_object()) next.push_back(&v);
+            }
+        }
+        level = std::move(next);
+    }
+    return nullptr;
+}
+
+// empty_list / bad_status: a real answer spoiled the way a broken server would.
+void spoil_answer(ServerResponse& resp, FaultKind kind) {
+    json j = json::parse(resp.body, nullptr, false);
+    if (!j.is_object()) return;
+    json* list = answer_list(j);
+    if (!list) return;
+    if (kind == FaultKind::empty_list) {
+        *list = json::array();
+        std::vector<json*> todo{&j};  // has_next false and no cursor, wherever they are
+        while (!todo.empty()) {
+            json* n = todo.back();
+            todo.pop_back();
+            if (!n->is_object()) continue;
+            if (n->contains("has_next")) (*n)["has_next"] = false;
+            if (n->contains("cursor")) (*n)["cursor"] = "";
+            for (auto& [k, v] : n->items())
+                if (v.is_object()) todo.push_back(&v);
+        }
+    } else {
+        if (list->size() > 0) (*list)[0]["status"] = nullptr;
+        if (list->size() > 1) (*list)[1]["status"] = 5;
+        if (list->size() > 2) (*list)[2]["posting_number"] = nullptr;
+    }
+    resp.body = j.dump();
 }
 
 ServerResponse from_api(const detail::ApiResult& r) {
@@ -666,6 +711,8 @@ struct Sandbox::Impl {
                 case FaultKind::drop_connection: resp.wire = ServerResponse::Wire::drop; break;
                 case FaultKind::cut_mid_body: resp.wire = ServerResponse::Wire::cut_mid_body; break;
                 case FaultKind::truncated_json: resp.body = resp.body.substr(0, resp.body.size() / 2); break;
+                case FaultKind::empty_list:
+                case FaultKind::bad_status: spoil_answer(resp, fault->kind); break;
                 case FaultKind::invalid_json:
                     resp.status = 200;
                     resp.headers = {{"Content-Type", "application/json"}};

@@ -49,6 +49,10 @@ enum class FaultKind {
     cut_mid_body,      // headers announce the full length, half the body is sent, then close
     invalid_key,       // 401 "Invalid Api-Key, please check the key and try again"
     offer_not_signed,  // 403 "Offer not signed"
+    empty_list,        // 200, the real answer with its list ("postings", "returns", "items", ...)
+                       // emptied and has_next false: a partial answer to a full re-read
+    bad_status,        // 200, the real answer with its first postings spoiled: status null,
+                       // status a number, posting_number null (in that order)
 };
 std::string to_string(FaultKind k);
 std::optional<FaultKind> fault_kind_from_string(const std::string& s);

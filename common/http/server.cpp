@@ -7,6 +7,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -17,6 +18,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <future>
 #include <cctype>
 #include <map>
 #include <mutex>
@@ -142,20 +144,62 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         : strand(asio::make_strand(ex)), options(std::move(o)), handler(std::move(h)),
           acceptor(strand) {}
 
+    // Logs `what` at most once a minute per kind, with how many were not logged meanwhile.
+    struct Throttle {
+        std::chrono::steady_clock::time_point last{};
+        long long quiet = 0;
+        template <class... A>
+        void warn(spdlog::format_string_t<A...> fmt, A&&... a) {
+            const auto now = std::chrono::steady_clock::now();
+            if (last != std::chrono::steady_clock::time_point{} && now - last < std::chrono::minutes(1)) {
+                ++quiet;
+                return;
+            }
+            if (quiet) spdlog::warn("http server: {} similar message(s) not logged in the last minute", quiet);
+            spdlog::warn(fmt, std::forward<A>(a)...);
+            last = now;
+            quiet = 0;
+        }
+    };
+    Throttle accept_errors, over_cap;
+    std::uint64_t refused = 0;  // connections closed at the cap (tests, metrics)
+
     awaitable<void> accept_loop() {
         auto self = shared_from_this();
+        asio::steady_timer pause(strand);
+        Millis backoff{0};
         for (;;) {
             auto [ec, socket] = co_await acceptor.async_accept(as_tuple_awaitable);
             if (ec) {
                 if (!acceptor.is_open() || stopped) co_return;
-                spdlog::warn("http server: accept failed: {}", ec.message());
+                // Out of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM): the next
+                // accept fails the same way at once. Wait, doubling up to 5 s, instead of a
+                // 100% CPU loop that floods the log.
+                backoff = std::min<Millis>(Millis{5000}, backoff.count() ? backoff * 2 : Millis{50});
+                accept_errors.warn("http server: accept failed: {}; next try in {} ms", ec.message(),
+                                   backoff.count());
+                pause.expires_after(backoff);
+                co_await pause.async_wait(as_tuple_awaitable);
                 continue;
             }
-            asio::co_spawn(strand, run_connection(std::move(socket)), asio::detached);
+            backoff = Millis{0};
+            if (connections.size() >= options.max_connections) {
+                ++refused;
+                over_cap.warn("http server: {} connections open, the most allowed; closing a new one",
+                              connections.size());
+                boost::system::error_code ignored;
+                socket.close(ignored);
+                continue;
+            }
+            // Counted from here, not from when its coroutine first runs: a burst of accepts
+            // cannot overshoot the cap.
+            const std::uint64_t id = ++next_id;
+            connections[id] = nullptr;
+            asio::co_spawn(strand, run_connection(std::move(socket), id), asio::detached);
         }
     }
 
-    awaitable<void> run_connection(tcp::socket socket) {
+    awaitable<void> run_connection(tcp::socket socket, std::uint64_t id) {
         auto self = shared_from_this();
         std::string remote;
         {
@@ -163,7 +207,6 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
             auto ep = socket.remote_endpoint(ec);
             if (!ec) remote = ep.address().to_string() + ":" + std::to_string(ep.port());
         }
-        const std::uint64_t id = ++next_id;
         if (ssl) {
             beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *ssl);
             connections[id] = &beast::get_lowest_layer(stream);
@@ -211,20 +254,27 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
             beast::get_lowest_layer(stream).expires_after(first ? options.read_timeout
                                                                 : options.idle_timeout);
             first = false;
+            // A body over the limit is answered 413 whether the header announced it
+            // (Content-Length) or it grew too big while read (chunked), never a bare reset.
+            auto too_large = [&]() -> awaitable<bool> {
+                bhttp::response<bhttp::string_body> too_big{bhttp::status::payload_too_large, 11};
+                too_big.set(bhttp::field::connection, "close");
+                too_big.set(bhttp::field::content_type, "application/json");
+                too_big.body() = R"({"code":413,"message":"Request Entity Too Large: at most )" +
+                                 std::to_string(options.max_body) + R"( bytes"})";
+                too_big.prepare_payload();
+                beast::get_lowest_layer(stream).expires_after(options.read_timeout);
+                co_await bhttp::async_write(stream, too_big, as_tuple_awaitable);
+                co_return false;
+            };
             auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser,
                                                                as_tuple_awaitable);
+            if (hec == bhttp::error::body_limit) co_return co_await too_large();
             if (hec) co_return false;
             beast::get_lowest_layer(stream).expires_after(options.read_timeout);
             auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, as_tuple_awaitable);
-            if (ec) {
-                if (ec == bhttp::error::body_limit) {
-                    bhttp::response<bhttp::string_body> too_big{bhttp::status::payload_too_large, 11};
-                    too_big.set(bhttp::field::connection, "close");
-                    too_big.prepare_payload();
-                    co_await bhttp::async_write(stream, too_big, as_tuple_awaitable);
-                }
-                co_return false;
-            }
+            if (ec == bhttp::error::body_limit) co_return co_await too_large();
+            if (ec) co_return false;
             auto& msg = parser.get();
             ServerRequest req;
             req.method = std::string(msg.method_string());
@@ -320,13 +370,18 @@ void Server::stop() {
     asio::post(impl_->strand, [self = impl_] {
         boost::system::error_code ec;
         self->acceptor.close(ec);
-        for (auto& [id, stream] : self->connections) {
-            stream->socket().close(ec);
-        }
+        for (auto& [id, stream] : self->connections)
+            if (stream) stream->socket().close(ec);  // null: accepted, not yet running
     });
 }
 
 bool Server::tls() const { return impl_->ssl.has_value(); }
+std::uint64_t Server::refused_connections() const {
+    std::promise<std::uint64_t> p;
+    auto f = p.get_future();
+    asio::post(impl_->strand, [&p, self = impl_] { p.set_value(self->refused); });
+    return f.get();
+}
 std::string Server::host() const { return impl_->bound.address().to_string(); }
 unsigned short Server::port() const { return impl_->bound.port(); }
 std::string Server::base_url() const {

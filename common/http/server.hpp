@@ -62,7 +62,12 @@ struct ServerOptions {
     std::string tls_key_file;            // PEM private key
     Millis read_timeout{30000};          // per request: headers and body must arrive within it
     Millis idle_timeout{60000};          // keep-alive connection with no new request
-    std::size_t max_body = 16 * 1024 * 1024;
+    // Bodies larger than this are refused with 413 (the connection is closed): Ozon's push
+    // notifications and the sandbox's requests are a few kB.
+    std::size_t max_body = 1024 * 1024;
+    // Open connections at most; one more is closed at once (logged at most once a minute), so
+    // a flood cannot take every descriptor or max_connections x max_body of memory.
+    std::size_t max_connections = 64;
 };
 
 class Server {
@@ -78,6 +83,9 @@ public:
     void stop();
 
     bool tls() const;
+    // Connections closed at once because max_connections were open. Asks the server's strand:
+    // call it while the io_context runs on another thread.
+    std::uint64_t refused_connections() const;
     std::string host() const;        // bound address, e.g. "127.0.0.1"
     unsigned short port() const;     // bound port (the real one when asked for 0)
     std::string base_url() const;    // "http://127.0.0.1:41234" or "https://..."

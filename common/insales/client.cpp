@@ -107,7 +107,8 @@ std::vector<Variant> parse_page(std::string_view body, std::size_t* products) {
             x.quantity = r.opt_int(v, "quantity");
             if (!x.quantity) {
                 // "7.0" style decimals
-                if (auto d = r.opt_number(v, "quantity")) x.quantity = std::llround(*d);
+                // Only what a long long holds: llround of 1e300 is undefined (INT64_MIN here).
+                if (auto d = r.opt_number(v, "quantity"); d && std::abs(*d) < 9.0e18) x.quantity = std::llround(*d);
             }
             for (auto it = v.begin(); it != v.end(); ++it) {
                 if (it.key().rfind("quantity_at_warehouse", 0) != 0 || it->is_null()) continue;

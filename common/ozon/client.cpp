@@ -177,21 +177,33 @@ awaitable<std::string> Client::call(std::string_view path, std::string body) {
 }
 
 namespace {
-void too_many_pages(const std::string& account, std::string_view path, int pages) {
-    spdlog::warn("ozon [{}]: {} stopped after {} pages", account, path, pages);
+// A walk over pages that does not end (a cursor that never stops, a server that always says
+// has_next) is an error, not a complete answer: a caller that took the pages so far for the
+// whole list would forget everything past them. Budgets: RetryPolicy::max_pages and max_walk.
+void check_walk(const std::string& account, std::string_view path, int pages, const RetryPolicy& rp,
+                std::chrono::steady_clock::time_point started) {
+    const auto spent = std::chrono::steady_clock::now() - started;
+    if (pages < rp.max_pages && spent <= rp.max_walk) return;
+    const std::string what = pages >= rp.max_pages
+                                 ? std::to_string(pages) + " pages"
+                                 : format_duration(std::chrono::duration_cast<Millis>(spent)) + " (" +
+                                       std::to_string(pages) + " pages)";
+    spdlog::warn("ozon [{}]: {} did not end after {}; the answer is not used", account, path, what);
+    throw ApiError(ErrorKind::transient,
+                   "ozon " + std::string(path) + ": the list did not end after " + what +
+                       " (a cursor that never stops?); nothing of it was used",
+                   0, std::string(path));
 }
 
-// The pages of a cursor-paginated posting list, each handed to `take`; stops at the last page,
-// at a cursor that does not move, or at max_pages (logged).
+// The pages of a cursor-paginated posting list, each handed to `take`; stops at the last page
+// or at a cursor that does not move; throws past the walk's budget (check_walk).
 template <class FetchPage>
-awaitable<void> cursor_pages(const std::string& account, std::string_view path, int max_pages,
+awaitable<void> cursor_pages(const std::string& account, std::string_view path, const RetryPolicy& rp,
                              FetchPage fetch_page, const Client::PostingsSink& take) {
     std::string cursor;
+    const auto walk_started = std::chrono::steady_clock::now();
     for (int pages = 0;; ++pages) {
-        if (pages >= max_pages) {
-            too_many_pages(account, path, pages);
-            break;
-        }
+        check_walk(account, path, pages, rp, walk_started);
         PostingPage p = co_await fetch_page(cursor);
         take(p.postings);
         if (!p.has_next || p.cursor.empty() || p.cursor == cursor) break;
@@ -229,7 +241,7 @@ awaitable<PostingPage> Client::list_postings(const PostingFilter& f, std::string
 }
 
 awaitable<void> Client::each_posting_page(const PostingFilter& f, PostingsSink take) {
-    co_await cursor_pages(impl_->account.name, paths::posting_list, impl_->retry.max_pages,
+    co_await cursor_pages(impl_->account.name, paths::posting_list, impl_->retry,
                           [&](std::string cursor) { return list_postings(f, std::move(cursor)); }, take);
 }
 
@@ -262,7 +274,7 @@ awaitable<PostingPage> Client::list_unfulfilled(const UnfulfilledFilter& f, std:
 }
 
 awaitable<void> Client::each_unfulfilled_page(const UnfulfilledFilter& f, PostingsSink take) {
-    co_await cursor_pages(impl_->account.name, paths::posting_unfulfilled, impl_->retry.max_pages,
+    co_await cursor_pages(impl_->account.name, paths::posting_unfulfilled, impl_->retry,
                           [&](std::string cursor) { return list_unfulfilled(f, std::move(cursor)); }, take);
 }
 
@@ -309,11 +321,9 @@ awaitable<ReturnPage> Client::list_returns(const ReturnsFilter& f, long long las
 awaitable<std::vector<Return>> Client::list_returns_all(const ReturnsFilter& f) {
     std::vector<Return> all;
     long long last_id = 0;
+    const auto walk_started = std::chrono::steady_clock::now();
     for (int pages = 0;; ++pages) {
-        if (pages >= impl_->retry.max_pages) {
-            too_many_pages(impl_->account.name, paths::returns_list, pages);
-            break;
-        }
+        check_walk(impl_->account.name, paths::returns_list, pages, impl_->retry, walk_started);
         ReturnPage p = co_await list_returns(f, last_id);
         const long long next = p.last_id();
         std::move(p.returns.begin(), p.returns.end(), std::back_inserter(all));
@@ -342,11 +352,9 @@ awaitable<std::vector<RfbsReturn>> Client::list_rfbs_returns_all(const RfbsRetur
     std::vector<RfbsReturn> all;
     long long last_id = 0;
     const std::size_t limit = static_cast<std::size_t>(std::max(1, f.limit));
+    const auto walk_started = std::chrono::steady_clock::now();
     for (int pages = 0;; ++pages) {
-        if (pages >= impl_->retry.max_pages) {
-            too_many_pages(impl_->account.name, paths::rfbs_returns_list, pages);
-            break;
-        }
+        check_walk(impl_->account.name, paths::rfbs_returns_list, pages, impl_->retry, walk_started);
         RfbsReturnPage p = co_await list_rfbs_returns(f, last_id);
         const long long next = p.last_id();
         const std::size_t n = p.returns.size();
@@ -389,11 +397,9 @@ awaitable<AccrualDayPage> Client::accruals_by_day(std::string date, std::string 
 awaitable<std::vector<DayAccrual>> Client::accruals_by_day_all(std::string date) {
     std::vector<DayAccrual> all;
     std::string last_id;
+    const auto walk_started = std::chrono::steady_clock::now();
     for (int pages = 0;; ++pages) {
-        if (pages >= impl_->retry.max_pages) {
-            too_many_pages(impl_->account.name, paths::accrual_by_day, pages);
-            break;
-        }
+        check_walk(impl_->account.name, paths::accrual_by_day, pages, impl_->retry, walk_started);
         AccrualDayPage p = co_await accruals_by_day(date, last_id);
         const bool empty = p.accruals.empty();
         std::move(p.accruals.begin(), p.accruals.end(), std::back_inserter(all));
@@ -426,11 +432,9 @@ awaitable<std::vector<StockItem>> Client::stocks_all(const StocksFilter& f) {
     std::vector<StockItem> all;
     std::string cursor;
     const std::size_t limit = static_cast<std::size_t>(std::clamp(f.limit, 1, 1000));
+    const auto walk_started = std::chrono::steady_clock::now();
     for (int pages = 0;; ++pages) {
-        if (pages >= impl_->retry.max_pages) {
-            too_many_pages(impl_->account.name, paths::stocks, pages);
-            break;
-        }
+        check_walk(impl_->account.name, paths::stocks, pages, impl_->retry, walk_started);
         StockPage p = co_await stocks(f, cursor);
         const std::size_t n = p.items.size();
         std::move(p.items.begin(), p.items.end(), std::back_inserter(all));
@@ -460,11 +464,9 @@ awaitable<ReviewPage> Client::reviews(const ReviewsFilter& f, std::string last_i
 awaitable<std::vector<Review>> Client::reviews_all(const ReviewsFilter& f) {
     std::vector<Review> all;
     std::string last_id;
+    const auto walk_started = std::chrono::steady_clock::now();
     for (int pages = 0;; ++pages) {
-        if (pages >= impl_->retry.max_pages) {
-            too_many_pages(impl_->account.name, paths::reviews, pages);
-            break;
-        }
+        check_walk(impl_->account.name, paths::reviews, pages, impl_->retry, walk_started);
         ReviewPage p = co_await reviews(f, last_id);
         std::move(p.reviews.begin(), p.reviews.end(), std::back_inserter(all));
         if (!p.has_next || p.last_id.empty() || p.last_id == last_id) break;
@@ -484,11 +486,9 @@ awaitable<ChatPage> Client::chats(const ChatsFilter& f, std::string cursor) {
 awaitable<std::vector<Chat>> Client::chats_all(const ChatsFilter& f) {
     std::vector<Chat> all;
     std::string cursor;
+    const auto walk_started = std::chrono::steady_clock::now();
     for (int pages = 0;; ++pages) {
-        if (pages >= impl_->retry.max_pages) {
-            too_many_pages(impl_->account.name, paths::chats, pages);
-            break;
-        }
+        check_walk(impl_->account.name, paths::chats, pages, impl_->retry, walk_started);
         ChatPage p = co_await chats(f, cursor);
         std::move(p.chats.begin(), p.chats.end(), std::back_inserter(all));
         if (!p.has_next || p.cursor.empty() || p.cursor == cursor) break;
@@ -512,11 +512,9 @@ awaitable<WarehousePage> Client::warehouses(std::string cursor, int limit) {
 awaitable<std::vector<Warehouse>> Client::warehouses_all() {
     std::vector<Warehouse> all;
     std::string cursor;
+    const auto walk_started = std::chrono::steady_clock::now();
     for (int pages = 0;; ++pages) {
-        if (pages >= impl_->retry.max_pages) {
-            too_many_pages(impl_->account.name, paths::warehouses, pages);
-            break;
-        }
+        check_walk(impl_->account.name, paths::warehouses, pages, impl_->retry, walk_started);
         WarehousePage p = co_await warehouses(cursor);
         std::move(p.warehouses.begin(), p.warehouses.end(), std::back_inserter(all));
         if (!p.has_next || p.cursor.empty() || p.cursor == cursor) break;

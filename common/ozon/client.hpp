@@ -41,7 +41,10 @@ struct RetryPolicy {
     Millis backoff_max{30000};
     Millis default_retry_after{1000};  // 429 without a Retry-After header
     int max_attempts = 8;
-    int max_pages = 10000;  // *_all helpers stop (with a warning) after this many pages
+    // A walk over the pages of one list (the *_all and each_* helpers) that has not ended after
+    // this many pages or this long is an error (ApiError, transient), never a complete answer.
+    int max_pages = 10000;
+    Millis max_walk{30 * 60 * 1000};
 };
 
 // The method paths this client calls, and the retired ones it must never call.

@@ -22,11 +22,46 @@ Scheduler::Scheduler(Store& store, Router router, const Clock& clock, Millis una
     : store_(store), router_(std::move(router)), clock_(clock),
       unavailable_after_(unavailable_after), jitter_fraction_(jitter_fraction) {}
 
+namespace {
+
+// Where a source's health is kept: cursors of the pseudo watch "source:<source>", one set per
+// reading watch ("<watch>.failing_since", ".failure", ".error"); failing_since "" = healthy.
+std::string health_scope(const std::string& source) { return "source:" + source; }
+
+FailureKind failure_kind_from(const std::string& s) {
+    for (FailureKind k : {FailureKind::transient, FailureKind::auth, FailureKind::not_available})
+        if (s == to_string(k)) return k;
+    return FailureKind::transient;
+}
+
+}  // namespace
+
 void Scheduler::add(std::shared_ptr<Watch> watch) {
     auto sw = std::make_unique<ScheduledWatch>();
     sw->runner = std::make_unique<WatchRunner>(std::move(watch), store_, router_, clock_);
     sw->next_due = clock_.now();
+    restore_health(*sw);
     watches_.push_back(std::move(sw));
+}
+
+void Scheduler::restore_health(ScheduledWatch& sw) {
+    Watch& w = sw.runner->watch();
+    try {
+        const auto c = store_.cursors(w.account(), health_scope(w.source()));
+        auto since = c.find(w.name() + ".failing_since");
+        if (since == c.end() || since->second.empty()) return;
+        auto t = parse_iso8601(since->second);
+        if (!t) return;
+        sw.health.consecutive_failures = 1;
+        sw.health.failing_since = *t;
+        if (auto k = c.find(w.name() + ".failure"); k != c.end()) sw.health.last_failure = failure_kind_from(k->second);
+        if (auto e = c.find(w.name() + ".error"); e != c.end()) sw.health.last_error = e->second;
+        log::get("scheduler")->info("{}/{}: failing since {} before the restart; the outage goes on until a poll "
+                                    "succeeds", w.account(), w.name(), since->second);
+    } catch (const std::exception& e) {
+        log::get("scheduler")->error("{}/{}: cannot read the stored source health: {}", w.account(), w.name(),
+                                     e.what());
+    }
 }
 
 Millis Scheduler::jitter(Millis interval) {
@@ -63,6 +98,18 @@ void Scheduler::update_source(const std::string& account, const std::string& sou
         b.conditions.push_back(ConditionSet{
             account, "source:" + source,
             source_conditions(views, account, source, now, unavailable_after_)});
+        SnapshotDelta health;  // cursors only: no snapshot rows
+        health.account = account;
+        health.watch = health_scope(source);
+        for (const auto& v : views) {
+            const WatchHealth& h = *v.health;
+            const bool down = h.consecutive_failures > 0 && h.failing_since;
+            health.cursors[v.watch + ".failing_since"] = down ? format_iso8601_ms(*h.failing_since) : "";
+            health.cursors[v.watch + ".failure"] = down ? to_string(h.last_failure) : "";
+            // Foreign text (a server's error message) is masked before it is stored.
+            health.cursors[v.watch + ".error"] = down ? log::mask(h.last_error) : "";
+        }
+        b.snapshots.push_back(std::move(health));
         store_.apply(b, router_);
         if (failing) clean_.erase(key);
         else clean_.insert(key);
@@ -76,6 +123,9 @@ awaitable<void> Scheduler::run_watch(std::size_t i) {
     ScheduledWatch& sw = *watches_[i];
     Watch& w = sw.runner->watch();
     sw.running = true;
+    // An outage begins no later than the poll that met it: the unavailable_after clock starts
+    // here, not after the poll's own retries (which can take minutes).
+    const TimePoint started = clock_.now();
     std::exception_ptr failure;
     try {
         sw.last_result = co_await sw.runner->run_once();
@@ -90,7 +140,7 @@ awaitable<void> Scheduler::run_watch(std::size_t i) {
     } else {
         std::string message;
         FailureKind kind = classify_failure(failure, message);
-        record_failure(sw.health, kind, message, now);
+        record_failure(sw.health, kind, message, started);
         Millis delay = failure_backoff(backoff_, kind, sw.health.consecutive_failures, w.interval());
         log::get("scheduler")->warn("{}/{}: poll failed ({} in a row), next try in {}: {}",
                                     w.account(), w.name(), sw.health.consecutive_failures,

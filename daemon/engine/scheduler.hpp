@@ -72,8 +72,14 @@ public:
 
 private:
     awaitable<void> watch_loop(std::size_t i, Millis tick);
-    // Writes the source's conditions; `clean_` remembers sources known to have none stored.
+    // Writes the source's conditions and every reading watch's health (cursors of the pseudo
+    // watch "source:<source>", in the same transaction); `clean_` remembers sources known to
+    // have nothing stored.
     void update_source(const std::string& account, const std::string& source, TimePoint now);
+    // A watch added after a restart or a reload continues the outage stored for it: failing
+    // since the stored instant, so its next failure keeps source.unavailable firing (and
+    // counts unavailable_after from the real start) instead of resolving it.
+    void restore_health(ScheduledWatch& sw);
     Millis jitter(Millis interval);
 
     Store& store_;

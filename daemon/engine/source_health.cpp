@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/logging.hpp"
 #include "common/time.hpp"
 
 namespace ozw::daemon {
@@ -17,7 +18,9 @@ void record_failure(WatchHealth& h, FailureKind kind, const std::string& error, 
     ++h.consecutive_failures;
     if (!h.failing_since) h.failing_since = now;
     h.last_failure = kind;
-    h.last_error = error;
+    // A source's error text is foreign (Ozon may quote the key it refused): masked before it
+    // reaches the conditions' details, the database, `check` and the messages.
+    h.last_error = log::mask(error);
 }
 
 void record_success(WatchHealth& h) { h = WatchHealth{}; }

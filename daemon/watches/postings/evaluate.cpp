@@ -92,7 +92,9 @@ std::vector<Event> posting_transitions(const PostingState* prev, const PostingSt
     if (!prev) {
         if (p.status == "cancelled") {
             cancelled();
-        } else if (is_before_handover(p.status)) {
+        } else if (is_before_handover(p.status) || is_awaiting_shipment(p.status)) {
+            // First seen before the hand-over, in any such status (after a gap it may be
+            // packed already): it still has to be handed over, so it is news.
             json d = base_details(p);
             if (p.shipment_date) d["shipment_date"] = format_iso8601(*p.shipment_date);
             d["handover_deadline"] = format_time_of_day(ctx.settings.handover_deadline);

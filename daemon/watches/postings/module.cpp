@@ -23,7 +23,8 @@ SettingsSchema<PostingsSettings> make_schema() {
         .duration("reconcile_every", &S::reconcile_every)
         .duration("stuck_delivering", &S::stuck_delivering)
         .duration("stuck_driver_pickup", &S::stuck_driver_pickup)
-        .duration("stuck_acceptance", &S::stuck_acceptance);
+        .duration("stuck_acceptance", &S::stuck_acceptance)
+        .integer("min_reread_percent", &S::min_reread_percent, 0, 100);
     return s;
 }
 

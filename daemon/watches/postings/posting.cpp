@@ -161,6 +161,16 @@ bool is_awaiting_shipment(const std::string& status) {
     return status == "awaiting_packaging" || status == "awaiting_deliver";
 }
 
+bool is_plausible_status(const std::string& status) {
+    if (status.empty() || status.size() > 64) return false;
+    bool letter = false;
+    for (char c : status) {
+        if (c >= 'a' && c <= 'z') letter = true;
+        else if (!(c >= '0' && c <= '9') && c != '_') return false;
+    }
+    return letter;
+}
+
 bool is_before_handover(const std::string& status) {
     return status == "awaiting_approve" || status == "awaiting_packaging" ||
            status == "awaiting_verification";

@@ -68,7 +68,10 @@ PostingState posting_state_from(const ozon::Posting& p);
 bool is_final_status(const std::string& status);
 // awaiting_packaging / awaiting_deliver: the seller still has to hand it over.
 bool is_awaiting_shipment(const std::string& status);
-// Before the hand-over (a new posting is announced in these).
+// A status as Ozon spells them (lower-case letters, digits, '_', at least one letter): null,
+// a number or garbage in a page is not a status, and the posting is skipped, not diffed.
+bool is_plausible_status(const std::string& status);
+// Before the hand-over, not yet packed (status_since falls back to in_process_at in these).
 bool is_before_handover(const std::string& status);
 // acceptance_in_progress / awaiting_registration: AFTER the hand-over (NOTES.md 2026).
 bool is_after_handover_check(const std::string& status);

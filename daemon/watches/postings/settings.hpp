@@ -18,6 +18,9 @@ struct PostingsSettings : WatchSettings {
     Millis stuck_delivering = 10 * 24h;
     Millis stuck_driver_pickup = 24h;
     Millis stuck_acceptance = 24h;  // acceptance_in_progress, awaiting_registration
+    // A full re-read of the window that returns fewer than this share (percent) of the postings
+    // known in it is taken for a broken answer: not applied, retried (0 = no check).
+    int min_reread_percent = 50;
 };
 
 }  // namespace ozw::daemon::postings

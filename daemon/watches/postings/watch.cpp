@@ -1,5 +1,7 @@
 #include "daemon/watches/postings/watch.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <set>
 
 #include "alerts/templates.hpp"
@@ -101,6 +103,35 @@ bool PostingsWatch::expired(const PostingState& p, TimePoint now) const {
     return !in_window(p, now) && is_final_status(p.status);
 }
 
+void PostingsWatch::skip_implausible(const ozon::Posting& p, Fetched<PostingState>& out) {
+    const bool no_number = p.posting_number.empty();
+    bool& logged = no_number ? logged_no_number_ : logged_bad_status_;
+    if (!logged) {
+        logged = true;
+        spdlog::warn("postings [{}]: Ozon sent a posting {} ({}); skipped, and so are later ones like it "
+                     "(logged once)", account(), no_number ? std::string("without a number") : p.posting_number,
+                     no_number ? "number missing" : "status \"" + p.status + "\" is not a status");
+    }
+    // Known already: it stays as it was (a full re-read must not take it for gone).
+    if (!no_number)
+        if (auto it = items().find(p.posting_number); it != items().end()) out.items.push_back(it->second);
+}
+
+void PostingsWatch::check_full_reread(const Fetched<PostingState>& out, TimePoint now) const {
+    const int percent = ctx_.settings.min_reread_percent;
+    if (percent <= 0) return;
+    std::size_t known = 0;
+    for (const auto& [number, p] : items())
+        if (in_window(p, now)) ++known;
+    // Small shops: a handful of postings can legitimately leave the window together.
+    if (known < 20 || out.items.size() * 100 >= known * static_cast<std::size_t>(percent)) return;
+    throw ozon::ApiError(ozon::ErrorKind::transient,
+                         "the full re-read returned " + std::to_string(out.items.size()) + " postings of the " +
+                             std::to_string(known) + " known in the window: taken for a broken answer, not "
+                             "applied; retried (watches.postings.min_reread_percent)",
+                         0, std::string(ozon::paths::posting_list));
+}
+
 awaitable<Fetched<PostingState>> PostingsWatch::fetch(TimePoint now, bool baseline) {
     const auto& cur = cursors();
     const auto last_success = cursor_time(cur, "last_success");
@@ -132,7 +163,13 @@ awaitable<Fetched<PostingState>> PostingsWatch::fetch(TimePoint now, bool baseli
     // Each page becomes PostingStates as it arrives and its API models are dropped: the
     // whole window is never held twice.
     const ozon::Client::PostingsSink take = [&](std::vector<ozon::Posting>& postings) {
-        for (const auto& p : postings) out.items.push_back(posting_state_from(p));
+        for (const auto& p : postings) {
+            if (p.posting_number.empty() || !is_plausible_status(p.status)) {
+                skip_implausible(p, out);
+                continue;
+            }
+            out.items.push_back(posting_state_from(p));
+        }
         postings.clear();
     };
     if (whole) {
@@ -173,6 +210,7 @@ awaitable<Fetched<PostingState>> PostingsWatch::fetch(TimePoint now, bool baseli
         co_await client_->each_posting_page(f, take);
         out.mode = "incremental";
     }
+    if (out.full_window && !baseline) check_full_reread(out, now);
     if (sweep) {
         ozon::UnfulfilledFilter u;
         u.cutoff_from = now - cfg.lookback;

@@ -67,9 +67,17 @@ protected:
     bool expired(const PostingState& p, TimePoint now) const override;
 
 private:
+    // Plausibility gates before the diff. A posting without a number or with a status that is
+    // not one (null, a number) is skipped and logged once per kind; if known, it stays as it
+    // was. A full re-read far shorter than what is known in the window throws (not applied).
+    void skip_implausible(const ozon::Posting& p, Fetched<PostingState>& out);
+    void check_full_reread(const Fetched<PostingState>& out, TimePoint now) const;
+
     std::shared_ptr<ozon::Client> client_;
     EvalContext ctx_;
     Millis unfulfilled_every_ = std::chrono::minutes(30);
+    bool logged_no_number_ = false;
+    bool logged_bad_status_ = false;
 };
 
 }  // namespace ozw::daemon::postings

@@ -64,7 +64,7 @@ Config driver_config(const std::string& api) {
     cfg.notify.telegram = tg;
     cfg.notify.group_wait = Millis{0};
     cfg.notify.group_interval = Millis{0};
-    cfg.notify.max_attempts = 1000;
+    cfg.notify.max_age = std::chrono::hours(24 * 365);
     return cfg;
 }
 

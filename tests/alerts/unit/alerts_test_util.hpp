@@ -4,6 +4,8 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <deque>
+#include <functional>
+#include <optional>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -42,7 +44,9 @@ public:
     boost::asio::awaitable<SendResult> send(const RenderedMessage& m) override {
         attempts.push_back(m);
         SendResult r;
-        if (!script.empty()) {
+        if (auto o = outage ? outage() : std::nullopt) {
+            r = *o;
+        } else if (!script.empty()) {
             r = script.front();
             script.pop_front();
         }
@@ -53,6 +57,8 @@ public:
     std::size_t max_message_chars() const override { return max_; }
 
     std::deque<SendResult> script;
+    // When set and it answers, its answer wins over the script (an outage by the clock).
+    std::function<std::optional<SendResult>()> outage;
     std::vector<RenderedMessage> attempts;
     std::vector<RenderedMessage> sent;
 

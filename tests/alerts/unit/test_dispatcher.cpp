@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <fstream>
+#include <limits>
 #include <set>
 #include <tuple>
 
@@ -33,7 +34,7 @@ struct Rig {
     Router router;
 
     explicit Rig(std::size_t tg_max = 4096) {
-        cfg.notify.max_attempts = 3;
+        cfg.notify.max_age = std::chrono::hours(1);
         store = std::make_unique<Store>(dir.file("s.db"));
         start(tg_max);
     }
@@ -180,21 +181,28 @@ TEST(Dispatch, RetryAfterIsHonouredThenSent) {
     EXPECT_EQ(r.pending("telegram:-100"), 0u);
 }
 
-TEST(Dispatch, BackoffThenFailedAfterMaxAttemptsIsReportedElsewhere) {
-    Rig r;  // max_attempts = 3
-    r.tg->script = {SendResult::backoff("timeout"), SendResult::backoff("timeout"), SendResult::backoff("timeout")};
+TEST(Dispatch, BackoffThenFailedAfterMaxAgeIsReportedElsewhere) {
+    Rig r;
+    r.cfg.notify.max_age = 2min;
+    const TimePoint start = r.clock.now();
+    r.tg->outage = [] { return std::optional<SendResult>(SendResult::backoff("timeout")); };
     r.record({transition("1", Severity::critical, kProblem)});
     r.clock.advance(30s);
     r.tick();  // attempt 1
     EXPECT_EQ(retry_backoff(0), 5s);
-    r.clock.advance(5s);
-    r.tick();  // attempt 2
-    r.clock.advance(10s);
-    r.tick();  // attempt 3 -> failed
-    EXPECT_EQ(r.tg->attempts.size(), 3u);
+    EXPECT_EQ(r.disp->next_due(), r.clock.now() + 5s);
+    // Retried with a growing backoff (5, 10, 20, 40 s ...) until the row is 2 min old.
+    while (r.store->outbox_rows(OutboxStatus::failed).empty() && r.clock.now() < start + 10min) {
+        r.clock.set(std::max(r.disp->next_due(), r.clock.now()));
+        r.tick();
+    }
     auto failed = r.store->outbox_rows(OutboxStatus::failed);
     ASSERT_EQ(failed.size(), 1u);
-    EXPECT_NE(failed[0].last_error.find("after 3 attempts"), std::string::npos);
+    EXPECT_GE(r.clock.now(), start + 2min);  // not before max_age
+    // ... but at the first try past it (tries at 30, 35, 45, 65, 105 s, then 105 + 80 s).
+    EXPECT_EQ(r.clock.now(), start + 105s + retry_backoff(4));
+    EXPECT_GE(r.tg->attempts.size(), 4u);
+    EXPECT_NE(failed[0].last_error.find("undelivered for"), std::string::npos) << failed[0].last_error;
     // The email got the arbitration itself and, after group_wait, the failure notice.
     r.clock.advance(30s);
     r.tick();
@@ -207,6 +215,89 @@ TEST(Dispatch, BackoffThenFailedAfterMaxAttemptsIsReportedElsewhere) {
                 EXPECT_NE(m.text.find("Не удалось доставить"), std::string::npos);
             }
     EXPECT_TRUE(notice);
+}
+
+TEST(Dispatch, ATwoHourOutageLosesNothingAndEndsWithinFiveMinutesOfRecovery) {
+    Rig r;
+    r.cfg.notify.max_age = 24h;
+    const TimePoint back = r.clock.now() + 2h;
+    r.tg->outage = [&]() -> std::optional<SendResult> {
+        if (r.clock.now() < back) return SendResult::backoff("telegram: connection refused");
+        return std::nullopt;
+    };
+    r.record({transition("1", Severity::critical, kProblem), transition("2")});
+    r.tick();
+    while (r.tg->sent.empty() && r.clock.now() < back + 1h) {
+        const TimePoint due = r.disp->next_due();
+        ASSERT_NE(due, TimePoint::max());
+        r.clock.set(std::max(due, r.clock.now()));
+        r.tick();
+    }
+    ASSERT_EQ(r.tg->sent.size(), 1u);
+    EXPECT_EQ(r.tg->sent[0].events.size(), 2u);  // both, in one message
+    EXPECT_LE(r.clock.now(), back + 5min);
+    EXPECT_TRUE(r.store->outbox_rows(OutboxStatus::failed).empty());
+    EXPECT_EQ(r.pending("telegram:-100"), 0u);
+    EXPECT_GT(r.tg->attempts.size(), 20u);  // it kept trying all along (every 5 min at most)
+}
+
+TEST(Dispatch, AFailureToRecordASendBacksOffAndNeverSendsItAgain) {
+    Rig r;
+    r.record({transition("1", Severity::critical, kProblem)});  // critical: telegram and email
+    r.clock.advance(30s);
+    r.store->set_fail_outbox_writes_for_tests(true);  // the disk fills right after the send
+    r.tick();
+    ASSERT_EQ(r.tg->attempts.size(), 1u);
+    ASSERT_EQ(r.mail->attempts.size(), 1u);
+    for (int i = 0; i < 15; ++i) {  // 30 s of passes, every 2 s
+        r.clock.advance(2s);
+        r.tick();
+    }
+    EXPECT_EQ(r.tg->attempts.size(), 1u);  // not sent again
+    EXPECT_EQ(r.mail->attempts.size(), 1u);
+    // It backs off: the next look at the channel is further away each time it fails.
+    const TimePoint first = r.disp->next_due();
+    r.clock.set(std::max(first, r.clock.now()));
+    r.tick();
+    EXPECT_GT(r.disp->next_due() - r.clock.now(), 5s);
+
+    r.store->set_fail_outbox_writes_for_tests(false);  // space again
+    r.clock.advance(10min);
+    r.tick();
+    EXPECT_EQ(r.tg->attempts.size(), 1u);
+    EXPECT_EQ(r.mail->attempts.size(), 1u);
+    EXPECT_EQ(r.pending("telegram:-100"), 0u);  // recorded as sent at last
+    EXPECT_EQ(r.pending("email"), 0u);
+    EXPECT_EQ(r.store->outbox_rows(OutboxStatus::sent).size(), 2u);
+
+    r.record({transition("2")});  // and the channel works as before
+    r.clock.advance(r.cfg.notify.group_interval);
+    r.tick();
+    EXPECT_EQ(r.tg->sent.size(), 2u);
+}
+
+TEST(Dispatch, AServerSuppliedWaitIsClampedToAnHour) {
+    Rig r;
+    r.cfg.notify.max_age = 24h;
+    r.tg->script = {SendResult::after(Millis{std::numeric_limits<long long>::max()}, "429 forever"),
+                    SendResult::after(Millis{1'000'000'000'000'000'000LL}, "429 1e15 s"),
+                    SendResult::after(Millis{-5000}, "429 in the past")};
+    r.record({transition("1")});
+    r.clock.advance(30s);
+    r.tick();
+    EXPECT_EQ(r.disp->next_due(), r.clock.now() + 1h);
+    r.clock.advance(1h);
+    r.tick();
+    EXPECT_EQ(r.disp->next_due(), r.clock.now() + 1h);
+    auto rows = r.store->pending_outbox("telegram:-100");
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].next_attempt_at, r.clock.now() + 1h);  // stored, and sane after a restart
+    r.clock.advance(1h);
+    r.tick();  // a negative wait: tried again at once, not scheduled in the past for ever
+    EXPECT_LE(r.disp->next_due(), r.clock.now() + Dispatcher::kWakeSlice);
+    r.clock.advance(Dispatcher::kWakeSlice);
+    r.tick();
+    EXPECT_EQ(r.tg->sent.size(), 1u);
 }
 
 TEST(Dispatch, PermanentErrorFailsAtOnce) {

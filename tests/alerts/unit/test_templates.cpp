@@ -245,6 +245,16 @@ TEST(Templates, UnregisteredTypeListsScalarDetailsAndUsesEventUrl) {
               "✅ Resolved: legacy.thing\nAccount: main\nhttps://seller.ozon.ru/app/dashboard/main");
 }
 
+TEST(Templates, DetailKeysUsedAsLabelsAreEscapedToo) {
+    Event e;
+    e.type = "legacy.thing";
+    e.account = "main";
+    e.details = {{"<b>key & co", "v"}};  // an old event's keys are foreign text as well
+    const std::string html = render_event(e, "new", lang("en"), Format::html);
+    EXPECT_NE(html.find("&lt;b&gt;key &amp; co: v"), std::string::npos) << html;
+    EXPECT_EQ(html.find("<b>key"), std::string::npos) << html;
+}
+
 TEST(Templates, LinkIsTheTypesThenEventUrlThenDashboard) {
     Event e = problem();
     e.url = "https://seller.ozon.ru/app/from-the-event";

@@ -68,11 +68,51 @@ TEST_F(ConfigTest, MinimalConfigGetsDocumentedDefaults) {
     EXPECT_EQ(c.watches.unavailable_after, Millis{15min});
     EXPECT_EQ(c.notify.language, "ru");
     EXPECT_EQ(c.notify.repeat_critical, Millis{4h});
+    EXPECT_EQ(c.notify.max_age, Millis{24h});
     EXPECT_EQ(c.report.at, (TimeOfDay{9, 0}));
     EXPECT_FALSE(c.push.enabled);
     EXPECT_FALSE(c.notify.telegram);
     EXPECT_TRUE(r.warnings.empty());
     EXPECT_EQ(c.source_file, "config.yaml");
+}
+
+TEST_F(ConfigTest, PlainHttpToAnotherMachineIsWarnedAbout) {
+    auto remote = load_config_text(std::string(kMinimal) + "    base_url: http://api-seller.ozon.ru\n",
+                                   "config.yaml", &no_env_);
+    ASSERT_EQ(remote.warnings.size(), 1u);
+    EXPECT_THAT(remote.warnings[0], HasSubstr("accounts[0].base_url"));
+    EXPECT_THAT(remote.warnings[0], HasSubstr("plain http:// to api-seller.ozon.ru"));
+    for (const char* local : {"http://127.0.0.1:8443", "http://localhost:1", "http://[::1]:80", "https://x.example"}) {
+        auto r = load_config_text(std::string(kMinimal) + "    base_url: \"" + local + "\"\n", "config.yaml", &no_env_);
+        EXPECT_TRUE(r.warnings.empty()) << local;
+    }
+}
+
+TEST_F(ConfigTest, AnUnterminatedVariableDoesNotPrintTheValue) {
+    auto e = error_of("accounts:\n"
+                      "  - name: main\n"
+                      "    client_id: \"1\"\n"
+                      "    api_key: \"very-secret-key-0123${OZON_KEY\"\n");
+    EXPECT_EQ(e.key_path(), "accounts[0].api_key");
+    EXPECT_THAT(e.message(), HasSubstr("unterminated ${"));
+    EXPECT_THAT(std::string(e.what()), ::testing::Not(HasSubstr("very-secret-key-0123")));
+}
+
+TEST_F(ConfigTest, DeliveryMaxAgeAndTheRetiredMaxAttempts) {
+    auto r = load_config_text(std::string(kMinimal) + "notify: {max_age: 3d}\n", "config.yaml", &no_env_);
+    EXPECT_EQ(r.config.notify.max_age, Millis{72h});
+    EXPECT_TRUE(r.warnings.empty());
+
+    auto e = error_of(std::string(kMinimal) + "notify: {max_age: 30s}\n");
+    EXPECT_EQ(e.key_path(), "notify.max_age");
+    EXPECT_THAT(e.message(), HasSubstr("at least 1m"));
+
+    // An old configuration still loads, and says what replaced the key.
+    auto old = load_config_text(std::string(kMinimal) + "notify: {max_attempts: 10}\n", "config.yaml", &no_env_);
+    EXPECT_EQ(old.config.notify.max_age, Millis{24h});
+    ASSERT_EQ(old.warnings.size(), 1u);
+    EXPECT_THAT(old.warnings[0], HasSubstr("notify.max_attempts"));
+    EXPECT_THAT(old.warnings[0], HasSubstr("notify.max_age"));
 }
 
 TEST_F(ConfigTest, DesignShapeLoadsWithSecretFiles) {

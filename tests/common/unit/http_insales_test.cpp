@@ -109,3 +109,19 @@ TEST(InsalesClient, UsageLimitHeader) {
     EXPECT_EQ(u->limit, 500);
     EXPECT_FALSE(parse_usage_limit("garbage"));
 }
+
+TEST(InsalesProducts, AQuantityNoWholeNumberCanHoldIsUnknownNotAHugeNegative) {
+    const std::string page = R"([{"id":1,"title":"Платье","variants":[
+        {"id":11,"sku":"A","quantity":1e300},
+        {"id":12,"sku":"B","quantity":-1e300},
+        {"id":13,"sku":"C","quantity":"7.0"},
+        {"id":14,"sku":"D","quantity":5}]}])";
+    auto v = ozw::insales::parse_products_page(page);
+    ASSERT_EQ(v.size(), 4u);
+    EXPECT_FALSE(v[0].quantity);
+    EXPECT_FALSE(v[1].quantity);
+    ASSERT_TRUE(v[2].quantity);
+    EXPECT_EQ(*v[2].quantity, 7);
+    ASSERT_TRUE(v[3].quantity);
+    EXPECT_EQ(*v[3].quantity, 5);
+}

@@ -34,6 +34,21 @@ TEST_F(LoggingTest, LongerSecretWinsOverItsPrefix) {
     EXPECT_EQ(mask("x abcdefgh y"), "x *** y");
 }
 
+TEST_F(LoggingTest, OverlappingSecretsAreMaskedWhole) {
+    add_secret("abcdXYZW");
+    add_secret("XYZWefgh");  // shares "XYZW" with the first
+    EXPECT_EQ(mask("[abcdXYZWefgh]"), "[***]");  // no tail of either left
+    EXPECT_EQ(mask("abcdXYZW and XYZWefgh"), "*** and ***");
+}
+
+TEST_F(LoggingTest, MaskingIsIdempotent) {
+    add_secret("s3cr3t");
+    add_secret("t-k3y");
+    for (std::string text : {"s3cr3t-k3y", "a s3cr3t b t-k3y c", "***s3cr3t***", "plain"})
+        EXPECT_EQ(mask(mask(text)), mask(text)) << text;
+    EXPECT_EQ(mask("s3cr3t-k3y"), "***");  // the two overlap in "t": one stretch
+}
+
 TEST_F(LoggingTest, TooShortValuesAreNotMasked) {
     add_secret("ab");
     EXPECT_EQ(mask("about ab"), "about ab");

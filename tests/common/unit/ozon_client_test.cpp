@@ -144,6 +144,39 @@ TEST(OzonClient, WalksCursorPages) {
     EXPECT_EQ(server.requests(), 3);
 }
 
+TEST(OzonClient, AListThatNeverEndsIsAnErrorNotAShortAnswer) {
+    std::atomic<int> n{0};
+    TestServer server([&](const TestRequest&) {  // always one more page, a new cursor each time
+        const std::string next = "c" + std::to_string(++n);
+        return TestReply{200, R"({"postings":[)" + posting_json(next) + R"(],"has_next":true,"cursor":")" + next + "\"}"};
+    });
+    auto acc = account_for(server);
+    RetryPolicy rp = fast_retry();
+    rp.max_pages = 5;
+    std::size_t taken = 0;
+    EXPECT_EQ(kind_of([&] {
+                  run([&](auto ex) -> boost::asio::awaitable<void> {
+                      Client c(ex, acc, nullptr, rp);
+                      co_await c.each_posting_page(last_day(), [&](std::vector<Posting>& p) { taken += p.size(); });
+                  });
+              }),
+              ErrorKind::transient);
+    EXPECT_EQ(server.requests(), 5);  // the budget, not one page more
+    EXPECT_EQ(taken, 5u);             // what came was handed over, then the walk failed
+    // The time budget: spent at once.
+    rp.max_pages = 1000;
+    rp.max_walk = Millis{0};
+    try {
+        run([&](auto ex) -> boost::asio::awaitable<std::vector<Posting>> {
+            Client c(ex, acc, nullptr, rp);
+            co_return co_await c.list_postings_all(last_day());
+        });
+        ADD_FAILURE() << "no error";
+    } catch (const ApiError& e) {
+        EXPECT_NE(std::string(e.what()).find("did not end"), std::string::npos) << e.what();
+    }
+}
+
 TEST(OzonClient, WalksLastIdPages) {
     TestServer server([](const TestRequest& r) {
         auto last = json::parse(r.body)["last_id"].get<long long>();

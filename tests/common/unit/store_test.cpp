@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -111,7 +113,7 @@ TEST(Store, RefusesCorruptFileWithRecoveryHint) {
     try {
         Store store(dir.db());
         FAIL() << "a corrupt file must be refused";
-    } catch (const StoreError& e) {
+    } catch (const StoreUnusable& e) {  // a restart cannot help: the service must not loop
         EXPECT_NE(std::string(e.what()).find("move"), std::string::npos) << e.what();
     }
     EXPECT_EQ(fs::file_size(dir.db()), 8192u) << "the corrupt file must be left as it was";
@@ -732,4 +734,47 @@ TEST(Store, AFailedApplyLeavesNoPendingRowInMemory) {
     auto rows = store.due_outbox("telegram:1", at(100));
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows[0].event.key, "k3");
+}
+
+TEST(Store, ANewDatabaseAndItsFolderAreTheOwnersAloneWhateverTheUmask) {
+    TempDir dir;
+    const mode_t old = ::umask(0);  // the most permissive umask
+    const fs::path folder = dir.path / "state";
+    const std::string db = (folder / "ozonwatch.db").string();
+    {
+        Store store(db);
+        ApplyBatch b;
+        b.now = at(100);
+        b.transitions = {transition("k1")};
+        store.apply(b, to_channels({"telegram:1"}));  // the -wal and -shm files exist now
+        auto mode = [](const fs::path& p) { return fs::status(p).permissions() & fs::perms::all; };
+        EXPECT_EQ(mode(folder), fs::perms::owner_all);
+        EXPECT_EQ(mode(db), fs::perms::owner_read | fs::perms::owner_write);
+        for (const char* suffix : {"-wal", "-shm"})
+            if (fs::exists(db + suffix))
+                EXPECT_EQ(mode(db + suffix), fs::perms::owner_read | fs::perms::owner_write) << suffix;
+    }
+    // An existing database keeps the mode its administrator gave it.
+    fs::permissions(db, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+    { Store again(db); }
+    EXPECT_EQ(fs::status(db).permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+    ::umask(old);
+}
+
+TEST(Store, AReadOnlyDatabaseIsReportedAsReadOnlyNotAsCorrupt) {
+    if (::geteuid() == 0) GTEST_SKIP() << "root writes a 0444 file anyway";
+    TempDir dir;
+    { Store store(dir.db()); }
+    fs::permissions(dir.db(), fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+    try {
+        Store store(dir.db());
+        FAIL() << "a read-only database must be refused at once, not at the first write";
+    } catch (const StoreUnusable& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("cannot write"), std::string::npos) << what;
+        EXPECT_NE(what.find("do NOT move it aside"), std::string::npos) << what;
+        EXPECT_EQ(what.find("corrupt"), std::string::npos) << what;
+    }
+    fs::permissions(dir.db(), fs::perms::owner_read | fs::perms::owner_write);
 }

@@ -57,6 +57,24 @@ TEST(Duration, RejectsMalformed) {
         EXPECT_FALSE(parse_duration(bad)) << bad;
 }
 
+TEST(Iso8601, TimesOutside1970To9999AreRefusedNotWrapped) {
+    EXPECT_FALSE(parse_iso8601("9999-12-31T23:30:00-01:00"));  // year 10000 in UTC
+    EXPECT_TRUE(parse_iso8601("9999-12-31T23:59:59Z"));
+    EXPECT_EQ(format_iso8601(*parse_iso8601("9999-12-31T23:59:59Z")), "9999-12-31T23:59:59Z");
+    EXPECT_FALSE(parse_iso8601("1969-12-31T23:59:59Z"));
+    EXPECT_FALSE(parse_iso8601("1970-01-01T00:30:00+01:00"));  // 1969 in UTC
+    EXPECT_EQ(parse_iso8601("1970-01-01T00:00:00Z"), TimePoint{});
+    EXPECT_FALSE(parse_iso8601("0001-01-01T00:00:00Z"));  // Go's zero: no date
+}
+
+TEST(Duration, RefusesASumBeyondTheRangeInsteadOfWrappingAround) {
+    std::string huge;
+    for (int i = 0; i < 200; ++i) huge += "1000000000d";  // each part fits; the sum does not
+    EXPECT_FALSE(parse_duration(huge));
+    EXPECT_FALSE(parse_duration("1000000001s"));  // one part too big
+    EXPECT_EQ(parse_duration("1000000000d"), Millis{1'000'000'000LL * 86'400'000LL});
+}
+
 TEST(Duration, FormatsCompactly) {
     EXPECT_EQ(format_duration(Millis{90min}), "1h30m");
     EXPECT_EQ(format_duration(Millis{48h}), "2d");

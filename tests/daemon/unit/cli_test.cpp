@@ -1,5 +1,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -211,6 +212,7 @@ TEST_F(CliTest, ConfigErrorOutputNeverShowsASecret) {
 
 TEST_F(CliTest, SilenceAddListRemove) {
     auto cfg = good_config();
+    std::filesystem::create_directories(dir_ / "state");  // ours: the service made it
     auto add = run_cli({"silence", "add", "posting.*", "--for", "2h", "--reason", "inventory", "-c", cfg});
     ASSERT_EQ(add.code, kExitOk) << add.err;
     EXPECT_THAT(add.out, HasSubstr("silence 1 added: posting.*"));
@@ -221,6 +223,34 @@ TEST_F(CliTest, SilenceAddListRemove) {
     EXPECT_EQ(run_cli({"silence", "remove", "1", "-c", cfg}).code, kExitOk);
     EXPECT_THAT(run_cli({"silence", "list", "-c", cfg}).out, HasSubstr("no active silences"));
     EXPECT_EQ(run_cli({"silence", "remove", "1", "-c", cfg}).code, 1);
+}
+
+TEST_F(CliTest, AdminCommandsRefuseAStateFolderOfAnotherUser) {
+    auto cfg = good_config();
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to give the folder to another user";
+    // As root on a fresh folder: it would become root's, and the service could not write it.
+    auto fresh = run_cli({"silence", "add", "posting.*", "--for", "2h", "-c", cfg});
+    EXPECT_EQ(fresh.code, kExitNoPermission);
+    EXPECT_THAT(fresh.err, HasSubstr("does not exist yet"));
+    EXPECT_THAT(fresh.err, HasSubstr("sudo -u"));
+    EXPECT_FALSE(std::filesystem::exists(dir_ / "state"));
+    // A folder of another user (here "nobody", 65534): refused with the owner in the hint.
+    std::filesystem::create_directories(dir_ / "state");
+    ASSERT_EQ(::chown((dir_ / "state").c_str(), 65534, 65534), 0);
+    for (std::vector<std::string> args : {std::vector<std::string>{"silence", "add", "posting.*", "--for", "2h"},
+                                          std::vector<std::string>{"silence", "list"}}) {
+        args.push_back("-c");
+        args.push_back(cfg);
+        auto r = run_cli(args);
+        if (args[1] == "list") {  // no database yet: nothing to refuse, nothing touched
+            EXPECT_EQ(r.code, kExitOk);
+            continue;
+        }
+        EXPECT_EQ(r.code, kExitNoPermission) << r.err;
+        EXPECT_THAT(r.err, HasSubstr("belongs to"));
+        EXPECT_THAT(r.err, HasSubstr("sudo -u "));
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir_ / "state" / "ozonwatch.db"));
 }
 
 TEST_F(CliTest, EventsFromTheStoreAsTextAndJson) {

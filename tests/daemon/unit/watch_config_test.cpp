@@ -280,6 +280,8 @@ TEST(ExampleConfig, ShippedExampleLoads) {
     EXPECT_EQ(p.stuck_delivering, defaults.stuck_delivering);
     EXPECT_EQ(p.stuck_driver_pickup, defaults.stuck_driver_pickup);
     EXPECT_EQ(p.stuck_acceptance, defaults.stuck_acceptance);
+    EXPECT_EQ(p.min_reread_percent, defaults.min_reread_percent);
+    EXPECT_EQ(r.config.notify.max_age, NotifyConfig{}.max_age);
     for (const char* name : {"returns", "finance", "stocks", "reviews", "chats"}) {
         ASSERT_NE(c.watches.find(name), nullptr) << name;
         EXPECT_EQ(c.watches.find(name)->interval,

@@ -13,6 +13,7 @@
 #include <filesystem>
 
 #include "common/ozon/errors.hpp"
+#include "common/logging.hpp"
 #include "daemon/engine/scheduler.hpp"
 #include "tests/daemon/unit/daemon_test_util.hpp"
 
@@ -40,8 +41,12 @@ public:
     awaitable<WatchOutput> poll(TimePoint, bool baseline) override {
         ++polls;
         last_baseline = baseline;
+        if (during_poll) during_poll();  // e.g. the clock moving while the client retries
         if (fail == 1) throw ozon::ApiError(ozon::ErrorKind::transient, "503 Service Unavailable", 503, "/v4/posting/fbs/list");
         if (fail == 2) throw ozon::ApiError(ozon::ErrorKind::auth, "Invalid Api-Key, please check the key and try again", 401, "/v4/posting/fbs/list");
+        if (fail == 3)  // a server that quotes the key it refused
+            throw ozon::ApiError(ozon::ErrorKind::auth, "Api-Key ozon-secret-key-1234 is not valid", 401,
+                                 "/v4/posting/fbs/list");
         WatchOutput out;
         out.upserts.push_back(SnapshotItem{"item-" + std::to_string(polls), "fp", "{}", {}, {}});
         Event t;
@@ -56,6 +61,7 @@ public:
     void rollback() override { ++rollbacks; }
 
     int fail = 0;  // 0 ok, 1 transient, 2 auth
+    std::function<void()> during_poll;
     int polls = 0, commits = 0, loads = 0, rollbacks = 0;
     std::size_t loaded_items = 0;
     bool last_baseline = false;
@@ -363,4 +369,113 @@ TEST(SchedulerTest, StopWakesTheSleepingLoopsAndRunReturns) {
     EXPECT_EQ(a->polls, 1);
     EXPECT_EQ(b->polls, 1);
     EXPECT_TRUE(s.stopping());
+}
+
+namespace {
+
+bool any_event(Env& env, const std::string& type, EventState state) {
+    for (const auto& e : env.store->events_since(t0() - 24h))
+        if (e.type == type && e.state == state) return true;
+    return false;
+}
+
+// Runs the scheduler's due watches at each next-due instant until `until`.
+void run_until(Env& env, Scheduler& s, TimePoint until) {
+    while (true) {
+        const TimePoint next = std::max(s.at(0).next_due, env.clock.now());
+        if (next > until) break;
+        env.clock.set(next);
+        env.run([&] { return s.run_once_due(); });
+    }
+}
+
+}  // namespace
+
+TEST(SchedulerTest, AnOutageGoesOnAcrossARestartWithoutAFalseResolved) {
+    Env env;
+    {
+        auto w = std::make_shared<FakeWatch>("postings", 2min);
+        Scheduler s(*env.store, null_router(), env.clock, 15min, 0);
+        s.add(w);
+        w->fail = 1;
+        run_until(env, s, t0() + 20min);
+        ASSERT_EQ(env.active_keys(), std::vector<std::string>{"source.unavailable:ozon"});
+    }
+    // The daemon restarts (or reloads) while Ozon is still down.
+    auto w = std::make_shared<FakeWatch>("postings", 2min);
+    Scheduler s(*env.store, null_router(), env.clock, 15min, 0);
+    s.add(w);
+    EXPECT_EQ(s.at(0).health.failing_since, t0());  // the outage as stored
+    w->fail = 1;
+    env.clock.advance(1min);
+    env.run([&] { return s.run_once_due(); });
+    EXPECT_EQ(env.active_keys(), std::vector<std::string>{"source.unavailable:ozon"});
+    EXPECT_FALSE(any_event(env, "source.unavailable", EventState::resolved));
+    // Ozon answers again: now, and only now, it is resolved.
+    w->fail = 0;
+    env.clock.set(std::max(s.at(0).next_due, env.clock.now()));
+    env.run([&] { return s.run_once_due(); });
+    EXPECT_TRUE(env.active_keys().empty());
+    EXPECT_TRUE(any_event(env, "source.unavailable", EventState::resolved));
+    // ... and a later restart starts healthy.
+    Scheduler again(*env.store, null_router(), env.clock, 15min, 0);
+    again.add(std::make_shared<FakeWatch>("postings", 2min));
+    EXPECT_EQ(again.at(0).health.consecutive_failures, 0);
+    EXPECT_FALSE(again.at(0).health.failing_since);
+}
+
+TEST(SchedulerTest, AnOutageNotYetAnnouncedKeepsItsStartAcrossARestart) {
+    Env env;
+    {
+        auto w = std::make_shared<FakeWatch>("postings", 2min);
+        Scheduler s(*env.store, null_router(), env.clock, 15min, 0);
+        s.add(w);
+        w->fail = 1;
+        run_until(env, s, t0() + 10min);  // failing for 10 min: not yet unavailable
+        ASSERT_TRUE(env.active_keys().empty());
+    }
+    auto w = std::make_shared<FakeWatch>("postings", 2min);
+    Scheduler s(*env.store, null_router(), env.clock, 15min, 0);
+    s.add(w);
+    w->fail = 1;
+    run_until(env, s, t0() + 15min + 10min);
+    ASSERT_EQ(env.active_keys(), std::vector<std::string>{"source.unavailable:ozon"});
+    auto active = env.store->active_conditions();
+    ASSERT_EQ(active.size(), 1u);
+    // Fired at the first poll 15 min after the outage began, not 15 min after the restart.
+    EXPECT_LT(active[0].first_fired_at, t0() + 15min + 10min);
+    EXPECT_EQ(active[0].event.occurred_at, t0());
+}
+
+TEST(SchedulerTest, UnavailableAfterCountsFromTheStartOfTheFailedPollNotItsEnd) {
+    Env env;
+    auto w = std::make_shared<FakeWatch>("postings", 2min);
+    Scheduler s(*env.store, null_router(), env.clock, 15min, 0);
+    s.add(w);
+    w->fail = 1;
+    w->during_poll = [&] { env.clock.advance(10min); };  // the client retried for 10 min
+    env.run([&] { return s.run_once_due(); });  // t0 .. t0 + 10 min
+    EXPECT_EQ(s.at(0).health.failing_since, t0());
+    EXPECT_TRUE(env.active_keys().empty());
+    env.clock.set(s.at(0).next_due);  // t0 + 10 min 15 s .. t0 + 20 min 15 s
+    env.run([&] { return s.run_once_due(); });
+    EXPECT_EQ(env.active_keys(), std::vector<std::string>{"source.unavailable:ozon"});
+}
+
+TEST(SchedulerTest, ASecretQuotedInASourceErrorIsMaskedBeforeItIsStoredOrSent) {
+    log::add_secret("ozon-secret-key-1234");
+    Env env;
+    auto w = std::make_shared<FakeWatch>("postings", 2min);
+    Scheduler s(*env.store, null_router(), env.clock, 15min, 0);
+    s.add(w);
+    w->fail = 3;
+    env.run([&] { return s.run_once_due(); });
+    EXPECT_EQ(s.at(0).health.last_error.find("ozon-secret-key-1234"), std::string::npos) << s.at(0).health.last_error;
+    EXPECT_NE(s.at(0).health.last_error.find("***"), std::string::npos);
+    auto active = env.store->active_conditions();
+    ASSERT_EQ(active.size(), 1u);  // source.auth_failed, at once
+    EXPECT_EQ(to_json(active[0].event).dump().find("ozon-secret-key-1234"), std::string::npos);
+    for (const auto& [name, value] : env.store->cursors("main", "source:ozon"))
+        EXPECT_EQ(value.find("ozon-secret-key-1234"), std::string::npos) << name;
+    log::clear_secrets_for_tests();
 }

@@ -277,6 +277,17 @@ TEST(PostingTransitions, NewStatusChangeAndCancellation) {
     EXPECT_TRUE(posting_transitions(&packed, packed, now, ctx).empty());
 }
 
+TEST(PostingTransitions, AFirstSeenPostingInAnyStatusBeforeTheHandoverIsNew) {
+    auto ctx = moscow();
+    // After a gap a posting can be first seen already packed: it still has to be handed over.
+    for (const char* s : {"awaiting_approve", "awaiting_packaging", "awaiting_verification", "awaiting_deliver"}) {
+        auto t = posting_transitions(nullptr, posting("3-1", s, "2026-11-27T14:00:00Z"),
+                                     at("2026-11-26T07:00:00Z"), ctx);
+        ASSERT_EQ(keys(t), std::vector<std::string>{"posting.new:3-1"}) << s;
+        EXPECT_EQ(t[0].details["status"], s);
+    }
+}
+
 TEST(PostingTransitions, AFirstSeenPostingAfterTheHandoverIsNotNew) {
     auto ctx = moscow();
     for (const char* s : {"acceptance_in_progress", "awaiting_registration", "delivering"})
