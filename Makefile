@@ -2,6 +2,8 @@
 # Both install what they need (`make deps`), configure, build, then run.
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 600
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
@@ -12,7 +14,8 @@ DEBIAN_PACKAGES := build-essential cmake pkg-config ca-certificates openssl tzda
   libhowardhinnant-date-dev libsystemd-dev libcli11-dev libgtest-dev libgmock-dev \
   libbenchmark-dev libsimdjson-dev python3 python3-aiosmtpd systemd curl dpkg-dev file
 
-.PHONY: all deps deps-check configure build test unit integration demo install package bench clean
+.PHONY: all deps deps-check configure build test unit integration demo install package bench clean \
+  fuzz fuzz-build
 
 all: build
 
@@ -51,6 +54,19 @@ build: configure
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+	@if command -v clang++ >/dev/null; then \
+	  $(MAKE) --no-print-directory fuzz-build && cd $(FUZZ_DIR) && ctest --output-on-failure -j $(JOBS) -L fuzz; \
+	else echo "make test: clang++ not found: the short fuzz runs (label fuzz) are skipped"; fi
+
+# The libFuzzer targets (tests/fuzz/): clang, ASan + UBSan, in their own build folder.
+fuzz-build: deps
+	@command -v clang++ >/dev/null || { echo "make fuzz: clang++ not found (apt-get install clang)" >&2; exit 1; }
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOZW_FUZZ=ON
+	cmake --build $(FUZZ_DIR) -j $(JOBS)
+
+# `make fuzz`: every target for FUZZ_SECONDS (default 600) in turn; a line of figures each.
+fuzz: fuzz-build
+	bash tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
 
 unit: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L unit
@@ -73,4 +89,4 @@ package: build
 	cd $(BUILD_DIR) && cpack -G DEB
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(FUZZ_DIR)

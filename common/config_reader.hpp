@@ -240,9 +240,14 @@ public:
             std::ifstream in(full, std::ios::binary);
             if (!in) fail(file_node, kp, "cannot read secret file " + fname + ": " +
                                              std::strerror(errno));
-            std::stringstream ss;
-            ss << in.rdbuf();
-            std::string v = ss.str();
+            // A secret is a line: reading stops at 64 KiB (a wrong path such as /dev/zero or a
+            // log file must not hang the load or fill the memory).
+            constexpr std::size_t kMaxSecret = 64 * 1024;
+            std::string v(kMaxSecret + 1, '\0');
+            in.read(v.data(), static_cast<std::streamsize>(v.size()));
+            v.resize(static_cast<std::size_t>(in.gcount()));
+            if (v.size() > kMaxSecret)
+                fail(file_node, kp, "secret file " + fname + " is larger than 64 KiB: not a secret");
             while (!v.empty() && (v.back() == '\n' || v.back() == '\r' || v.back() == ' ' ||
                                   v.back() == '\t'))
                 v.pop_back();

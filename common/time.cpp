@@ -165,6 +165,9 @@ std::optional<Millis> parse_duration(std::string_view text) {
         // n <= 1e9 and unit <= 8.64e7: the product fits; the sum is checked (many parts).
         if (__builtin_add_overflow(total, n * unit, &total)) return std::nullopt;
     }
+    // At most 100 years: longer means nothing in a configuration, and every duration parsed
+    // must print (format_duration) as one that parses back to the same length.
+    if (total > 36500LL * 86'400'000LL) return std::nullopt;
     return Millis{total};
 }
 

@@ -88,6 +88,15 @@ TEST_F(ConfigTest, PlainHttpToAnotherMachineIsWarnedAbout) {
     }
 }
 
+TEST_F(ConfigTest, ASecretFileThatIsNoSecretIsRefusedWithoutReadingItAll) {
+    auto e = error_of("accounts:\n"
+                      "  - name: main\n"
+                      "    client_id: \"1\"\n"
+                      "    api_key_file: /dev/zero\n");  // endless: must not hang the load
+    EXPECT_EQ(e.key_path(), "accounts[0].api_key_file");
+    EXPECT_THAT(e.message(), HasSubstr("larger than 64 KiB"));
+}
+
 TEST_F(ConfigTest, AnUnterminatedVariableDoesNotPrintTheValue) {
     auto e = error_of("accounts:\n"
                       "  - name: main\n"
