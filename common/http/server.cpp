@@ -17,6 +17,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
+
 #include <atomic>
 #include <future>
 #include <cctype>
@@ -241,8 +243,20 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
     // Serves requests until the peer closes, a deadline passes or a response closes.
     // Returns true when the connection should be shut down gracefully.
+    // A burst of large bodies leaves glibc's heap grown; without a trim the daemon keeps that
+    // memory for good. Trimmed when a connection that carried one closes (rare: bodies are
+    // small, and max_body * max_connections bounds the burst).
+    static constexpr std::size_t kTrimAfterBody = 256 * 1024;
+
     template <class Stream>
     awaitable<bool> serve(Stream& stream, const std::string& remote) {
+        bool big_body = false;
+        struct TrimOnExit {
+            bool& big;
+            ~TrimOnExit() {
+                if (big) ::malloc_trim(0);
+            }
+        } trim_on_exit{big_body};
         beast::flat_buffer buffer;
         bool first = true;
         for (;;) {
@@ -285,6 +299,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
             for (const auto& f : msg)
                 req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
             req.body = std::move(msg.body());
+            big_body = big_body || req.body.size() >= kTrimAfterBody;
             req.remote = remote;
             const bool keep_alive = msg.keep_alive();
             const unsigned version = msg.version();
