@@ -198,6 +198,7 @@ void Dispatcher::rebuild_repeat_index() {
 TimePoint Dispatcher::next_due() const {
     TimePoint due = repeat_due_.empty() ? kNever : repeat_due_.begin()->first;
     for (const auto& [ch, t] : channel_due_) due = std::min(due, t);
+    for (const auto& [ch, t] : probe_at_) due = std::min(due, t);
     return due;
 }
 
@@ -292,6 +293,7 @@ asio::awaitable<void> Dispatcher::tick() {
             // New rows (from apply, from the repeats above, from a failure notice just
             // recorded for this channel) are looked at before the channel is.
             if (outbox_dirty_.exchange(false)) refresh_channels();
+            if (auto p = probe_at_.find(ch); p != probe_at_.end() && p->second <= now) co_await probe_channel(*n, now);
             auto it = channel_due_.find(ch);
             if (it == channel_due_.end() || it->second > now) continue;
             bool acted = co_await flush_channel(*n, now);
@@ -460,6 +462,7 @@ asio::awaitable<bool> Dispatcher::flush_channel(Notifier& n, TimePoint now) {
         res.error = log::mask(res.error);
         if (res.ok()) {
             last_sent_[ch] = done;
+            probe_at_.erase(ch);
             try {
                 store_.mark_sent(ids, done);
             } catch (const std::exception&) {
@@ -512,11 +515,45 @@ asio::awaitable<bool> Dispatcher::flush_channel(Notifier& n, TimePoint now) {
         store_.mark_retry(ids, next, res.error);
         stats_.rows_retried += static_cast<long long>(ids.size());
         blocked_until_[ch] = next;
+        // A server that said when to come back is not asked earlier; a long backoff is
+        // shortened by probes.
+        if (res.kind == SendResult::Kind::retry_backoff && n.can_probe() && wait > kProbeEvery)
+            probe_at_[ch] = done + kProbeEvery;
+        else
+            probe_at_.erase(ch);
         spdlog::warn("notify: {} refused {} event(s), retry in {}: {}", ch, ids.size(),
                      format_duration(wait), res.error);
         co_return true;  // the rest of this channel's rows wait for the same retry time
     }
     co_return true;
+}
+
+asio::awaitable<void> Dispatcher::probe_channel(Notifier& n, TimePoint now) {
+    const std::string ch = n.channel();
+    auto blocked = blocked_until_.find(ch);
+    if (blocked == blocked_until_.end() || blocked->second <= now) {  // the backoff ends anyway
+        probe_at_.erase(ch);
+        co_return;
+    }
+    SendResult res;
+    try {
+        res = co_await n.probe();
+    } catch (const std::exception& e) {
+        res = SendResult::backoff(e.what());
+    }
+    const TimePoint done = clock_.now();
+    if (!res.ok()) {
+        if (blocked->second > done + kProbeEvery)
+            probe_at_[ch] = done + kProbeEvery;
+        else
+            probe_at_.erase(ch);
+        co_return;
+    }
+    probe_at_.erase(ch);
+    blocked_until_.erase(blocked);
+    const int rows = store_.retry_now(ch, done);
+    refresh_channel(ch);
+    spdlog::info("notify: {} answers again; {} waiting event(s) go now", ch, rows);
 }
 
 void Dispatcher::record_failure(const std::string& channel, const std::vector<OutboxRow>& rows,

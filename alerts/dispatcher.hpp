@@ -8,7 +8,8 @@
 // limit allows). After a send, non-critical rows wait until group_interval has passed since
 // that send (later changes are batched); critical rows only wait group_wait.
 // Retry: retry_after honoured (clamped to an hour), else exponential backoff 5 s * 2^attempts
-// (max 5 min); rows older than notify.max_age (24 h) or refused for good are marked failed, a
+// (max 5 min) during which a channel that can be probed (Telegram: getMe) is asked every 30 s
+// and, once it answers, gets its waiting rows at once; rows older than notify.max_age (24 h) or refused for good are marked failed, a
 // notice ("notify.delivery_failed") is recorded for the OTHER channels, and an error is logged.
 // A store that fails (disk full) blocks the channel with the same backoff; a message already
 // delivered but not yet recorded as sent is recorded first when the store works again, never
@@ -108,6 +109,9 @@ public:
 private:
     // Returns true when it changed something (sent, retried or failed rows).
     boost::asio::awaitable<bool> flush_channel(Notifier& n, TimePoint now);
+    // A channel backing off is asked whether it answers again; if it does, its waiting rows
+    // are due at once.
+    boost::asio::awaitable<void> probe_channel(Notifier& n, TimePoint now);
     void on_store_change(const StoreChangeSet& changes);
     // Applies the condition changes the store reported since the last pass to the index.
     void apply_condition_changes();
@@ -127,6 +131,7 @@ private:
     AlertRouter router_;
     std::map<std::string, TimePoint> last_sent_;      // per channel, for group_interval
     std::map<std::string, TimePoint> blocked_until_;  // per channel, after a retryable error
+    std::map<std::string, TimePoint> probe_at_;       // per channel backing off: next probe
     std::map<std::string, std::vector<long long>> unrecorded_;  // per channel: sent, not yet marked
     std::map<std::string, int> store_failures_;  // per channel: store failures in a row (backoff)
     DispatchStats stats_;

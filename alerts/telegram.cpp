@@ -91,6 +91,23 @@ boost::asio::awaitable<SendResult> TelegramNotifier::send(const RenderedMessage&
     co_return SendResult::backoff(failure);
 }
 
+boost::asio::awaitable<SendResult> TelegramNotifier::probe() {
+    std::string failure;
+    try {
+        http::Request req;
+        req.method = "POST";
+        req.url = api_base_ + "/bot" + token_ + "/getMe";
+        req.timeout = timeout_;
+        const http::Response resp = co_await client_->request(std::move(req));
+        const TelegramAnswer a = read_telegram_answer(resp.status, resp.body, resp.header("Retry-After"));
+        if (a.ok) co_return SendResult::success();
+        failure = mask("telegram " + channel_ + ": getMe: " + std::to_string(a.code) + " " + a.description);
+    } catch (const std::exception& e) {
+        failure = mask(std::string("telegram ") + channel_ + ": getMe: " + e.what());
+    }
+    co_return SendResult::backoff(failure);
+}
+
 boost::asio::awaitable<SendResult> TelegramNotifier::send_message(const RenderedMessage& msg) {
     auto parts = split_message(msg.html, max_message_chars());
     if (parts.empty()) parts.push_back(msg.text.empty() ? std::string("-") : msg.text);

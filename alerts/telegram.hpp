@@ -42,6 +42,9 @@ public:
     ~TelegramNotifier() override;
     std::string channel() const override { return channel_; }
     boost::asio::awaitable<SendResult> send(const RenderedMessage& msg) override;
+    // getMe: the Bot API answers for this token (sends no message).
+    bool can_probe() const override { return true; }
+    boost::asio::awaitable<SendResult> probe() override;
     std::size_t max_message_chars() const override { return max_chars_; }
 
     // The chat id in use now (changes after a migrate_to_chat_id answer).

@@ -239,7 +239,7 @@ std::string readonly_hint(const std::string& path, const std::string& why) {
 }
 }  // namespace
 
-Store::Store(const std::string& path) : path_(path) {
+Store::Store(const std::string& path, const std::string& vfs) : path_(path) {
     namespace fs = std::filesystem;
     std::error_code ec;
     auto parent = fs::path(path).parent_path();
@@ -259,7 +259,7 @@ Store::Store(const std::string& path) : path_(path) {
             if (fd >= 0) ::close(fd);
         }
         db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE |
-                                                           SQLite::OPEN_FULLMUTEX);
+                                                           SQLite::OPEN_FULLMUTEX, 0, vfs);
         db_->setBusyTimeout(5000);
         // Fails with SQLITE_NOTADB on a file that is not a database.
         db_->exec("PRAGMA journal_mode=WAL");
@@ -415,10 +415,6 @@ std::optional<std::string> Store::cursor(const std::string& account, const std::
     q.bind(3, name);
     if (q.executeStep()) return q.getColumn(0).getString();
     return std::nullopt;
-}
-
-void Store::check_outbox_write() {
-    if (fail_outbox_writes_) throw StoreError("database or disk is full (injected by a test)");
 }
 
 void Store::check_statement_budget() {
@@ -817,7 +813,6 @@ std::vector<ConditionMeta> Store::condition_schedule() {
 void Store::enqueue(long long event_id, const std::vector<OutboxTarget>& targets,
                     const std::string& reason, TimePoint now) {
     std::lock_guard lk(mu_);
-    check_outbox_write();
     staged_outbox_.clear();
     staged_unknown_ = false;
     SQLite::Transaction tx(*db_);
@@ -829,7 +824,6 @@ void Store::enqueue(long long event_id, const std::vector<OutboxTarget>& targets
 
 Event Store::record_notice(Event e, const std::vector<OutboxTarget>& targets, TimePoint now) {
     std::lock_guard lk(mu_);
-    check_outbox_write();
     if (e.id.empty()) e.id = new_uid();
     if (e.detected_at == TimePoint{}) e.detected_at = now;
     if (e.occurred_at == TimePoint{}) e.occurred_at = now;
@@ -917,7 +911,6 @@ std::vector<std::string> Store::channels_with_pending() {
 
 void Store::mark_sent(const std::vector<long long>& ids, TimePoint now) {
     std::lock_guard lk(mu_);
-    check_outbox_write();
     SQLite::Transaction tx(*db_);
     SQLite::Statement& q = prepared(st_mark_sent_,
                         "UPDATE outbox SET status='sent', sent_at=?, attempts=attempts+1 "
@@ -936,7 +929,6 @@ void Store::mark_sent(const std::vector<long long>& ids, TimePoint now) {
 void Store::mark_retry(const std::vector<long long>& ids, TimePoint next_attempt,
                        const std::string& error) {
     std::lock_guard lk(mu_);
-    check_outbox_write();
     SQLite::Transaction tx(*db_);
     SQLite::Statement& q = prepared(st_mark_retry_,
                         "UPDATE outbox SET attempts=attempts+1, next_attempt_at=?, last_error=? "
@@ -961,9 +953,27 @@ void Store::mark_retry(const std::vector<long long>& ids, TimePoint next_attempt
             }
 }
 
+int Store::retry_now(const std::string& channel, TimePoint now) {
+    std::lock_guard lk(mu_);
+    SQLite::Statement& q = prepared(st_retry_now_,
+                                    "UPDATE outbox SET next_attempt_at=? "
+                                    "WHERE channel=? AND status='pending' AND next_attempt_at>?");
+    StatementReset reset{q};
+    q.bind(1, static_cast<int64_t>(ms(now)));
+    q.bind(2, channel);
+    q.bind(3, static_cast<int64_t>(ms(now)));
+    const int moved = q.exec();
+    if (pending_.loaded) {
+        auto it = pending_.by_channel.find(channel);
+        if (it != pending_.by_channel.end())
+            for (auto& [id, r] : it->second)
+                if (r.next_attempt_at > now) r.next_attempt_at = now;
+    }
+    return moved;
+}
+
 void Store::mark_failed(const std::vector<long long>& ids, const std::string& error, TimePoint now) {
     std::lock_guard lk(mu_);
-    check_outbox_write();
     SQLite::Transaction tx(*db_);
     SQLite::Statement& q = prepared(st_mark_failed_,
                         "UPDATE outbox SET status='failed', attempts=attempts+1, last_error=?, "

@@ -181,7 +181,9 @@ class Store {
 public:
     // Opens (creating if needed) the database; runs forward migrations. Throws StoreError with
     // a recovery hint for a corrupt file or a schema newer than this build understands.
-    explicit Store(const std::string& path);
+    // `vfs`: an SQLite VFS by name (tests open the store on one whose disk fills up); empty =
+    // SQLite's default.
+    explicit Store(const std::string& path, const std::string& vfs = {});
     ~Store();
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
@@ -227,6 +229,9 @@ public:
     void mark_retry(const std::vector<long long>& ids, TimePoint next_attempt,
                     const std::string& error);
     void mark_failed(const std::vector<long long>& ids, const std::string& error, TimePoint now);
+    // The channel answers again after an outage: its pending rows that wait for a later retry
+    // become due at `now` (their attempt counts stay). Returns how many rows moved.
+    int retry_now(const std::string& channel, TimePoint now);
     std::vector<OutboxRow> outbox_rows(std::optional<OutboxStatus> status = std::nullopt);
 
     // --- events
@@ -252,10 +257,6 @@ public:
 
     // Test hook: how many read queries the store has run (every public read method counts).
     long long reads_for_tests() const { return reads_.load(); }
-
-    // Test hook: every outbox write (mark_sent, mark_retry, mark_failed, enqueue, record_notice)
-    // throws StoreError as a full disk would make it, before it changes anything.
-    void set_fail_outbox_writes_for_tests(bool on) { fail_outbox_writes_ = on; }
 
     // Test hook: make apply() throw after N statements inside its transaction.
     void set_fail_after_for_tests(int statements) { fail_after_ = statements; statements_ = 0; }
@@ -289,7 +290,7 @@ private:
     std::unique_ptr<SQLite::Database> db_;
     // Kept prepared statements of the hot queries (declared after db_: finalized before it).
     std::unique_ptr<SQLite::Statement> st_due_outbox_, st_pending_meta_, st_condition_meta_,
-        st_condition_one_, st_mark_announced_, st_mark_sent_, st_mark_retry_, st_mark_failed_,
+        st_condition_one_, st_mark_announced_, st_mark_sent_, st_mark_retry_, st_retry_now_, st_mark_failed_,
         st_silences_, st_insert_outbox_, st_insert_event_, st_transition_seen_, st_snapshot_keys_,
         st_upsert_snapshot_, st_delete_snapshot_, st_upsert_cursor_, st_upsert_condition_,
         st_delete_condition_, st_update_event_body_, st_data_version_;
@@ -311,8 +312,6 @@ private:
     std::vector<OutboxRow> staged_outbox_;  // inserted by the open transaction
     bool staged_unknown_ = false;           // ... and rows whose event was not at hand
     int fail_after_ = -1;
-    bool fail_outbox_writes_ = false;
-    void check_outbox_write();
     int statements_ = 0;
     std::map<ScopeKey, std::map<std::string, ActiveCondition>> active_cache_;
 };

@@ -12,7 +12,8 @@
 //             and are recorded in retired_calls()).
 //   InSales   GET /admin/products.json?page=&per_page=, GET /admin/products/count.json
 //             (Basic auth; InSales base URL = base_url()).
-//   Telegram  POST /bot<token>/sendMessage, /bot<token>/sendMediaGroup, /bot<token>/getUpdates
+//   Telegram  POST /bot<token>/sendMessage, /bot<token>/sendMediaGroup, /bot<token>/getUpdates,
+//             /bot<token>/getMe
 //             (Telegram api_base = base_url()).
 //   Admin     /__sandbox/... (JSON; see the list below `class Sandbox`).
 //
@@ -84,7 +85,7 @@ struct RecordedRequest {
 struct TelegramMessage {
     std::uint64_t seq = 0;        // order among Telegram requests
     TimePoint virtual_time{};
-    std::string method;           // "sendMessage", "sendMediaGroup", "getUpdates"
+    std::string method;           // "sendMessage", "sendMediaGroup", "getUpdates", "getMe"
     std::string token;
     std::string chat_id;          // as sent, numbers rendered as decimal text
     std::string text;             // sendMessage text; sendMediaGroup: first caption

@@ -165,6 +165,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     };
     Throttle accept_errors, over_cap;
     std::uint64_t refused = 0;  // connections closed at the cap (tests, metrics)
+    std::atomic<std::uint64_t> accept_failed{0};
 
     awaitable<void> accept_loop() {
         auto self = shared_from_this();
@@ -174,6 +175,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
             auto [ec, socket] = co_await acceptor.async_accept(as_tuple_awaitable);
             if (ec) {
                 if (!acceptor.is_open() || stopped) co_return;
+                ++accept_failed;
                 // Out of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM): the next
                 // accept fails the same way at once. Wait, doubling up to 5 s, instead of a
                 // 100% CPU loop that floods the log.
@@ -397,6 +399,7 @@ std::uint64_t Server::refused_connections() const {
     asio::post(impl_->strand, [&p, self = impl_] { p.set_value(self->refused); });
     return f.get();
 }
+std::uint64_t Server::accept_failures() const { return impl_->accept_failed.load(); }
 std::string Server::host() const { return impl_->bound.address().to_string(); }
 unsigned short Server::port() const { return impl_->bound.port(); }
 std::string Server::base_url() const {

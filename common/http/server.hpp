@@ -86,6 +86,8 @@ public:
     // Connections closed at once because max_connections were open. Asks the server's strand:
     // call it while the io_context runs on another thread.
     std::uint64_t refused_connections() const;
+    // accept() calls that failed (out of descriptors or memory); any thread.
+    std::uint64_t accept_failures() const;
     std::string host() const;        // bound address, e.g. "127.0.0.1"
     unsigned short port() const;     // bound port (the real one when asked for 0)
     std::string base_url() const;    // "http://127.0.0.1:41234" or "https://..."

@@ -43,6 +43,7 @@ public:
     std::string channel() const override { return channel_; }
     boost::asio::awaitable<SendResult> send(const RenderedMessage& m) override {
         attempts.push_back(m);
+        if (on_send) on_send();
         SendResult r;
         if (auto o = outage ? outage() : std::nullopt) {
             r = *o;
@@ -55,12 +56,22 @@ public:
     }
     bool immediate() const override { return immediate_; }
     std::size_t max_message_chars() const override { return max_; }
+    bool can_probe() const override { return probes; }
+    // A probe answers like the outage does (ok when there is none).
+    boost::asio::awaitable<SendResult> probe() override {
+        ++probe_count;
+        if (auto o = outage ? outage() : std::nullopt) co_return *o;
+        co_return SendResult::success();
+    }
 
     std::deque<SendResult> script;
     // When set and it answers, its answer wins over the script (an outage by the clock).
     std::function<std::optional<SendResult>()> outage;
     std::vector<RenderedMessage> attempts;
     std::vector<RenderedMessage> sent;
+    std::function<void()> on_send;  // called at each attempt, before it is answered
+    bool probes = false;            // can_probe()
+    int probe_count = 0;
 
 private:
     std::string channel_;

@@ -14,10 +14,12 @@
 #include "alerts/event_log.hpp"
 #include "alerts/templates.hpp"
 #include "alerts_test_util.hpp"
+#include "tests/common/unit/full_disk_vfs.hpp"
 
 using namespace ozw;
 using namespace ozw::alerts;
 using namespace ozw::alerts::testing;
+using ozw::testing::FullDiskVfs;
 using namespace std::chrono_literals;
 
 namespace {
@@ -33,9 +35,9 @@ struct Rig {
     std::unique_ptr<Dispatcher> disp;
     Router router;
 
-    explicit Rig(std::size_t tg_max = 4096) {
+    explicit Rig(std::size_t tg_max = 4096, const std::string& vfs = {}) {
         cfg.notify.max_age = std::chrono::hours(1);
-        store = std::make_unique<Store>(dir.file("s.db"));
+        store = std::make_unique<Store>(dir.file("s.db"), vfs);
         start(tg_max);
     }
     void start(std::size_t tg_max = 4096) {
@@ -241,12 +243,64 @@ TEST(Dispatch, ATwoHourOutageLosesNothingAndEndsWithinFiveMinutesOfRecovery) {
     EXPECT_GT(r.tg->attempts.size(), 20u);  // it kept trying all along (every 5 min at most)
 }
 
-TEST(Dispatch, AFailureToRecordASendBacksOffAndNeverSendsItAgain) {
+TEST(Dispatch, AProbedChannelGetsItsQueueWithinHalfAMinuteOfAnsweringAgain) {
     Rig r;
+    r.cfg.notify.max_age = 24h;
+    r.tg->probes = true;
+    const TimePoint back = r.clock.now() + 2h + 7s;
+    r.tg->outage = [&]() -> std::optional<SendResult> {
+        if (r.clock.now() < back) return SendResult::backoff("telegram: connection refused");
+        return std::nullopt;
+    };
+    r.record({transition("1", Severity::critical, kProblem), transition("2")});
+    r.tick();
+    r.clock.advance(r.cfg.notify.group_wait);
+    r.tick();
+    ASSERT_EQ(r.tg->attempts.size(), 1u);  // the first try failed
+    r.tick();
+    for (int pass = 0; pass < 5000 && r.tg->sent.empty() && r.clock.now() < back + 1h; ++pass) {
+        const TimePoint due = r.disp->next_due();
+        ASSERT_NE(due, TimePoint::max());
+        r.clock.set(std::max(due, r.clock.now()));
+        r.tick();
+    }
+    ASSERT_EQ(r.tg->sent.size(), 1u);
+    EXPECT_EQ(r.tg->sent[0].events.size(), 2u);  // both, in one message
+    EXPECT_GE(r.clock.now(), back);
+    EXPECT_LE(r.clock.now(), back + kProbeEvery);  // not up to 5 min of backoff
+    // Between the backoff's tries the channel was only probed: about one message try per
+    // 5 min, one probe per 30 s.
+    EXPECT_GT(r.tg->probe_count, 150);
+    EXPECT_LT(r.tg->attempts.size(), 40u);
+    EXPECT_EQ(r.pending("telegram:-100"), 0u);
+}
+
+TEST(Dispatch, AChannelThatSaidWhenToComeBackIsNotProbedBeforeThen) {
+    Rig r;
+    r.tg->probes = true;
+    r.tg->script = {SendResult::after(10min, "429 Too Many Requests: retry after 600")};
+    r.record({transition("1")});
+    r.clock.advance(r.cfg.notify.group_wait);
+    r.tick();
+    ASSERT_EQ(r.tg->attempts.size(), 1u);
+    EXPECT_EQ(r.disp->next_due(), r.clock.now() + 10min);
+    r.clock.advance(10min);
+    r.tick();
+    EXPECT_EQ(r.tg->probe_count, 0);
+    EXPECT_EQ(r.tg->sent.size(), 1u);
+}
+
+TEST(Dispatch, AFailureToRecordASendBacksOffAndNeverSendsItAgain) {
+    FullDiskVfs& disk = FullDiskVfs::instance();
+    Rig r(4096, FullDiskVfs::kName);
     r.record({transition("1", Severity::critical, kProblem)});  // critical: telegram and email
     r.clock.advance(30s);
-    r.store->set_fail_outbox_writes_for_tests(true);  // the disk fills right after the send
+    // The disk fills right after the sends: SQLite cannot append the "sent" to its WAL.
+    r.tg->on_send = [&] { disk.set_full(true); };
+    const long long refused_before = disk.refused();
     r.tick();
+    r.tg->on_send = nullptr;
+    ASSERT_GT(disk.refused(), refused_before);  // SQLite really met the full disk
     ASSERT_EQ(r.tg->attempts.size(), 1u);
     ASSERT_EQ(r.mail->attempts.size(), 1u);
     for (int i = 0; i < 15; ++i) {  // 30 s of passes, every 2 s
@@ -261,7 +315,7 @@ TEST(Dispatch, AFailureToRecordASendBacksOffAndNeverSendsItAgain) {
     r.tick();
     EXPECT_GT(r.disp->next_due() - r.clock.now(), 5s);
 
-    r.store->set_fail_outbox_writes_for_tests(false);  // space again
+    disk.set_full(false);  // space again
     r.clock.advance(10min);
     r.tick();
     EXPECT_EQ(r.tg->attempts.size(), 1u);

@@ -10,6 +10,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <sstream>
 #include <thread>
 
 #include "common/http/server.hpp"
@@ -202,4 +208,90 @@ TEST(HttpServer, ConnectionsOverTheCapAreClosedAtOnceAndServedAgainLater) {
         // The server notices `a` closed when its read ends: a refused attempt may come first.
         ASSERT_LT(tries, 50) << "never served after a connection left";
     }
+}
+
+TEST(HttpServer, OutOfDescriptorsItBacksOffLogsOnceAndServesWhenTheyReturn) {
+    // Every log line of the test, to count the server's complaints.
+    std::ostringstream log_text;
+    auto previous = spdlog::default_logger();
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+        "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(log_text)));
+    struct RestoreLogger {
+        std::shared_ptr<spdlog::logger> l;
+        ~RestoreLogger() { spdlog::set_default_logger(l); }
+    } restore_logger{previous};
+
+    // The server's io_context runs on this thread until the failures are counted: no sleeps.
+    asio::io_context server_ioc;
+    http::Server server(server_ioc.get_executor(), http::ServerOptions{},
+                        [](const http::ServerRequest& r) -> asio::awaitable<http::ServerResponse> {
+                            co_return http::ServerResponse::json(200, "{\"path\":\"" + r.path + "\"}");
+                        });
+    server.start();
+    asio::io_context ioc;
+    const asio::ip::tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), server.port());
+    asio::ip::tcp::socket client(ioc);
+    client.open(asio::ip::tcp::v4());  // its descriptor exists before the table fills
+
+    // Fill the descriptor table (under a lowered soft limit, so it takes a few hundred).
+    rlimit old{};
+    ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &old), 0);
+    rlimit low = old;
+    low.rlim_cur = std::min<rlim_t>(old.rlim_cur, 256);
+    ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+    std::vector<int> fillers;
+    for (int fd; (fd = ::dup(0)) >= 0;) fillers.push_back(fd);
+    ASSERT_EQ(errno, EMFILE);
+    struct Release {
+        std::vector<int>& fds;
+        rlimit limit;
+        void operator()() {
+            for (int fd : fds) ::close(fd);
+            fds.clear();
+            ::setrlimit(RLIMIT_NOFILE, &limit);
+        }
+        ~Release() { (*this)(); }
+    } release{fillers, old};
+
+    // The kernel completes the handshake; the server's accept() fails with EMFILE.
+    const auto start = std::chrono::steady_clock::now();
+    client.connect(ep);
+    const auto deadline = start + std::chrono::seconds(20);
+    while (server.accept_failures() < 4 && std::chrono::steady_clock::now() < deadline)
+        server_ioc.run_one_until(deadline);
+    const auto took = std::chrono::steady_clock::now() - start;
+    const auto failures = server.accept_failures();
+    ASSERT_GE(failures, 4u);
+    // Waits of 50, 100 and 200 ms came between the first four tries: a server retrying at
+    // once reaches thousands in that time.
+    EXPECT_GE(took, std::chrono::milliseconds(350));
+    EXPECT_LT(failures, 10u);
+
+    release();  // descriptors again: the waiting connection is served
+    std::thread serving([&] { server_ioc.run(); });
+    struct Stop {
+        http::Server& s;
+        std::thread& t;
+        ~Stop() {
+            s.stop();
+            t.join();
+        }
+    } stop{server, serving};
+    bhttp::request<bhttp::string_body> req{bhttp::verb::get, "/after", 11};
+    req.set(bhttp::field::host, "x");
+    bhttp::write(client, req);
+    timeval tv{20, 0};
+    ::setsockopt(client.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    beast::flat_buffer buf;
+    bhttp::response<bhttp::string_body> res;
+    bhttp::read(client, buf, res);
+    EXPECT_EQ(res.result_int(), 200u);
+    EXPECT_NE(res.body().find("/after"), std::string::npos);
+
+    spdlog::default_logger()->flush();
+    const std::string text = log_text.str();
+    std::size_t complaints = 0;
+    for (auto p = text.find("accept failed"); p != std::string::npos; p = text.find("accept failed", p + 1))
+        ++complaints;
+    EXPECT_EQ(complaints, 1u) << text;  // once a minute at most, not once per try
 }
