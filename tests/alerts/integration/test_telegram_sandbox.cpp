@@ -267,3 +267,72 @@ TEST_F(TelegramSandbox, PipelineDeliversThreeRealMessages) {
                   << " -> " << m.reply_markup["inline_keyboard"][0][0]["url"].get<std::string>() << "\n";
     }
 }
+
+// Issue 10: Telegram down for two virtual hours (every request answered 502, getMe included).
+// The dispatcher keeps trying, probes with getMe between its tries, and when the Bot API
+// answers again every queued event goes within half a minute, once, in one message.
+TEST_F(TelegramSandbox, ATwoHourOutageLosesNothingAndEndsWithinHalfAMinuteOfRecovery) {
+    std::string dir = (std::filesystem::temp_directory_path() / ("ozw-tg-outage-" + std::to_string(::getpid()))).string();
+    std::filesystem::create_directories(dir);
+    Config cfg;
+    TelegramConfig tg = tg_config(*sb);
+    ozw::TelegramChat chat;
+    chat.chat_id = "-1001";
+    tg.chats.push_back(chat);
+    cfg.notify.telegram = tg;
+    ManualClock clock(*parse_iso8601("2026-11-26T07:00:00Z"));
+    const TimePoint back = clock.now() + 2h + 13s;
+    sandbox::FaultSpec outage{"/bot*", sandbox::FaultKind::server_error};
+    outage.times = 0;  // until cleared
+    outage.status = 502;
+    sb->inject_fault(outage);
+    {
+        Store store(dir + "/s.db");
+        std::vector<NotifierPtr> ns;
+        ns.push_back(std::make_unique<TelegramNotifier>(ioc.get_executor(), tg, TelegramTarget{"-1001", {}}));
+        Dispatcher d(cfg, store, clock, std::move(ns));
+        Router router = make_router(cfg, store, clock);
+        ApplyBatch b;
+        b.conditions.push_back({"main", kProblem, {arbitration()}});
+        b.conditions.push_back({"main", kReturn, {return_request()}});
+        b.transitions.push_back(posting_new());
+        b.now = clock.now();
+        store.apply(b, router);
+        d.tick_sync(ioc);  // builds the schedule: group_wait first
+        bool cleared = false;
+        for (int pass = 0; pass < 5000 && !store.pending_outbox().empty(); ++pass) {
+            const TimePoint due = d.next_due();
+            ASSERT_NE(due, TimePoint::max());
+            if (!cleared && due >= back) {
+                clock.set(back);
+                sb->clear_faults();  // Telegram is back
+                cleared = true;
+            }
+            clock.set(std::max(due, clock.now()));
+            d.tick_sync(ioc);
+        }
+        EXPECT_TRUE(cleared);
+        EXPECT_TRUE(store.pending_outbox().empty());
+        EXPECT_TRUE(store.outbox_rows(OutboxStatus::failed).empty());
+        EXPECT_LE(clock.now(), back + kProbeEvery);
+    }
+    std::filesystem::remove_all(dir);
+    int delivered = 0, probes = 0, refused = 0;
+    std::string text;
+    for (const auto& m : sb->telegram_messages()) {
+        if (m.method == "getMe") ++probes;
+        if (m.method != "sendMessage") continue;
+        if (m.ok) {
+            ++delivered;
+            text += m.text;
+        } else {
+            ++refused;
+        }
+    }
+    EXPECT_EQ(delivered, 1);  // all three in one message, once
+    for (const char* posting : {"05708065-0029-1", "41234567-0012-1", "87654321-0001-1"})
+        EXPECT_NE(text.find(posting), std::string::npos) << posting;
+    EXPECT_GT(refused, 20);   // it kept trying, at most 5 min apart
+    EXPECT_LT(refused, 40);
+    EXPECT_GT(probes, 150);   // and asked getMe every 30 s in between
+}
