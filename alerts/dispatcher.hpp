@@ -8,9 +8,10 @@
 // limit allows). After a send, non-critical rows wait until group_interval has passed since
 // that send (later changes are batched); critical rows only wait group_wait.
 // Retry: retry_after honoured (clamped to an hour), else exponential backoff 5 s * 2^attempts
-// (max 5 min) during which a channel that can be probed (Telegram: getMe) is asked every 30 s
-// and, once it answers, gets its waiting rows at once; rows older than notify.max_age (24 h) or refused for good are marked failed, a
-// notice ("notify.delivery_failed") is recorded for the OTHER channels, and an error is logged.
+// (max 5 min), during which the channel is probed every 30 s (Telegram: getMe; email: connect
+// and log in) and, once it answers, gets its waiting rows at once. Rows older than
+// notify.max_age (24 h) or refused for good are marked failed, a notice
+// ("notify.delivery_failed") is recorded for the OTHER channels, and an error is logged.
 // A store that fails (disk full) blocks the channel with the same backoff; a message already
 // delivered but not yet recorded as sent is recorded first when the store works again, never
 // sent twice by this process.

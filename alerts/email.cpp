@@ -172,15 +172,23 @@ EmailNotifier::~EmailNotifier() {
 }
 
 boost::asio::awaitable<SendResult> EmailNotifier::send(const RenderedMessage& msg) {
+    co_return co_await on_pool([this, &msg] { return send_blocking(msg); });
+}
+
+boost::asio::awaitable<SendResult> EmailNotifier::probe() {
+    co_return co_await on_pool([this] { return probe_blocking(); });
+}
+
+boost::asio::awaitable<SendResult> EmailNotifier::on_pool(std::function<SendResult()> work) {
     // The transfer blocks for up to timeout_; it runs on the pool, this coroutine resumes on
     // its own executor afterwards. A notifier never throws: anything unexpected is retryable.
     std::string failure;
     try {
         co_return co_await boost::asio::co_spawn(
             pool_->pool.get_executor(),
-            [this, &msg]() -> boost::asio::awaitable<SendResult> {
+            [&work]() -> boost::asio::awaitable<SendResult> {
                 try {
-                    co_return send_blocking(msg);
+                    co_return work();
                 } catch (const std::exception& e) {
                     co_return SendResult::backoff(std::string("email: ") + e.what());
                 }
@@ -190,6 +198,24 @@ boost::asio::awaitable<SendResult> EmailNotifier::send(const RenderedMessage& ms
         failure = std::string("email: ") + e.what();
     }
     co_return SendResult::backoff(failure);
+}
+
+void EmailNotifier::set_session_options(void* handle, char* errbuf) const {
+    CURL* c = static_cast<CURL*>(handle);
+    curl_easy_setopt(c, CURLOPT_URL, cfg_.url.c_str());
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    // STARTTLS is required on smtp://: CURLUSESSL_TRY would fall back to plaintext silently.
+    curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!cfg_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, cfg_.ca_file.c_str());
+    if (!cfg_.username.empty()) {
+        curl_easy_setopt(c, CURLOPT_USERNAME, cfg_.username.c_str());
+        curl_easy_setopt(c, CURLOPT_PASSWORD, cfg_.password.c_str());
+    }
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_.count()));
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min<long long>(timeout_.count(), 10000)));
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 }
 
 SendResult EmailNotifier::send_blocking(const RenderedMessage& msg) {
@@ -209,26 +235,13 @@ SendResult EmailNotifier::send_blocking(const RenderedMessage& msg) {
     curl_slist* rcpt = nullptr;
     for (const auto& r : cfg_.to) rcpt = curl_slist_append(rcpt, addr(r).c_str());
 
-    curl_easy_setopt(c, CURLOPT_URL, cfg_.url.c_str());
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-    // STARTTLS is required on smtp://: CURLUSESSL_TRY would fall back to plaintext silently.
-    curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!cfg_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, cfg_.ca_file.c_str());
-    if (!cfg_.username.empty()) {
-        curl_easy_setopt(c, CURLOPT_USERNAME, cfg_.username.c_str());
-        curl_easy_setopt(c, CURLOPT_PASSWORD, cfg_.password.c_str());
-    }
+    set_session_options(c, errbuf);
     curl_easy_setopt(c, CURLOPT_MAIL_FROM, addr(cfg_.from).c_str());
     curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
     curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
     curl_easy_setopt(c, CURLOPT_READDATA, &up);
     curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(up.data.size()));
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_.count()));
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min<long long>(timeout_.count(), 10000)));
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 
     CURLcode rc = curl_easy_perform(c);
     long smtp_code = 0;
@@ -236,7 +249,25 @@ SendResult EmailNotifier::send_blocking(const RenderedMessage& msg) {
     curl_slist_free_all(rcpt);
     curl_easy_cleanup(c);
     if (rc == CURLE_OK) return SendResult::success();
+    return classify(rc, smtp_code, errbuf);
+}
 
+SendResult EmailNotifier::probe_blocking() {
+    CURL* c = curl_easy_init();
+    if (!c) return SendResult::backoff("email: curl_easy_init failed");
+    char errbuf[CURL_ERROR_SIZE] = {0};
+    set_session_options(c, errbuf);
+    curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);  // greeting, EHLO, STARTTLS, login; no mail
+    CURLcode rc = curl_easy_perform(c);
+    long smtp_code = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &smtp_code);
+    curl_easy_cleanup(c);
+    if (rc == CURLE_OK) return SendResult::success();
+    return classify(rc, smtp_code, errbuf);
+}
+
+SendResult EmailNotifier::classify(int curl_code, long smtp_code, const char* errbuf) const {
+    const auto rc = static_cast<CURLcode>(curl_code);
     std::string err = "email " + cfg_.url + ": " + curl_easy_strerror(rc);
     if (errbuf[0]) err += ": " + std::string(errbuf);
     if (smtp_code) err += " (SMTP " + std::to_string(smtp_code) + ")";

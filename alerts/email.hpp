@@ -4,6 +4,7 @@
 // subject, Date and Message-ID, several recipients, one mail per message.
 // The blocking curl transfer runs on a private one-thread pool so the io_context thread
 // never blocks; the coroutine resumes on its own executor when the transfer ends.
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -38,8 +39,19 @@ public:
 
     // The blocking transfer itself (what send() runs on the pool).
     SendResult send_blocking(const RenderedMessage& msg);
+    // Connects, greets, secures and logs in (curl's connect-only mode), sends no mail.
+    bool can_probe() const override { return true; }
+    boost::asio::awaitable<SendResult> probe() override;
+    SendResult probe_blocking();
 
 private:
+    // Runs `work` on the pool; whatever it throws comes back as a retryable failure.
+    boost::asio::awaitable<SendResult> on_pool(std::function<SendResult()> work);
+    // The session options shared by a send and a probe: URL, TLS required and verified,
+    // login, timeouts.
+    void set_session_options(void* curl, char* errbuf) const;
+    // A failed transfer, classified; the password never appears in the text.
+    SendResult classify(int curl_code, long smtp_code, const char* errbuf) const;
     struct Pool;
     EmailConfig cfg_;
     const Clock& clock_;

@@ -70,9 +70,10 @@ public:
     virtual std::size_t max_message_chars() const { return 0; }
     // Reopen files after logrotate (SIGHUP); only the event log has any.
     virtual void reopen() {}
-    // A cheap question to the service that sends nothing to anyone (Telegram: getMe). While a
-    // channel backs off after failures, the dispatcher asks it every kProbeEvery, so delivery
-    // resumes within that of the channel's return instead of at the end of a long backoff.
+    // A cheap question to the service that sends nothing to anyone (Telegram: getMe; email:
+    // connect, secure and log in). While a channel backs off after failures, the dispatcher
+    // asks it every kProbeEvery, so delivery resumes within that of the channel's return
+    // instead of at the end of a long backoff.
     // Never throws; only channels with can_probe() are asked.
     virtual bool can_probe() const { return false; }
     virtual boost::asio::awaitable<SendResult> probe() { co_return SendResult::success(); }

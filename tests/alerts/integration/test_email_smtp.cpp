@@ -132,6 +132,15 @@ SendResult send(EmailNotifier& n, const RenderedMessage& m) {
     return r;
 }
 
+SendResult probe(EmailNotifier& n) {
+    boost::asio::io_context ioc;
+    SendResult r;
+    boost::asio::co_spawn(ioc, [&]() -> boost::asio::awaitable<void> { r = co_await n.probe(); },
+                          [](std::exception_ptr e) { if (e) std::rethrow_exception(e); });
+    ioc.run();
+    return r;
+}
+
 class Email : public ::testing::Test {
 protected:
     void SetUp() override { make_cert(dir.path); }
@@ -225,5 +234,32 @@ TEST_F(Email, NoServerIsRetryable) {
     }
     EmailNotifier n(config("smtp://127.0.0.1:" + std::to_string(port), dir.path), clock, Millis{3000});
     auto r = send(n, sample_message());
+    EXPECT_EQ(r.kind, SendResult::Kind::retry_backoff) << r.error;
+}
+
+// The dispatcher's probe after an outage: the whole session up to the login, no mail.
+TEST_F(Email, AProbeLogsInAndSendsNoMail) {
+    SmtpServer srv("starttls", dir.path);
+    auto cfg = config("smtp://127.0.0.1:" + std::to_string(srv.port()), dir.path);
+    EmailNotifier n(cfg, clock, Millis{10000});
+    ASSERT_TRUE(n.can_probe());
+    auto r = probe(n);
+    EXPECT_TRUE(r.ok()) << r.error;
+    EXPECT_TRUE(srv.received().empty());
+    cfg.password = "wrong-password-value";
+    EmailNotifier wrong(cfg, clock, Millis{10000});
+    r = probe(wrong);
+    EXPECT_FALSE(r.ok());  // the login is part of the probe
+    EXPECT_EQ(r.error.find("wrong-password-value"), std::string::npos);
+}
+
+TEST_F(Email, AProbeOfNoServerFails) {
+    int port;
+    {
+        SmtpServer srv("plain", dir.path);  // take a port, then let it go
+        port = srv.port();
+    }
+    EmailNotifier n(config("smtp://127.0.0.1:" + std::to_string(port), dir.path), clock, Millis{3000});
+    auto r = probe(n);
     EXPECT_EQ(r.kind, SendResult::Kind::retry_backoff) << r.error;
 }
