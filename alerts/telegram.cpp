@@ -1,3 +1,5 @@
+// GCC 12 reports a false -Wmismatched-new-delete on asio coroutine frames.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 #include "alerts/telegram.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
@@ -26,37 +28,6 @@ bool is_integer(const std::string& s) {
 bool contains(const std::string& hay, const char* needle) { return hay.find(needle) != std::string::npos; }
 
 }  // namespace
-
-TelegramAnswer read_telegram_answer(int http_status, std::string_view body,
-                                    const std::optional<std::string>& retry_after_header) {
-    TelegramAnswer a;
-    a.code = http_status;
-    const nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
-    if (j.is_object()) {
-        a.json = true;
-        if (auto it = j.find("ok"); it != j.end() && it->is_boolean()) a.ok = it->get<bool>();
-        if (auto it = j.find("error_code"); it != j.end() && it->is_number_integer()) {
-            const auto c = it->get<long long>();
-            if (c >= 100 && c <= 599) a.code = static_cast<int>(c);
-        }
-        if (auto it = j.find("description"); it != j.end() && it->is_string())
-            a.description = it->get<std::string>();
-        if (auto p = j.find("parameters"); p != j.end() && p->is_object()) {
-            if (auto r = p->find("retry_after"); r != p->end() && r->is_number())
-                a.retry_after = server_wait(r->get<double>());
-            if (auto m = p->find("migrate_to_chat_id"); m != p->end() && m->is_number_integer())
-                a.migrate_to_chat_id = m->dump();
-        }
-    }
-    if (!a.retry_after && retry_after_header) {
-        // Only delta-seconds; an HTTP-date (or garbage) leaves the caller's default.
-        const std::string& h = *retry_after_header;
-        char* end = nullptr;
-        const double v = std::strtod(h.c_str(), &end);
-        if (end != h.c_str() && *end == '\0') a.retry_after = server_wait(v);
-    }
-    return a;
-}
 
 TelegramNotifier::TelegramNotifier(boost::asio::any_io_executor ex, const TelegramConfig& cfg,
                                    TelegramTarget target, Millis timeout, std::size_t max_chars)

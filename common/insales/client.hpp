@@ -64,6 +64,10 @@ struct Options {
 // Parses one products.json page into variants (tolerant: strings or numbers, nulls).
 // Throws Error{bad_response} for a body that is not a JSON array.
 std::vector<Variant> parse_products_page(std::string_view body);
+namespace detail {
+// The same, counting the products of the page in `products` (when not null).
+std::vector<Variant> parse_products_page(std::string_view body, std::size_t* products);
+}  // namespace detail
 // "17/500" -> {17, 500}; nullopt when malformed.
 std::optional<Usage> parse_usage_limit(std::string_view header);
 
