@@ -1,3 +1,5 @@
+// GCC 12 reports a false -Wmismatched-new-delete on asio coroutine frames.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 #include "alerts/dispatcher.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -293,7 +295,8 @@ asio::awaitable<void> Dispatcher::tick() {
             // New rows (from apply, from the repeats above, from a failure notice just
             // recorded for this channel) are looked at before the channel is.
             if (outbox_dirty_.exchange(false)) refresh_channels();
-            if (auto p = probe_at_.find(ch); p != probe_at_.end() && p->second <= now) co_await probe_channel(*n, now);
+            if (auto p = probe_at_.find(ch); p != probe_at_.end() && p->second <= now)
+                co_await probe_channel(*n, now);
             auto it = channel_due_.find(ch);
             if (it == channel_due_.end() || it->second > now) continue;
             bool acted = co_await flush_channel(*n, now);

@@ -253,6 +253,8 @@ SendResult EmailNotifier::send_blocking(const RenderedMessage& msg) {
 }
 
 SendResult EmailNotifier::probe_blocking() {
+    if (cfg_.url.rfind("smtps://", 0) != 0 && cfg_.url.rfind("smtp://", 0) != 0)
+        return SendResult::fatal("email: url must start with smtps:// or smtp://: " + cfg_.url);
     CURL* c = curl_easy_init();
     if (!c) return SendResult::backoff("email: curl_easy_init failed");
     char errbuf[CURL_ERROR_SIZE] = {0};

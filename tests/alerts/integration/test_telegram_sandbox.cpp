@@ -81,6 +81,16 @@ protected:
                                                   TelegramTarget{std::move(chat), thread}, timeout, max_chars);
     }
     RenderedMessage msg(std::vector<Event> events) { return render_group(events, {}, RenderOptions{}); }
+    // Alerts to the sandbox's chat -1001 and nowhere else.
+    Config one_chat_config() {
+        Config cfg;
+        TelegramConfig tg = tg_config(*sb);
+        ozw::TelegramChat chat;
+        chat.chat_id = "-1001";
+        tg.chats.push_back(chat);
+        cfg.notify.telegram = tg;
+        return cfg;
+    }
 };
 
 }  // namespace
@@ -228,12 +238,8 @@ TEST_F(TelegramSandbox, TooLongIsSplitOnceNeverLoops) {
 TEST_F(TelegramSandbox, PipelineDeliversThreeRealMessages) {
     std::string dir = (std::filesystem::temp_directory_path() / ("ozw-tg-" + std::to_string(::getpid()))).string();
     std::filesystem::create_directories(dir);
-    Config cfg;
-    TelegramConfig tg = tg_config(*sb);
-    ozw::TelegramChat chat;
-    chat.chat_id = "-1001";
-    tg.chats.push_back(chat);
-    cfg.notify.telegram = tg;
+    Config cfg = one_chat_config();
+    const TelegramConfig& tg = *cfg.notify.telegram;
     ManualClock clock(*parse_iso8601("2026-11-26T07:00:00Z"));
     {
         Store store(dir + "/s.db");
@@ -274,12 +280,8 @@ TEST_F(TelegramSandbox, PipelineDeliversThreeRealMessages) {
 TEST_F(TelegramSandbox, ATwoHourOutageLosesNothingAndEndsWithinHalfAMinuteOfRecovery) {
     std::string dir = (std::filesystem::temp_directory_path() / ("ozw-tg-outage-" + std::to_string(::getpid()))).string();
     std::filesystem::create_directories(dir);
-    Config cfg;
-    TelegramConfig tg = tg_config(*sb);
-    ozw::TelegramChat chat;
-    chat.chat_id = "-1001";
-    tg.chats.push_back(chat);
-    cfg.notify.telegram = tg;
+    Config cfg = one_chat_config();
+    const TelegramConfig& tg = *cfg.notify.telegram;
     ManualClock clock(*parse_iso8601("2026-11-26T07:00:00Z"));
     const TimePoint back = clock.now() + 2h + 13s;
     sandbox::FaultSpec outage{"/bot*", sandbox::FaultKind::server_error};
