@@ -13,12 +13,6 @@
 
 namespace ozw::alerts {
 
-Millis server_wait(double seconds) {
-    if (!(seconds >= 1.0)) return Millis{1000};  // NaN, zero, negative, below a second
-    if (seconds >= static_cast<double>(kMaxServerWait.count()) / 1000.0) return kMaxServerWait;
-    return Millis{static_cast<long long>(seconds * 1000.0)};
-}
-
 std::vector<NotifierPtr> make_notifiers(const Config& cfg, boost::asio::any_io_executor ex,
                                         const Clock& clock, bool with_console) {
     std::vector<NotifierPtr> out;

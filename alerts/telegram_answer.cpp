@@ -8,6 +8,14 @@
 
 namespace ozw::alerts {
 
+// Declared in notifier.hpp (any notifier may meet a server-supplied wait); here, with the
+// answer reader, so that the fuzzed conversion from a double is built with UBSan.
+Millis server_wait(double seconds) {
+    if (!(seconds >= 1.0)) return Millis{1000};  // NaN, zero, negative, below a second
+    if (seconds >= static_cast<double>(kMaxServerWait.count()) / 1000.0) return kMaxServerWait;
+    return Millis{static_cast<long long>(seconds * 1000.0)};
+}
+
 TelegramAnswer read_telegram_answer(int http_status, std::string_view body,
                                     const std::optional<std::string>& retry_after_header) {
     TelegramAnswer a;
