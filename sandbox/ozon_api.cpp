@@ -707,6 +707,43 @@ ApiResult returns_list(const json& req, const Scenario& s) {
     return {200, {{"has_next", sel.size() > limit}, {"returns", out}}, {}};
 }
 
+// /v1/returns/company/fbs/info: the FBS returns waiting for the seller (ArrivedAtReturnPlace),
+// counted per drop-off point (a scenario return without a place waits at point 1).
+ApiResult returns_dropoff(const json& req, const Scenario& s) {
+    const json& pagination = member(req, "pagination");
+    if (!pagination.is_object()) throw BadRequest{"pagination: required"};
+    const auto limit = limit_in(pagination, 1, 500, true);
+    const auto last_id = as_int(member(pagination, "last_id"), "pagination.last_id").value_or(0);
+    const auto only = as_int(member(member(req, "filter"), "place_id"), "filter.place_id").value_or(0);
+    std::map<std::int64_t, std::pair<std::string, int>> points;  // id -> name, returns
+    for (const auto& r : s.returns) {
+        if (r.status != "ArrivedAtReturnPlace" || lower(r.schema) != "fbs") continue;
+        const std::int64_t id = r.place_id ? r.place_id : 1;
+        auto& p = points[id];
+        if (p.first.empty()) p.first = r.place_name.empty() ? "Пункт выдачи Ozon" : r.place_name;
+        ++p.second;
+    }
+    json out = json::array();
+    bool more = false;
+    for (const auto& [id, p] : points) {
+        if (id <= last_id || (only && id != only)) continue;
+        if (static_cast<std::int64_t>(out.size()) == limit) {
+            more = true;
+            break;
+        }
+        out.push_back({{"address", "г. Москва, " + p.first},
+                       {"box_count", (p.second + 2) / 3},
+                       {"id", id},
+                       {"name", p.first},
+                       {"pass_info", {{"count", 0}, {"is_required", false}}},
+                       {"place_id", id},
+                       {"returns_count", p.second},
+                       {"utc_offset", "+03:00"},
+                       {"warehouses_ids", json::array({"1020000000000"})}});
+    }
+    return {200, {{"drop_off_points", out}, {"has_next", more}}, {}};
+}
+
 json rfbs_brief(const RfbsReturn& r) {
     return {{"created_at", format_iso8601(r.created_at)},
             {"order_number", r.posting_number.substr(0, r.posting_number.rfind('-'))},
@@ -1072,7 +1109,7 @@ ApiResult warehouses(const json& req, const Scenario& s, TimePoint now) {
 const std::vector<std::string>& served_methods() {
     static const std::vector<std::string> m = {
         "/v4/posting/fbs/list", "/v4/posting/fbs/unfulfilled/list", "/v3/posting/fbs/get",
-        "/v1/returns/list", "/v2/returns/rfbs/list", "/v2/returns/rfbs/get",
+        "/v1/returns/list", "/v2/returns/rfbs/list", "/v2/returns/rfbs/get", "/v1/returns/company/fbs/info",
         "/v1/finance/accrual/postings", "/v1/finance/accrual/by-day", "/v1/finance/accrual/types",
         "/v4/product/info/stocks", "/v2/review/list", "/v3/chat/list", "/v1/roles", "/v2/warehouse/list"};
     return m;
@@ -1105,7 +1142,8 @@ std::vector<std::string> role_methods(const std::string& role) {
     if (role == "Admin") return served_methods();
     static const std::map<std::string, std::vector<std::string>> m = {
         {"Posting FBS", {"/v4/posting/fbs/list", "/v4/posting/fbs/unfulfilled/list", "/v3/posting/fbs/get"}},
-        {"Returns", {"/v1/returns/list", "/v2/returns/rfbs/list", "/v2/returns/rfbs/get"}},
+        {"Returns", {"/v1/returns/list", "/v2/returns/rfbs/list", "/v2/returns/rfbs/get",
+                     "/v1/returns/company/fbs/info"}},
         {"Finance", {"/v1/finance/accrual/postings", "/v1/finance/accrual/by-day", "/v1/finance/accrual/types"}},
         {"Product", {"/v4/product/info/stocks"}},
         {"Reviews", {"/v2/review/list"}},
@@ -1136,6 +1174,7 @@ ApiResult ozon_call(const std::string& path, const json& req, Scenario& s, const
         if (path == "/v1/returns/list") return returns_list(req, s);
         if (path == "/v2/returns/rfbs/list") return rfbs_list(req, s);
         if (path == "/v2/returns/rfbs/get") return rfbs_get(req, s);
+        if (path == "/v1/returns/company/fbs/info") return returns_dropoff(req, s);
         if (path == "/v1/finance/accrual/postings") return accrual_postings(req, s);
         if (path == "/v1/finance/accrual/by-day") return accrual_by_day(req, s, now);
         if (path == "/v1/finance/accrual/types") return accrual_types_call();

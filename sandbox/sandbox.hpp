@@ -6,6 +6,7 @@
 // One listener, distinct paths (base_url() is the base for all three services):
 //   Ozon      POST /v4/posting/fbs/list, /v4/posting/fbs/unfulfilled/list, /v3/posting/fbs/get,
 //             /v1/returns/list, /v2/returns/rfbs/list, /v2/returns/rfbs/get,
+//             /v1/returns/company/fbs/info,
 //             /v1/finance/accrual/{postings,by-day,types}, /v4/product/info/stocks,
 //             /v2/review/list, /v3/chat/list, /v1/roles, /v2/warehouse/list
 //             (headers Client-Id + Api-Key; retired methods answer 404 "method is obsolete"

@@ -22,9 +22,10 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::array<std::string_view, 14> kMethodPaths = {
+constexpr std::array<std::string_view, 15> kMethodPaths = {
     paths::posting_list,     paths::posting_unfulfilled, paths::posting_get,
     paths::returns_list,     paths::rfbs_returns_list,   paths::rfbs_return_get,
+    paths::returns_dropoff,
     paths::accrual_postings, paths::accrual_by_day,      paths::accrual_types,
     paths::stocks,           paths::reviews,             paths::chats,
     paths::roles,            paths::warehouses,
@@ -316,6 +317,28 @@ awaitable<ReturnPage> Client::list_returns(const ReturnsFilter& f, long long las
     if (!f.return_schema.empty()) filter["return_schema"] = f.return_schema;
     json body = {{"filter", filter}, {"last_id", last_id}, {"limit", std::clamp(f.limit, 1, 500)}};
     co_return co_await impl_->request(paths::returns_list, body.dump(), parse_returns_list);
+}
+
+awaitable<ReturnDropOffPage> Client::list_return_dropoff_points(long long last_id) {
+    json pagination = {{"limit", 500}};
+    if (last_id > 0) pagination["last_id"] = last_id;
+    json body = {{"pagination", pagination}};
+    co_return co_await impl_->request(paths::returns_dropoff, body.dump(), parse_return_dropoff_points);
+}
+
+awaitable<std::vector<ReturnDropOffPoint>> Client::list_return_dropoff_points_all() {
+    std::vector<ReturnDropOffPoint> all;
+    long long last_id = 0;
+    const auto walk_started = std::chrono::steady_clock::now();
+    for (int pages = 0;; ++pages) {
+        check_walk(impl_->account.name, paths::returns_dropoff, pages, impl_->retry, walk_started);
+        ReturnDropOffPage p = co_await list_return_dropoff_points(last_id);
+        const long long next = p.last_id();
+        std::move(p.points.begin(), p.points.end(), std::back_inserter(all));
+        if (!p.has_next || next == 0 || next == last_id) break;
+        last_id = next;
+    }
+    co_return all;
 }
 
 awaitable<std::vector<Return>> Client::list_returns_all(const ReturnsFilter& f) {

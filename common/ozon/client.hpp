@@ -55,6 +55,7 @@ inline constexpr std::string_view posting_get = "/v3/posting/fbs/get";
 inline constexpr std::string_view returns_list = "/v1/returns/list";
 inline constexpr std::string_view rfbs_returns_list = "/v2/returns/rfbs/list";
 inline constexpr std::string_view rfbs_return_get = "/v2/returns/rfbs/get";
+inline constexpr std::string_view returns_dropoff = "/v1/returns/company/fbs/info";
 inline constexpr std::string_view accrual_postings = "/v1/finance/accrual/postings";
 inline constexpr std::string_view accrual_by_day = "/v1/finance/accrual/by-day";
 inline constexpr std::string_view accrual_types = "/v1/finance/accrual/types";
@@ -170,6 +171,10 @@ public:
     awaitable<RfbsReturnPage> list_rfbs_returns(const RfbsReturnsFilter& f, long long last_id = 0);
     awaitable<std::vector<RfbsReturn>> list_rfbs_returns_all(const RfbsReturnsFilter& f);
     awaitable<RfbsReturn> get_rfbs_return(long long return_id);  // comment + client photos
+    // Drop-off points where FBS returns wait for the seller (counts, boxes, pass); last_id 0 =
+    // first page, 500 points a page.
+    awaitable<ReturnDropOffPage> list_return_dropoff_points(long long last_id = 0);
+    awaitable<std::vector<ReturnDropOffPoint>> list_return_dropoff_points_all();
 
     // Finance. Splits posting_numbers into requests of <= 200.
     awaitable<std::vector<PostingAccruals>> accruals_by_postings(

@@ -882,6 +882,37 @@ KeyInfo parse_roles(std::string_view body) {
     return k;
 }
 
+ReturnDropOffPage parse_return_dropoff_points(std::string_view body) {
+    const char* method = "/v1/returns/company/fbs/info";
+    json j = detail::parse_body(body, method);
+    const json& top = detail::top_object(j, method);
+    Reader r{method};
+    ReturnDropOffPage page;
+    page.has_next = r.boolean(top, "has_next");
+    for_each_object(r.array(top, "drop_off_points"), r, "drop_off_points[]", [&](const json& p) {
+        ReturnDropOffPoint x;
+        x.id = r.integer(p, "id");
+        x.name = r.str(p, "name");
+        x.address = r.str(p, "address");
+        x.place_id = r.integer(p, "place_id");
+        // Counts are int32 in the spec; anything else (negative, huge) is not a count.
+        auto count = [&](const json& o, const char* field) {
+            const long long v = r.integer(o, field);
+            return v < 0 || v > 1'000'000'000 ? 0 : static_cast<int>(v);
+        };
+        x.returns_count = count(p, "returns_count");
+        x.box_count = count(p, "box_count");
+        if (const json* pass = r.object(p, "pass_info")) {
+            x.pass_required = r.boolean(*pass, "is_required");
+            x.pass_count = count(*pass, "count");
+        }
+        x.utc_offset = r.str(p, "utc_offset");
+        x.warehouse_ids = r.strings(p, "warehouses_ids");
+        page.points.push_back(std::move(x));
+    });
+    return page;
+}
+
 WarehousePage parse_warehouses(std::string_view body) {
     const char* method = "/v2/warehouse/list";
     json j = detail::parse_body(body, method);

@@ -240,6 +240,26 @@ struct ReturnPage {
     long long last_id() const { return returns.empty() ? 0 : returns.back().id; }
 };
 
+// Drop-off points where FBS returns wait for the seller (/v1/returns/company/fbs/info).
+struct ReturnDropOffPoint {
+    long long id = 0;
+    std::string name;
+    std::string address;
+    long long place_id = 0;  // the warehouse the shipment goes to
+    int returns_count = 0;
+    int box_count = 0;
+    bool pass_required = false;  // pass_info.is_required
+    int pass_count = 0;          // pass_info.count
+    std::string utc_offset;
+    std::vector<std::string> warehouse_ids;  // the seller's warehouses (int64 sent as text)
+};
+
+struct ReturnDropOffPage {
+    std::vector<ReturnDropOffPoint> points;
+    bool has_next = false;
+    long long last_id() const { return points.empty() ? 0 : points.back().id; }
+};
+
 // rFBS return requests (/v2/returns/rfbs/list and /get).
 struct RfbsReturn {
     long long id = 0;        // return_id
@@ -430,6 +450,7 @@ PostingPage parse_unfulfilled_list(std::string_view body);     // /v4/posting/fb
 Posting parse_posting_get(std::string_view body);              // /v3/posting/fbs/get
 ReturnPage parse_returns_list(std::string_view body);          // /v1/returns/list
 RfbsReturnPage parse_rfbs_returns_list(std::string_view body); // /v2/returns/rfbs/list
+ReturnDropOffPage parse_return_dropoff_points(std::string_view body);  // /v1/returns/company/fbs/info
 RfbsReturn parse_rfbs_return_get(std::string_view body);       // /v2/returns/rfbs/get
 std::vector<PostingAccruals> parse_accrual_postings(std::string_view body);  // /v1/finance/accrual/postings
 AccrualDayPage parse_accrual_by_day(std::string_view body);    // /v1/finance/accrual/by-day

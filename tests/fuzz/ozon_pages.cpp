@@ -12,7 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view body(reinterpret_cast<const char*>(data) + 1, size - 1);
     namespace oz = ozw::ozon;
     try {
-        switch (data[0] % 14) {
+        switch (data[0] % 15) {
             case 0: (void)oz::parse_posting_list(body); break;
             case 1: (void)oz::parse_unfulfilled_list(body); break;
             case 2: (void)oz::parse_posting_get(body); break;
@@ -26,7 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             case 10: (void)oz::parse_reviews(body); break;
             case 11: (void)oz::parse_chats(body); break;
             case 12: (void)oz::parse_roles(body); break;
-            default: (void)oz::parse_warehouses(body); break;
+            case 13: (void)oz::parse_warehouses(body); break;
+            default: (void)oz::parse_return_dropoff_points(body); break;
         }
     } catch (const oz::ParseError&) {
     } catch (const oz::ApiError&) {

@@ -565,3 +565,41 @@ TEST(OzonModels, StatusNamesRoundTrip) {
     }
     EXPECT_EQ(parse_posting_status("weird"), PostingStatus::unknown);
 }
+
+// /v1/returns/company/fbs/info: the drop-off points where returns wait, read tolerantly.
+TEST(OzonModels, ReturnDropOffPointsAreReadTolerantly) {
+    const std::string body = R"({
+      "drop_off_points": [
+        {"address": "Москва, ул. Лесная, 5", "box_count": 2, "id": 9001, "name": "ПВЗ Лесная",
+         "pass_info": {"count": 1, "is_required": true}, "place_id": 15431, "returns_count": 3,
+         "utc_offset": "+03:00", "warehouses_ids": ["1020000000001", 1020000000002], "new_field": {}},
+        {"id": "9002", "name": null, "pass_info": null, "returns_count": "4", "box_count": -1,
+         "warehouses_ids": null},
+        "not an object"
+      ],
+      "has_next": true
+    })";
+    ReturnDropOffPage page = parse_return_dropoff_points(body);
+    ASSERT_EQ(page.points.size(), 2u);
+    EXPECT_TRUE(page.has_next);
+    EXPECT_EQ(page.last_id(), 9002);
+    const auto& a = page.points[0];
+    EXPECT_EQ(a.id, 9001);
+    EXPECT_EQ(a.name, "ПВЗ Лесная");
+    EXPECT_EQ(a.address, "Москва, ул. Лесная, 5");
+    EXPECT_EQ(a.place_id, 15431);
+    EXPECT_EQ(a.returns_count, 3);
+    EXPECT_EQ(a.box_count, 2);
+    EXPECT_TRUE(a.pass_required);
+    EXPECT_EQ(a.pass_count, 1);
+    EXPECT_EQ(a.utc_offset, "+03:00");
+    EXPECT_EQ(a.warehouse_ids, (std::vector<std::string>{"1020000000001", "1020000000002"}));
+    const auto& b = page.points[1];
+    EXPECT_EQ(b.returns_count, 4);  // a number sent as a string
+    EXPECT_EQ(b.box_count, 0);      // a negative count is no count
+    EXPECT_FALSE(b.pass_required);
+    EXPECT_TRUE(b.name.empty());
+    EXPECT_TRUE(b.warehouse_ids.empty());
+    EXPECT_FALSE(parse_return_dropoff_points(R"({"drop_off_points": []})").has_next);
+    EXPECT_THROW(parse_return_dropoff_points("[]"), ParseError);
+}

@@ -97,8 +97,9 @@ TEST(PostingsPlausibility, APostingWithoutANumberOrARealStatusIsSkippedNotAnnoun
         EXPECT_NE(e.key.back(), ':') << "a change to a null status: " << e.key;
         EXPECT_FALSE(e.key.size() > 2 && e.key.compare(e.key.size() - 2, 2, ":5") == 0)
             << "a change to a numeric status: " << e.key;
-        if (auto st = e.details.find("status"); st != e.details.end())
+        if (auto st = e.details.find("status"); st != e.details.end()) {
             EXPECT_TRUE(st->is_string() && !st->get<std::string>().empty()) << e.key;
+        }
     }
 
     // The answer is sane again: every real change is announced, once.

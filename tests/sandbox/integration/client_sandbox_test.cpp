@@ -351,6 +351,13 @@ TEST_F(ClientSandbox, EveryMethodParsesTheSandboxAnswersAndNoRetiredMethodIsCall
         RfbsReturn one = co_await c.get_rfbs_return(77);
         EXPECT_EQ(one.client_comment, "Не подошло");
         EXPECT_EQ(one.client_photos.size(), 1u);
+        // Return 501 waits at the pickup point: one drop-off point with one return.
+        auto points = co_await c.list_return_dropoff_points_all();
+        EXPECT_EQ(points.size(), 1u);
+        if (!points.empty()) {
+            EXPECT_EQ(points[0].returns_count, 1);
+            EXPECT_FALSE(points[0].name.empty());
+        }
         std::vector<std::string> numbers = {"22222222-0001-1"};
         auto acc = co_await c.accruals_by_postings(numbers);
         EXPECT_EQ(acc.size(), 1u);
@@ -389,6 +396,30 @@ TEST_F(ClientSandbox, EveryMethodParsesTheSandboxAnswersAndNoRetiredMethodIsCall
             << r.path;
         EXPECT_EQ(r.status / 100, 2) << r.path << " " << r.body;
     }
+}
+
+// /v1/returns/company/fbs/info as the spec has it: `pagination.limit` is required (<= 500),
+// `filter.place_id` narrows to one point.
+TEST_F(ClientSandbox, DropOffPointsWantPaginationAndFilterByPlace) {
+    start("test-basic.yaml");
+    run([&](auto ex) -> boost::asio::awaitable<void> {
+        Client c(ex, account(), nullptr, fast_retry());
+        for (const char* bad : {R"({})", R"({"pagination": {"limit": 501}})", R"({"pagination": {"last_id": 0}})"}) {
+            try {
+                co_await c.call(paths::returns_dropoff, bad);
+                ADD_FAILURE() << "accepted: " << bad;
+            } catch (const ApiError& e) {
+                EXPECT_EQ(e.kind(), ErrorKind::bad_request) << bad;
+            }
+        }
+        auto one = parse_return_dropoff_points(
+            co_await c.call(paths::returns_dropoff, R"({"filter": {"place_id": 1}, "pagination": {"limit": 1}})"));
+        EXPECT_EQ(one.points.size(), 1u);
+        EXPECT_FALSE(one.has_next);
+        auto none = parse_return_dropoff_points(
+            co_await c.call(paths::returns_dropoff, R"({"filter": {"place_id": 7}, "pagination": {"limit": 10}})"));
+        EXPECT_TRUE(none.points.empty());
+    });
 }
 
 TEST_F(ClientSandbox, RateLimiterHoldsTheAccountRate) {
