@@ -18,6 +18,20 @@ namespace ozw::alerts {
 // back to `text` when its HTML is refused, email sends both as multipart/alternative. A
 // channel that writes the events themselves (event log, console) gets events, reasons and
 // severity only.
+//
+// Photos: an event whose type declares photos_key (common/event_types.hpp) brings an album when
+// it is first announced; a channel that can show photos (Telegram) sends it before the text,
+// the others ignore it (the text lists the photos as links anyway).
+struct PhotoAlbum {
+    std::string event_id;           // the event it belongs to (may be empty)
+    std::vector<std::string> urls;  // 1..kMaxAlbumPhotos http(s) URLs, in the event's order
+    std::string caption_html;       // Telegram HTML, at most kMaxCaptionChars visible code points
+    std::string caption_text;       // the same without markup (fallback when HTML is refused)
+};
+// Telegram's limits: a media group holds 2..10 photos, a caption 1024 characters.
+inline constexpr std::size_t kMaxAlbumPhotos = 10;
+inline constexpr std::size_t kMaxCaptionChars = 1024;
+
 struct RenderedMessage {
     std::string subject;      // one line summary (email subject, console header)
     std::string html;         // Telegram HTML subset (b, i, a href, code, blockquote)
@@ -28,6 +42,7 @@ struct RenderedMessage {
     bool silent = false;                 // deliver without sound (info)
     std::vector<Event> events;           // the events in this message, in order
     std::vector<std::string> reasons;    // per event: "new" | "repeat" | "notice"
+    std::vector<PhotoAlbum> albums;      // in event order; only channels reading rendered text
 };
 
 struct SendResult {

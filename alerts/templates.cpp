@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <exception>
 #include <optional>
 
@@ -120,7 +121,85 @@ void generic_facts(const Event& e, BlockSink& sink) {
     }
 }
 
+// A photo the Bot API can fetch: http(s)://host..., nothing Telegram would choke on (spaces,
+// control characters), not absurdly long.
+bool is_photo_url(const std::string& u) {
+    if (u.size() > 2048) return false;
+    auto lower_prefix = [&](std::string_view p) {
+        if (u.size() <= p.size()) return false;
+        for (std::size_t i = 0; i < p.size(); ++i)
+            if (std::tolower(static_cast<unsigned char>(u[i])) != p[i]) return false;
+        return true;
+    };
+    std::size_t host = lower_prefix("https://") ? 8 : lower_prefix("http://") ? 7 : 0;
+    if (host == 0 || u[host] == '/' || u[host] == '?' || u[host] == '#') return false;
+    for (unsigned char c : u)
+        if (c <= ' ' || c == 0x7F) return false;
+    return true;
+}
+
+// The first `max` code points of s; when s is longer, the last of them is "…".
+std::string cut_code_points(std::string_view s, std::size_t max) {
+    if (utf8_length(s) <= max) return std::string(s);
+    if (max == 0) return {};
+    std::size_t kept = 0, i = 0;
+    for (; i < s.size(); ++i) {
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+            if (kept == max - 1) break;
+            ++kept;
+        }
+    }
+    std::string out(s.substr(0, i));
+    while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back()))) out.pop_back();
+    return out + "…";
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
 }  // namespace
+
+std::optional<PhotoAlbum> photo_album(const Event& e, std::string_view reason, const RenderOptions& o) {
+    // Photos go with the first announcement only: a repeat or the all-clear would send the
+    // same album again.
+    if (e.state != EventState::firing || reason != "new") return std::nullopt;
+    const EventType* type = find_type(e.type);
+    if (!type || type->photos_key.empty() || !e.details.is_object()) return std::nullopt;
+    auto it = e.details.find(type->photos_key);
+    if (it == e.details.end() || !it->is_array()) return std::nullopt;
+    PhotoAlbum album;
+    album.event_id = e.id;
+    for (const auto& v : *it) {
+        if (album.urls.size() == kMaxAlbumPhotos) break;  // the rest stay links in the text
+        if (!v.is_string()) continue;
+        const std::string& u = v.get_ref<const std::string&>();
+        if (!is_photo_url(u) || std::find(album.urls.begin(), album.urls.end(), u) != album.urls.end()) continue;
+        album.urls.push_back(u);
+    }
+    if (album.urls.empty()) return std::nullopt;
+
+    // Caption: the title line, then the caption text, cut as raw text (before escaping) so that
+    // the visible caption stays within Telegram's limit and no entity or tag is ever cut.
+    std::string title = cut_code_points(trim(event_title(e, o.language)), kMaxCaptionChars);
+    std::string comment;
+    if (!type->caption_key.empty()) {
+        DetailsView view(e.details);
+        const nlohmann::json& c = view.at(type->caption_key);
+        if (c.is_primitive() && !c.is_null()) comment = std::string(trim(view.str(type->caption_key)));
+    }
+    const std::size_t used = utf8_length(title) + 1;  // title and the line break
+    comment = used < kMaxCaptionChars ? cut_code_points(comment, kMaxCaptionChars - used) : std::string();
+    album.caption_text = title;
+    album.caption_html = "<b>" + html_escape(title) + "</b>";
+    if (!comment.empty()) {
+        album.caption_text += "\n" + comment;
+        album.caption_html += "\n" + html_escape(comment);
+    }
+    return album;
+}
 
 std::string html_escape(std::string_view s) {
     std::string out;
@@ -266,6 +345,9 @@ void render_group_into(RenderedMessage& m, const RenderOptions& o, const std::ve
                        : " and " + std::to_string(events.size() - 1) + " more");
     m.button_text = button_text(o.language);
     m.button_url = cabinet_url(events[top]);
+    m.albums.clear();
+    for (std::size_t i = 0; i < events.size(); ++i)
+        if (auto album = photo_album(events[i], m.reasons[i], o)) m.albums.push_back(std::move(*album));
 }
 
 std::string render_group(const std::vector<Event>& events, const std::string& language, Format format) {

@@ -9,6 +9,7 @@
 //
 // alerts/ declares only its own types: notify.delivery_failed (dispatcher.cpp) and notify.test
 // (`ozonwatch notify test`). The watches declare theirs (daemon/watches/<name>/).
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,12 +55,20 @@ std::string event_title(const Event& e, const std::string& language);
 std::string render_event(const Event& e, std::string_view reason, const RenderOptions& opt,
                          Format format);
 
+// The photo album of one event, when its registered type declares photos_key and the event is
+// firing and announced for the first time (reason "new"): the http(s) URL strings of
+// details[photos_key] (anything else skipped, duplicates dropped, at most kMaxAlbumPhotos; the
+// rest stay links in the text), captioned with the title line in bold and details[caption_key],
+// escaped, at most kMaxCaptionChars visible code points (the raw text is cut before escaping,
+// ending in "…"). nullopt when there is nothing to show.
+std::optional<PhotoAlbum> photo_album(const Event& e, std::string_view reason, const RenderOptions& opt);
+
 // A group of events as one message; reasons parallel to events (may be empty = all "new").
 RenderedMessage render_group(const std::vector<Event>& events,
                              const std::vector<std::string>& reasons,
                              const RenderOptions& opt);
-// The same, in place: fills subject, html, text, button, severity and silent from m.events and
-// m.reasons. `html_blocks`, when not empty, holds render_event(..., Format::html) of each event
+// The same, in place: fills subject, html, text, button, severity, silent and albums (one
+// photo_album per event that has one) from m.events and m.reasons. `html_blocks`, when not empty, holds render_event(..., Format::html) of each event
 // already made (the dispatcher measures them to pack messages) and is used instead of
 // rendering them again.
 void render_group_into(RenderedMessage& m, const RenderOptions& opt,

@@ -11,6 +11,8 @@ echo "== bench_dispatch: 10,000 events through router + store + dispatch"
 "$build/bench/bench_dispatch" 10000
 echo "== bench_postings: a shop with 50,000 postings against the sandbox (incremental, then full evaluation)"
 "$build/bench/bench_postings" 50000 10
+echo "== bench_returns: a shop with 20,000 returns against the sandbox (initial load, steady cycles, reconciliation)"
+"$build/bench/bench_returns" 20000 10
 echo "== harness: the real daemon against the sandbox, beside a plain Python poller"
 python3 "$(dirname "$0")/harness.py" --ozonwatch "$build/daemon/ozonwatch" \
     --sizes "${HARNESS_SIZES:-5000,50000,200000}" --interval "${HARNESS_INTERVAL:-30}" \

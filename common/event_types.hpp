@@ -83,6 +83,14 @@ struct EventType {
     UrlBuilder url;       // null = Event.url, else the seller cabinet's dashboard
     // Detail keys kept for programs (event log, check --format json) but not shown on purpose.
     std::vector<std::string> hidden_keys;
+    // Photos shown with the event where a channel can (Telegram: an album sent by URL before
+    // the text, so the manager judges from the phone): the details key holding an array of URL
+    // strings, e.g. a customer's return-request photos. The facts renderer still lists them as
+    // links for every other channel. Empty = none.
+    std::string photos_key;
+    // The details key whose text captions the album (e.g. the customer's comment); empty = the
+    // title line only.
+    std::string caption_key;
 };
 
 class EventTypeRegistry {

@@ -14,6 +14,7 @@
 #include <iostream>
 #include <thread>
 
+#include "alerts/templates.hpp"
 #include "common/logging.hpp"
 #include "daemon/commands.hpp"
 #include "daemon/demo.hpp"
@@ -178,18 +179,30 @@ int run_demo(const DemoRunOptions& o) {
             run([&] { return pipeline.dispatcher()->tick(); });
             std::cout << "\n" << render_report(pipeline.reports(), sb.now(), pipeline.report_options());
             std::size_t tg = 0;
-            // OZW_DEMO_TELEGRAM_DUMP=FILE keeps what the phone would show: every sendMessage the
-            // sandbox's Telegram accepted, one JSON request body per line.
+            // OZW_DEMO_TELEGRAM_DUMP=FILE keeps what the phone would show: every message and
+            // photo album the sandbox's Telegram accepted, one JSON request body per line.
             const char* dump_path = std::getenv("OZW_DEMO_TELEGRAM_DUMP");
             std::ofstream dump;
             if (dump_path && *dump_path) dump.open(dump_path, std::ios::trunc);
-            for (const auto& m : sb.telegram_messages())
-                if (m.method == "sendMessage" && m.ok) {
-                    ++tg;
-                    if (dump) dump << m.body.dump() << "\n";
-                }
+            std::vector<std::string> album_lines;
+            for (const auto& m : sb.telegram_messages()) {
+                if (!m.ok) continue;
+                const bool album = m.method == "sendMediaGroup" || m.method == "sendPhoto";
+                if (m.method != "sendMessage" && !album) continue;
+                ++tg;
+                if (dump) dump << m.body.dump() << "\n";
+                if (!album) continue;
+                // The console shows each event's photos as links; the phone got them as pictures.
+                std::string line = (ru ? "  📷 альбом из " : "  📷 album of ") + std::to_string(m.media.size()) +
+                                   (ru ? " фото, подпись: " : " photos, caption: ") + alerts::html_to_text(m.text);
+                for (const auto& url : m.media) line += "\n     " + url;
+                album_lines.push_back(std::move(line));
+            }
             std::cout << "\n" << (ru ? "Сообщений в Telegram (песочница): " : "Telegram messages (sandbox): ")
                       << tg << "\n";
+            if (!album_lines.empty())
+                std::cout << (ru ? "Из них с фото покупателя:\n" : "Of them with the customer's photos:\n");
+            for (const auto& l : album_lines) std::cout << l << "\n";
         } catch (const std::exception& e) {
             std::cerr << "ozonwatch demo: " << e.what() << "\n";
             exit_code = cli::kExitSoftware;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -608,17 +609,22 @@ ApiResult posting_get(const json& req, const Scenario& s, TimePoint now) {
 
 json return_money(double v) { return {{"currency_code", "RUB"}, {"price", v}}; }
 
-json return_json(const Return& r, const Scenario& s) {
+// Storage moves with the virtual clock `now` (scenario.hpp: return_storage).
+json return_json(const Return& r, const Scenario& s, TimePoint now) {
     (void)s;
+    const ReturnStorage st = return_storage(r, now);
     json storage = {
         {"arrived_moment", ts_ms_or_null(r.arrived_at)},
-        {"days", r.arrived_at ? std::max<std::int64_t>(0, 0) : 0},
-        {"sum", return_money(0)},
+        {"days", st.days},
+        {"sum", return_money(st.sum)},
         {"tariffication_first_date", ts_ms_or_null(r.tariffication_start)},
         {"tariffication_start_date", ts_ms_or_null(r.tariffication_start)},
         {"utilization_forecast_date", ts_ms_or_null(r.utilization_forecast)},
-        {"utilization_sum", return_money(0)},
+        {"utilization_sum", return_money(st.utilization_sum)},
     };
+    // final_moment: "the return arrived at the fulfilment centre or was handed to the seller".
+    const bool final = r.status == "ReceivedBySeller" || r.status == "ReturnedToOzon" ||
+                       r.status == "Utilized";
     return {
         {"additional_info", {{"is_opened", false}, {"is_super_econom", false}}},
         {"clearing_id", r.order_id + 7},
@@ -628,7 +634,7 @@ json return_json(const Return& r, const Scenario& s) {
         {"id", r.id},
         {"logistic", {{"barcode", r.barcode},
                       {"cancelled_with_compensation_moment", nullptr},
-                      {"final_moment", nullptr},
+                      {"final_moment", final ? json(ts_ms(r.status_changed_at)) : json(nullptr)},
                       {"return_date", ts_ms(r.created_at)},
                       {"technical_return_moment", nullptr}}},
         {"order_id", r.order_id},
@@ -651,7 +657,9 @@ json return_json(const Return& r, const Scenario& s) {
         {"target_place", {{"address", r.place_name}, {"id", r.place_id}, {"name", r.place_name}}},
         {"type", r.type},
         {"visual", {{"change_moment", ts_ms(r.status_changed_at)},
-                    {"status", {{"display_name", r.status_display}, {"id", 0}, {"sys_name", r.status}}}}},
+                    {"status", {{"display_name", r.status_display},
+                                {"id", return_status_id(r.status)},
+                                {"sys_name", r.status}}}}},
     };
 }
 
@@ -660,7 +668,9 @@ std::string lower(std::string s) {
     return s;
 }
 
-ApiResult returns_list(const json& req, const Scenario& s) {
+bool by_return_id(const Return& a, const Return& b) { return a.id < b.id; }
+
+ApiResult returns_list(const json& req, const Scenario& s, TimePoint now) {
     const auto limit = static_cast<std::size_t>(limit_in(req, 1, 500, true));
     const json& f = member(req, "filter");
     int date_filters = 0;
@@ -685,30 +695,52 @@ ApiResult returns_list(const json& req, const Scenario& s) {
     auto warehouse_id = as_int(member(f, "warehouse_id"), "filter.warehouse_id");
     auto last_id = as_int(member(req, "last_id"), "last_id").value_or(0);
 
-    std::vector<const Return*> sel;
-    for (const auto& r : s.returns) {
-        if (r.id <= last_id) continue;
-        if (!logistic.contains(r.created_at)) continue;
-        if (!storage.contains(r.tariffication_start)) continue;
-        if (!visual.contains(r.status_changed_at)) continue;
-        if (!numbers.empty() && std::find(numbers.begin(), numbers.end(), r.posting_number) == numbers.end()) continue;
-        if (!barcode.empty() && r.barcode != barcode) continue;
-        if (!offer_id.empty() && r.offer_id != offer_id) continue;
-        if (order_id && *order_id != 0 && r.order_id != *order_id) continue;
-        if (!product_name.empty() && r.product_name.find(product_name) == std::string::npos) continue;
-        if (!schema.empty() && lower(r.schema) != schema) continue;
-        if (!vstatus.empty() && r.status != vstatus) continue;
-        if (warehouse_id && *warehouse_id != 0 && r.place_id != *warehouse_id) continue;
-        sel.push_back(&r);
-    }
-    std::sort(sel.begin(), sel.end(), [](const Return* a, const Return* b) { return a->id < b->id; });
+    auto matches = [&](const Return& r) {
+        if (!logistic.contains(r.created_at)) return false;
+        if (!storage.contains(r.tariffication_start)) return false;
+        if (!visual.contains(r.status_changed_at)) return false;
+        if (!numbers.empty() && std::find(numbers.begin(), numbers.end(), r.posting_number) == numbers.end()) return false;
+        if (!barcode.empty() && r.barcode != barcode) return false;
+        if (!offer_id.empty() && r.offer_id != offer_id) return false;
+        if (order_id && *order_id != 0 && r.order_id != *order_id) return false;
+        if (!product_name.empty() && r.product_name.find(product_name) == std::string::npos) return false;
+        if (!schema.empty() && lower(r.schema) != schema) return false;
+        if (!vstatus.empty() && r.status != vstatus) return false;
+        if (warehouse_id && *warehouse_id != 0 && r.place_id != *warehouse_id) return false;
+        return true;
+    };
     json out = json::array();
-    for (std::size_t i = 0; i < std::min(limit, sel.size()); ++i) out.push_back(return_json(*sel[i], s));
-    return {200, {{"has_next", sel.size() > limit}, {"returns", out}}, {}};
+    bool has_next = false;
+    // false = the page is full and one more return matches.
+    auto take = [&](const Return& r) {
+        if (!matches(r)) return true;
+        if (out.size() == limit) {
+            has_next = true;
+            return false;
+        }
+        out.push_back(return_json(r, s, now));
+        return true;
+    };
+    if (std::is_sorted(s.returns.begin(), s.returns.end(), by_return_id)) {
+        // The usual case (the scenario keeps them sorted): start after last_id, no full scan.
+        auto it = std::upper_bound(s.returns.begin(), s.returns.end(), last_id,
+                                   [](std::int64_t v, const Return& r) { return v < r.id; });
+        for (; it != s.returns.end(); ++it)
+            if (!take(*it)) break;
+    } else {  // changed through Sandbox::mutate() without insert_return()
+        std::vector<const Return*> sel;
+        for (const auto& r : s.returns)
+            if (r.id > last_id) sel.push_back(&r);
+        std::sort(sel.begin(), sel.end(), [](const Return* a, const Return* b) { return a->id < b->id; });
+        for (const Return* r : sel)
+            if (!take(*r)) break;
+    }
+    return {200, {{"has_next", has_next}, {"returns", out}}, {}};
 }
 
 // /v1/returns/company/fbs/info: the FBS returns waiting for the seller (ArrivedAtReturnPlace),
-// counted per drop-off point (a scenario return without a place waits at point 1).
+// counted per drop-off point (a scenario return without a place waits at point 1); the
+// point's address and pass from the scenario's `dropoff_points` when listed there.
 ApiResult returns_dropoff(const json& req, const Scenario& s) {
     const json& pagination = member(req, "pagination");
     if (!pagination.is_object()) throw BadRequest{"pagination: required"};
@@ -723,6 +755,10 @@ ApiResult returns_dropoff(const json& req, const Scenario& s) {
         if (p.first.empty()) p.first = r.place_name.empty() ? "Пункт выдачи Ozon" : r.place_name;
         ++p.second;
     }
+    json warehouse_ids = json::array();
+    for (const auto& w : s.warehouses)
+        if (!w.is_rfbs) warehouse_ids.push_back(std::to_string(w.id));
+    if (warehouse_ids.empty()) warehouse_ids.push_back("1020000000000");
     json out = json::array();
     bool more = false;
     for (const auto& [id, p] : points) {
@@ -731,15 +767,20 @@ ApiResult returns_dropoff(const json& req, const Scenario& s) {
             more = true;
             break;
         }
-        out.push_back({{"address", "г. Москва, " + p.first},
+        const DropOffPoint* dp = nullptr;
+        for (const auto& d : s.dropoff_points)
+            if (d.place_id == id) dp = &d;
+        const std::string name = dp && !dp->name.empty() ? dp->name : p.first;
+        out.push_back({{"address", dp && !dp->address.empty() ? dp->address : "г. Москва, " + name},
                        {"box_count", (p.second + 2) / 3},
                        {"id", id},
-                       {"name", p.first},
-                       {"pass_info", {{"count", 0}, {"is_required", false}}},
+                       {"name", name},
+                       {"pass_info", {{"count", dp ? dp->pass_count : 0},
+                                      {"is_required", dp ? dp->pass_required : false}}},
                        {"place_id", id},
                        {"returns_count", p.second},
                        {"utc_offset", "+03:00"},
-                       {"warehouses_ids", json::array({"1020000000000"})}});
+                       {"warehouses_ids", warehouse_ids}});
     }
     return {200, {{"drop_off_points", out}, {"has_next", more}}, {}};
 }
@@ -760,11 +801,33 @@ ApiResult rfbs_list(const json& req, const Scenario& s) {
     const auto limit = static_cast<std::size_t>(limit_in(req, 1, 1000, true));
     const json& f = member(req, "filter");
     TimeRange created = range(member(f, "created_at"), "from", "to", "filter.created_at");
-    auto groups = string_list(member(f, "group_state"), "filter.group_state");
+    // group_state: All, New, Delivering, Checkout, Arbitration, Approved, Rejected (the
+    // swagger's example sends "ALL": names are matched without regard to case).
+    bool all = false;
+    std::vector<std::string> groups;
+    for (const auto& g : string_list(member(f, "group_state"), "filter.group_state")) {
+        if (lower(g) == "all") {
+            all = true;
+            continue;
+        }
+        const auto& known = rfbs_group_states();
+        auto it = std::find_if(known.begin(), known.end(), [&](const std::string& k) { return lower(k) == lower(g); });
+        if (it == known.end())
+            throw BadRequest{"filter.group_state: unknown value '" + g +
+                             "' (All, New, Delivering, Checkout, Arbitration, Approved, Rejected)"};
+        groups.push_back(*it);
+    }
+    if (groups.empty()) all = true;
     auto offer_id = as_string(member(f, "offer_id"), "filter.offer_id");
     auto posting = as_string(member(f, "posting_number"), "filter.posting_number");
-    auto last_id = as_int(member(req, "last_id"), "last_id").value_or(0);
-    bool all = groups.empty() || std::find(groups.begin(), groups.end(), "All") != groups.end();
+    // last_id is int32 in the spec while return ids are int64: Ozon refuses a larger value.
+    const json& last_id_json = member(req, "last_id");
+    if (last_id_json.is_number_unsigned() &&
+        last_id_json.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max()))
+        throw BadRequest{"last_id: invalid value for int32 type: " + last_id_json.dump()};
+    auto last_id = as_int(last_id_json, "last_id").value_or(0);
+    if (last_id > std::numeric_limits<std::int32_t>::max() || last_id < std::numeric_limits<std::int32_t>::min())
+        throw BadRequest{"last_id: invalid value for int32 type: " + std::to_string(last_id)};
     std::vector<const RfbsReturn*> sel;
     for (const auto& r : s.rfbs_returns) {
         if (r.return_id <= last_id) continue;
@@ -780,6 +843,36 @@ ApiResult rfbs_list(const json& req, const Scenario& s) {
     return {200, {{"returns", out}}, {}};
 }
 
+// What the seller may do with a request that waits for them (scenario.hpp:
+// rfbs_waits_for_seller). Action ids as /v1/returns/rfbs/action/set documents them where it
+// does: -1 and -10 reject (rejection_reason_id and comment required), 1020 partial compensation
+// (compensation_amount required). 2026 shape (NOTES.md): [{"action": {"id", "name"}}].
+json rfbs_available_actions(const RfbsReturn& r) {
+    json out = json::array();
+    auto add = [&](int id, const char* name) { out.push_back({{"action", {{"id", id}, {"name", name}}}}); };
+    if (!rfbs_waits_for_seller(r)) return out;
+    if (r.group_state == "New") {
+        add(1, "Одобрить");
+        add(1020, "Вернуть часть денег");
+        add(-1, "Отклонить");
+    } else {  // Checkout: the item came back for inspection
+        add(2, "Вернуть деньги");
+        add(-10, "Отклонить");
+    }
+    return out;
+}
+
+json rfbs_rejection_reasons(const RfbsReturn& r) {
+    if (!rfbs_waits_for_seller(r)) return json::array();
+    return json::array({
+        {{"hint", "Приложите фото следов использования"}, {"id", 1}, {"is_comment_required", true},
+         {"name", "Товар был в употреблении"}},
+        {{"hint", ""}, {"id", 2}, {"is_comment_required", false}, {"name", "Нет бирок или упаковки"}},
+        {{"hint", "Опишите, чем товар отличается"}, {"id", 3}, {"is_comment_required", true},
+         {"name", "Возвращён другой товар"}},
+    });
+}
+
 ApiResult rfbs_get(const json& req, const Scenario& s) {
     auto id = as_int(member(req, "return_id"), "return_id");
     if (!id || *id == 0) throw BadRequest{"return_id: value is required"};
@@ -787,10 +880,12 @@ ApiResult rfbs_get(const json& req, const Scenario& s) {
         if (r.return_id != *id) continue;
         json photos = json::array();
         for (const auto& p : r.client_photo) photos.push_back(p);
+        std::int64_t warehouse = r.warehouse_id;
+        for (const auto& w : s.warehouses)
+            if (!warehouse && w.is_rfbs) warehouse = w.id;
+        if (!warehouse && !s.warehouses.empty()) warehouse = s.warehouses.front().id;
         json ret = {
-            {"available_actions", json::array({{{"id", 1}, {"name", "Одобрить"}},
-                                               {{"id", 2}, {"name", "Отклонить"}},
-                                               {{"id", 3}, {"name", "Предложить скидку"}}})},
+            {"available_actions", rfbs_available_actions(r)},
             {"client_name", ""},
             {"client_photo", photos},
             {"client_return_method_type", {{"id", 1}, {"name", "Пункт выдачи Ozon"}}},
@@ -800,14 +895,16 @@ ApiResult rfbs_get(const json& req, const Scenario& s) {
             {"posting_number", r.posting_number},
             {"product", {{"currency_code", "RUB"}, {"name", r.product_name}, {"offer_id", r.offer_id},
                          {"price", money_text(r.price, 2)}, {"sku", r.sku}}},
-            {"rejection_comment", ""},
-            {"rejection_reason", json::array()},
+            {"rejection_comment", r.group_state == "Rejected" ? "Товар был в употреблении" : ""},
+            {"rejection_reason", rfbs_rejection_reasons(r)},
             {"return_method_description", ""},
             {"return_number", r.return_number},
-            {"return_reason", {{"id", 1}, {"is_defect", false}, {"name", r.return_reason}}},
+            {"return_reason", {{"id", r.return_reason_is_defect ? 2 : 1},
+                               {"is_defect", r.return_reason_is_defect},
+                               {"name", r.return_reason}}},
             {"ru_post_tracking_number", ""},
             {"state", {{"state", r.state}, {"state_name", r.state_name}}},
-            {"warehouse_id", s.warehouses.empty() ? 0 : s.warehouses.front().id},
+            {"warehouse_id", warehouse},
         };
         return {200, {{"returns", ret}}, {}};
     }
@@ -1171,7 +1268,7 @@ ApiResult ozon_call(const std::string& path, const json& req, Scenario& s, const
         if (path == "/v4/posting/fbs/list") return postings_list(req, s, false, now);
         if (path == "/v4/posting/fbs/unfulfilled/list") return postings_list(req, s, true, now);
         if (path == "/v3/posting/fbs/get") return posting_get(req, s, now);
-        if (path == "/v1/returns/list") return returns_list(req, s);
+        if (path == "/v1/returns/list") return returns_list(req, s, now);
         if (path == "/v2/returns/rfbs/list") return rfbs_list(req, s);
         if (path == "/v2/returns/rfbs/get") return rfbs_get(req, s);
         if (path == "/v1/returns/company/fbs/info") return returns_dropoff(req, s);

@@ -182,6 +182,22 @@ struct Sandbox::Impl {
         return nullptr;
     }
 
+    // Returns are sorted by id (insert_return); a scenario changed through mutate() may not be.
+    Return* find_return(std::int64_t id) {
+        auto it = std::lower_bound(sc.returns.begin(), sc.returns.end(), id,
+                                   [](const Return& r, std::int64_t v) { return r.id < v; });
+        if (it != sc.returns.end() && it->id == id) return &*it;
+        for (auto& r : sc.returns)
+            if (r.id == id) return &r;
+        return nullptr;
+    }
+
+    RfbsReturn* find_rfbs_return(std::int64_t id) {
+        for (auto& r : sc.rfbs_returns)
+            if (r.return_id == id) return &r;
+        return nullptr;
+    }
+
     void change_status(Posting& p, const std::string& status, std::string substatus, TimePoint at,
                        const std::optional<Cancellation>& cancellation) {
         if (substatus.empty()) substatus = detail::default_substatus(status);
@@ -211,7 +227,11 @@ struct Sandbox::Impl {
             } else if (ev.kind == "add_posting" && ev.posting) {
                 if (!find_posting(ev.posting->posting_number)) sc.postings.push_back(*ev.posting);
             } else if (ev.kind == "add_return" && ev.ret) {
-                sc.returns.push_back(*ev.ret);
+                if (!find_return(ev.ret->id)) insert_return(sc, *ev.ret);
+            } else if (ev.kind == "return_status" && ev.return_change) {
+                if (auto* r = find_return(ev.return_id)) apply_return_status(*r, *ev.return_change, ev.at);
+            } else if (ev.kind == "rfbs_state" && ev.rfbs_change) {
+                if (auto* r = find_rfbs_return(ev.return_id)) apply_rfbs_state(*r, *ev.rfbs_change);
             } else if (ev.kind == "add_review" && ev.review) {
                 sc.reviews.push_back(*ev.review);
             } else if (ev.kind == "set_stock") {
@@ -353,6 +373,15 @@ struct Sandbox::Impl {
                 !m.body["media"].empty() && m.body["media"][0].is_object()) {
                 m.text = m.body["media"][0].value("caption", "");
                 m.parse_mode = m.body["media"][0].value("parse_mode", "");
+                for (const auto& item : m.body["media"])
+                    if (item.is_object() && item.contains("media") && item["media"].is_string())
+                        m.media.push_back(item["media"].get<std::string>());
+            }
+            if (m.method == "sendPhoto") {
+                if (m.body.contains("caption") && m.body["caption"].is_string())
+                    m.text = m.body["caption"].get<std::string>();
+                if (m.body.contains("photo") && m.body["photo"].is_string())
+                    m.media.push_back(m.body["photo"].get<std::string>());
             }
         }
         if (fault) {
@@ -391,7 +420,7 @@ struct Sandbox::Impl {
                                        {"result", {{"id", 1}, {"is_bot", true}, {"first_name", "ozonwatch"},
                                                    {"username", "ozonwatch_sandbox_bot"}}}});
         }
-        if (m.method != "sendMessage" && m.method != "sendMediaGroup")
+        if (m.method != "sendMessage" && m.method != "sendMediaGroup" && m.method != "sendPhoto")
             return finish(404, telegram_error(404, "Not Found"));
         if (!m.body.is_object() || m.chat_id.empty())
             return finish(400, telegram_error(400, "Bad Request: chat_id is empty"));
@@ -434,17 +463,47 @@ struct Sandbox::Impl {
             if (m.message_thread_id) result["message_thread_id"] = *m.message_thread_id;
             return finish(200, {{"ok", true}, {"result", result}});
         }
+        // A photo Telegram's servers cannot download (the sandbox's rule: its URL says
+        // "unreachable"); the Bot API refuses the whole request.
+        auto unreachable = [](const json& url) {
+            return url.is_string() && url.get<std::string>().find("unreachable") != std::string::npos;
+        };
+        auto text_field = [](const json& obj, const char* key) {
+            auto it = obj.find(key);
+            return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
+        };
+        if (m.method == "sendPhoto") {
+            const json photo = m.body.value("photo", json());
+            if (!photo.is_string() || photo.get<std::string>().empty())
+                return finish(400, telegram_error(400, "Bad Request: there is no photo in the request"));
+            if (auto err = check_text(text_field(m.body, "caption"), m.parse_mode, 1024, true))
+                return finish(400, *err);
+            if (unreachable(photo))
+                return finish(400, telegram_error(400, "Bad Request: failed to get HTTP URL content"));
+            m.message_id = next_message_id++;
+            json result = {{"message_id", m.message_id}, {"date", date}, {"chat", chat_json},
+                           {"from", {{"id", 1}, {"is_bot", true}, {"first_name", "ozonwatch"}}},
+                           {"photo", json::array({{{"file_id", "sandbox-photo-0"}}})}};
+            if (!m.text.empty()) result["caption"] = m.text;
+            if (m.message_thread_id) result["message_thread_id"] = *m.message_thread_id;
+            return finish(200, {{"ok", true}, {"result", result}});
+        }
         // sendMediaGroup
         const json media = m.body.value("media", json());
         if (!media.is_array() || media.size() < 2 || media.size() > 10)
             return finish(400, telegram_error(400, "Bad Request: wrong number of media: must be between 2 and 10"));
         json results = json::array();
         for (const auto& item : media) {
-            if (!item.is_object() || item.value("media", "").empty())
+            if (!item.is_object() || text_field(item, "media").empty())
                 return finish(400, telegram_error(400, "Bad Request: can't parse InputMedia: media not found"));
-            if (auto err = check_text(item.value("caption", ""), item.value("parse_mode", ""), 1024, true))
+            if (text_field(item, "type").empty())
+                return finish(400, telegram_error(400, "Bad Request: can't parse InputMedia: media type not specified"));
+            if (auto err = check_text(text_field(item, "caption"), text_field(item, "parse_mode"), 1024, true))
                 return finish(400, *err);
         }
+        for (const auto& item : media)
+            if (unreachable(item["media"]))
+                return finish(400, telegram_error(400, "Bad Request: failed to get HTTP URL content"));
         m.message_id = next_message_id;
         for (std::size_t i = 0; i < media.size(); ++i)
             results.push_back({{"message_id", next_message_id++}, {"date", date}, {"chat", chat_json},
@@ -614,7 +673,31 @@ struct Sandbox::Impl {
                 return ok();
             }
             if (p == "/__sandbox/returns") {
-                sc.returns.push_back(parse_return_yaml(body.value("yaml", ""), clock.now()));
+                auto ret = parse_return_yaml(body.value("yaml", ""), clock.now());
+                if (find_return(ret.id)) return bad("return exists");
+                insert_return(sc, std::move(ret));
+                return ok();
+            }
+            if (p == "/__sandbox/returns/status") {
+                auto* r = find_return(body.value("id", 0LL));
+                if (!r) return bad("unknown return");
+                ReturnStatusChange c;
+                c.status = body.value("status", "");
+                if (!return_status_id(c.status)) return bad("unknown return status");
+                c.status_display = body.value("status_display", "");
+                apply_return_status(*r, c, clock.now());
+                return ok();
+            }
+            if (p == "/__sandbox/rfbs/state") {
+                auto* r = find_rfbs_return(body.value("return_id", 0LL));
+                if (!r) return bad("unknown rfbs return");
+                RfbsStateChange c;
+                c.state = body.value("state", "");
+                auto info = rfbs_state_info(c.state);
+                c.group_state = body.value("group_state", info ? info->group_state : "");
+                c.state_name = body.value("state_name", info ? info->state_name : c.state);
+                if (c.group_state.empty()) return bad("unknown rfbs state: give group_state");
+                apply_rfbs_state(*r, c);
                 return ok();
             }
             if (p == "/__sandbox/reviews") {
@@ -636,7 +719,8 @@ struct Sandbox::Impl {
                                     {"message_thread_id", m.message_thread_id ? json(*m.message_thread_id) : json()},
                                     {"disable_notification", m.disable_notification},
                                     {"reply_markup", m.reply_markup}, {"ok", m.ok}, {"error_code", m.error_code},
-                                    {"description", m.description}, {"message_id", m.message_id}});
+                                    {"description", m.description}, {"message_id", m.message_id},
+                                    {"media", m.media}});
                 return ok({{"messages", list}});
             }
             if (p == "/__sandbox/requests" || p == "/__sandbox/retired") {
@@ -850,7 +934,23 @@ void Sandbox::add_posting(Posting p) {
 
 void Sandbox::add_return(Return r) {
     std::lock_guard lock(impl_->mu);
-    impl_->sc.returns.push_back(std::move(r));
+    insert_return(impl_->sc, std::move(r));
+}
+
+bool Sandbox::set_return_status(std::int64_t id, const ReturnStatusChange& change) {
+    std::lock_guard lock(impl_->mu);
+    auto* r = impl_->find_return(id);
+    if (!r) return false;
+    apply_return_status(*r, change, impl_->clock.now());
+    return true;
+}
+
+bool Sandbox::set_rfbs_state(std::int64_t return_id, const RfbsStateChange& change) {
+    std::lock_guard lock(impl_->mu);
+    auto* r = impl_->find_rfbs_return(return_id);
+    if (!r) return false;
+    apply_rfbs_state(*r, change);
+    return true;
 }
 
 void Sandbox::add_review(Review r) {

@@ -13,9 +13,12 @@
 //             and are recorded in retired_calls()).
 //   InSales   GET /admin/products.json?page=&per_page=, GET /admin/products/count.json
 //             (Basic auth; InSales base URL = base_url()).
-//   Telegram  POST /bot<token>/sendMessage, /bot<token>/sendMediaGroup, /bot<token>/getUpdates,
-//             /bot<token>/getMe
-//             (Telegram api_base = base_url()).
+//   Telegram  POST /bot<token>/sendMessage, /bot<token>/sendPhoto, /bot<token>/sendMediaGroup,
+//             /bot<token>/getUpdates, /bot<token>/getMe
+//             (Telegram api_base = base_url()). Photos are taken by URL and never fetched; a
+//             photo URL containing "unreachable" stands for one Telegram cannot download:
+//             sendPhoto and sendMediaGroup answer 400 "Bad Request: failed to get HTTP URL
+//             content". Captions are checked like texts (HTML, at most 1024 visible characters).
 //   Admin     /__sandbox/... (JSON; see the list below `class Sandbox`).
 //
 // Threading: start() runs the server on the sandbox's own thread and io_context, so tests use
@@ -86,10 +89,11 @@ struct RecordedRequest {
 struct TelegramMessage {
     std::uint64_t seq = 0;        // order among Telegram requests
     TimePoint virtual_time{};
-    std::string method;           // "sendMessage", "sendMediaGroup", "getUpdates", "getMe"
+    std::string method;           // "sendMessage", "sendPhoto", "sendMediaGroup", "getUpdates", "getMe"
     std::string token;
     std::string chat_id;          // as sent, numbers rendered as decimal text
-    std::string text;             // sendMessage text; sendMediaGroup: first caption
+    std::string text;             // sendMessage text; sendPhoto: caption; sendMediaGroup: first caption
+    std::vector<std::string> media;  // sendPhoto: the photo; sendMediaGroup: each item's media, in order
     std::string parse_mode;
     std::optional<std::int64_t> message_thread_id;
     bool disable_notification = false;
@@ -142,7 +146,13 @@ public:
     bool set_posting_status(const std::string& posting_number, const std::string& status,
                             const std::string& substatus = "");  // false if unknown
     void add_posting(Posting p);
-    void add_return(Return r);
+    void add_return(Return r);  // kept sorted by id
+    // A return's visual status changes now (as the scenario event return_status); false if the
+    // id is unknown.
+    bool set_return_status(std::int64_t id, const ReturnStatusChange& change);
+    // An rFBS request's state changes (as the event rfbs_state: give state_name/group_state or
+    // take rfbs_state_info's); false if the return_id is unknown.
+    bool set_rfbs_state(std::int64_t return_id, const RfbsStateChange& change);
     void add_review(Review r);
     bool set_stock(const std::string& offer_id, std::int64_t warehouse_id, int present,
                    int reserved = 0);
@@ -166,6 +176,9 @@ private:
 //   DELETE /__sandbox/faults  (or POST /__sandbox/faults/clear)
 //   POST /__sandbox/postings/status {"posting_number":"...","status":"delivering","substatus":""}
 //   POST /__sandbox/postings  {"yaml": "<one posting in scenario form>"} (also /returns, /reviews)
+//   POST /__sandbox/returns/status {"id":1000015001,"status":"Approved","status_display":""}
+//   POST /__sandbox/rfbs/state {"return_id":8000000101,"state":"APPROVED","state_name":"",
+//                               "group_state":""}
 //   POST /__sandbox/stocks    {"offer_id":"...","warehouse_id":1,"present":5,"reserved":0}
 //   GET  /__sandbox/telegram/messages, GET /__sandbox/requests, GET /__sandbox/retired
 //   POST /__sandbox/logs/clear

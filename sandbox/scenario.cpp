@@ -280,7 +280,9 @@ Return parse_return(const Ctx& c, const YAML::Node& n, const std::vector<Product
     r.order_number = str(c, n, "order_number",
                          dash == std::string::npos ? r.posting_number : r.posting_number.substr(0, dash));
     r.status = req_str(c, n, "status", "return");
-    r.status_display = str(c, n, "status_display", r.status);
+    if (!return_status_id(r.status))
+        fail(c, n["status"], "return: unknown status '" + r.status + "' (a visual_status_name of /v1/returns/list)");
+    r.status_display = str(c, n, "status_display", return_status_display(r.status));
     r.created_at = time_or(c, n, "created_at", c.start - std::chrono::hours(24));
     r.status_changed_at = time_or(c, n, "status_changed_at", r.created_at);
     r.return_reason_name = str(c, n, "reason");
@@ -296,7 +298,44 @@ Return parse_return(const Ctx& c, const YAML::Node& n, const std::vector<Product
     r.tariffication_start = opt_time(c, n, "tariffication_start");
     r.utilization_forecast = opt_time(c, n, "utilization_forecast");
     r.barcode = str(c, n, "barcode", "ii" + std::to_string(r.id));
+    fill_storage_defaults(r);
     return r;
+}
+
+// return_status: {id*, status*, status_display, arrived_at, tariffication_start,
+// utilization_forecast, place_id, place_name}
+ReturnStatusChange parse_return_status(const Ctx& c, const YAML::Node& n, std::int64_t& id) {
+    check_keys(c, n, "return_status",
+               {"id", "status", "status_display", "arrived_at", "tariffication_start",
+                "utilization_forecast", "place_id", "place_name"});
+    if (!n["id"].IsDefined() || n["id"].IsNull()) fail(c, n, "return_status: 'id' is required");
+    id = i64(c, n, "id");
+    ReturnStatusChange x;
+    x.status = req_str(c, n, "status", "return_status");
+    if (!return_status_id(x.status))
+        fail(c, n["status"], "return_status: unknown status '" + x.status + "' (a visual_status_name of /v1/returns/list)");
+    x.status_display = str(c, n, "status_display");
+    x.arrived_at = opt_time(c, n, "arrived_at");
+    x.tariffication_start = opt_time(c, n, "tariffication_start");
+    x.utilization_forecast = opt_time(c, n, "utilization_forecast");
+    if (n["place_id"].IsDefined() && !n["place_id"].IsNull()) x.place_id = i64(c, n, "place_id");
+    if (n["place_name"].IsDefined() && !n["place_name"].IsNull()) x.place_name = str(c, n, "place_name");
+    return x;
+}
+
+RfbsStateInfo rfbs_state_of(const Ctx& c, const YAML::Node& n, const std::string& state,
+                            const char* what) {
+    auto known = rfbs_state_info(state);
+    RfbsStateInfo x;
+    x.group_state = str(c, n, "group_state", known ? known->group_state : "");
+    x.state_name = str(c, n, "state_name", known ? known->state_name : state);
+    if (x.group_state.empty())
+        fail(c, n["state"], std::string(what) + ": unknown state '" + state + "': give its 'group_state'");
+    const auto& groups = rfbs_group_states();
+    if (std::find(groups.begin(), groups.end(), x.group_state) == groups.end())
+        fail(c, n["group_state"], std::string(what) + ": unknown group_state '" + x.group_state +
+                                      "' (New, Delivering, Checkout, Arbitration, Approved, Rejected)");
+    return x;
 }
 
 Review parse_review(const Ctx& c, const YAML::Node& n, const std::vector<Product>* catalogue) {
@@ -367,6 +406,76 @@ void add_generated_shop(Scenario& s, int n, TimePoint start) {
     }
 }
 
+void add_generated_returns(Scenario& s, int n, TimePoint start) {
+    using namespace std::chrono_literals;
+    static const char* const kReasons[] = {"Не подошёл размер", "Не подошёл цвет",
+                                           "Не понравилось качество", "Не подошла посадка",
+                                           "Товар не соответствует описанию"};
+    static const char* const kPlaces[] = {"ПВЗ Ozon, Москва, ул. Тверская, 12",
+                                          "ПВЗ Ozon, Москва, Ленинский пр-т, 45",
+                                          "ПВЗ Ozon, Москва, ул. Профсоюзная, 3",
+                                          "ПВЗ Ozon, Москва, Каширское ш., 61",
+                                          "ПВЗ Ozon, Москва, ул. Новослободская, 20"};
+    if (n <= 0) return;
+    const Millis window = 30 * 24h;
+    const auto day = std::chrono::duration_cast<Millis>(24h);
+    s.returns.reserve(s.returns.size() + static_cast<std::size_t>(n));
+    for (int i = 1; i <= n; ++i) {
+        Return r;
+        r.id = 700000000 + i;
+        char num[32];
+        std::snprintf(num, sizeof num, "8%08d-0001-1", i);
+        r.posting_number = num;
+        r.order_number = r.posting_number.substr(0, r.posting_number.size() - 2);
+        r.order_id = 50000000000LL + i;
+        r.status_changed_at = start - window + Millis{window.count() * i / (n + 1)};
+        const auto age = start - r.status_changed_at;
+        // 7919 is prime to 1000: every run of 1000 indices gets the whole mix.
+        const int k = static_cast<int>((static_cast<long long>(i) * 7919) % 1000);
+        const int j = static_cast<int>((static_cast<long long>(i) * 31) % 10);
+        const char* st;
+        if (age <= 24h)
+            st = k < 40 ? "OnSellerApproval" : k < 400 ? "ArrivedAtReturnPlace" : k < 700 ? "MovingToSeller"
+                 : k < 850 ? "Approved" : "MoneyReturned";
+        else if (age <= 7 * 24h)
+            st = k < 5 ? "DisputeOpened" : k < 300 ? "ArrivedAtReturnPlace" : k < 450 ? "MovingToSeller"
+                 : k < 800 ? "ReceivedBySeller" : k < 970 ? "MoneyReturned" : "Rejected";
+        else
+            st = k < 5 ? "DisputeOpened" : k < 15 ? "ArrivedAtReturnPlace" : k < 600 ? "ReceivedBySeller"
+                 : k < 900 ? "MoneyReturned" : k < 970 ? "Utilized" : "Rejected";
+        r.status = st;
+        r.status_display = return_status_display(r.status);
+        const bool logistic = r.status == "ArrivedAtReturnPlace" || r.status == "MovingToSeller" ||
+                              r.status == "ReceivedBySeller" || r.status == "Utilized";
+        r.type = !logistic ? "ClientReturn" : j < 6 ? "ClientReturn" : j < 8 ? "Cancellation"
+                 : j < 9 ? "FullReturn" : "PartialReturn";
+        r.return_reason_name = r.type == "Cancellation"    ? "Покупатель не забрал заказ"
+                               : r.type == "FullReturn"    ? "Покупатель отказался при вручении"
+                               : r.type == "PartialReturn" ? "Покупатель отказался от части товаров"
+                                                           : kReasons[k % 5];
+        r.created_at = r.status == "OnSellerApproval" ? r.status_changed_at
+                                                      : r.status_changed_at - day * (1 + k % 6);
+        if (r.status == "ArrivedAtReturnPlace") {
+            r.arrived_at = r.status_changed_at;
+        } else if (r.status == "ReceivedBySeller") {
+            r.arrived_at = r.status_changed_at - day * (1 + k % 4);
+        } else if (r.status == "Utilized") {
+            r.arrived_at = r.status_changed_at - day * kUtilizationDays;
+        }
+        if (r.arrived_at || r.status == "MovingToSeller") {
+            r.place_id = 21500 + i % 5;
+            r.place_name = kPlaces[i % 5];
+        }
+        fill_storage_defaults(r);
+        r.offer_id = "GEN-RET-" + std::to_string(i);
+        r.sku = 1600000000LL + i;
+        r.product_name = "Возврат " + std::to_string(i);
+        r.price = 500 + (i % 50) * 100;
+        r.barcode = "ii" + std::to_string(r.id);
+        s.returns.push_back(std::move(r));
+    }
+}
+
 namespace {
 
 void parse_generate(const Ctx& c, const YAML::Node& n, Scenario& s) {
@@ -403,26 +512,7 @@ void parse_generate(const Ctx& c, const YAML::Node& n, Scenario& s) {
         p.products.push_back({1500000000LL + i, "GEN-" + std::to_string(i), "Товар " + std::to_string(i), 1, 1000.0 + i});
         s.postings.push_back(p);
     }
-    int returns = static_cast<int>(i64(c, n, "returns", 0));
-    for (int i = 1; i <= returns; ++i) {
-        Return r;
-        r.id = 700000000 + i;
-        char num[32];
-        std::snprintf(num, sizeof num, "8%08d-0001-1", i);
-        r.posting_number = num;
-        r.order_number = r.posting_number.substr(0, r.posting_number.size() - 2);
-        r.order_id = 50000000000LL + i;
-        r.type = i % 2 ? "ClientReturn" : "Cancellation";
-        r.status = "ArrivedAtReturnPlace";
-        r.status_display = "В пункте выдачи";
-        r.created_at = c.start - std::chrono::minutes(10 * (returns - i + 1));
-        r.status_changed_at = r.created_at;
-        r.offer_id = "GEN-RET-" + std::to_string(i);
-        r.sku = 1600000000LL + i;
-        r.product_name = "Возврат " + std::to_string(i);
-        r.price = 500;
-        s.returns.push_back(r);
-    }
+    add_generated_returns(s, static_cast<int>(i64(c, n, "returns", 0)), c.start);
     int reviews = static_cast<int>(i64(c, n, "reviews", 0));
     for (int i = 1; i <= reviews; ++i) {
         Review r;
@@ -451,8 +541,8 @@ Scenario parse_root(const YAML::Node& root, const std::string& origin) {
     if (!root.IsMap()) fail(c, root, "a scenario must be a YAML mapping");
     check_keys(c, root, "scenario",
                {"name", "description", "start", "accounts", "warehouses", "products", "postings",
-                "returns", "rfbs_returns", "accruals", "reviews", "chats", "insales", "telegram",
-                "events", "generate"});
+                "returns", "rfbs_returns", "dropoff_points", "accruals", "reviews", "chats",
+                "insales", "telegram", "events", "generate"});
     Scenario s;
     s.name = str(c, root, "name", origin);
     s.description = str(c, root, "description");
@@ -519,11 +609,18 @@ Scenario parse_root(const YAML::Node& root, const std::string& origin) {
             fail(c, p, "duplicate posting_number " + post.posting_number);
         s.postings.push_back(std::move(post));
     }
-    for (const auto& r : seq(c, root, "returns")) s.returns.push_back(parse_return(c, r, &s.products));
+    std::set<std::int64_t> return_ids;
+    for (const auto& r : seq(c, root, "returns")) {
+        auto ret = parse_return(c, r, &s.products);
+        if (!return_ids.insert(ret.id).second) fail(c, r, "duplicate return id " + std::to_string(ret.id));
+        s.returns.push_back(std::move(ret));
+    }
+    std::set<std::int64_t> rfbs_ids;
     for (const auto& r : seq(c, root, "rfbs_returns")) {
         check_keys(c, r, "rfbs return", {"return_id", "return_number", "posting_number", "offer_id",
                                           "product_name", "sku", "price", "created_at", "group_state",
-                                          "state", "state_name", "reason", "comment", "photos"});
+                                          "state", "state_name", "reason", "defect", "comment", "photos",
+                                          "warehouse_id"});
         RfbsReturn x;
         x.posting_number = req_str(c, r, "posting_number", "rfbs return");
         x.return_id = i64(c, r, "return_id", stable_id("rfbs" + x.posting_number, 8000000000LL));
@@ -534,13 +631,32 @@ Scenario parse_root(const YAML::Node& root, const std::string& origin) {
         x.sku = i64(c, r, "sku", cat ? cat->sku : 0);
         x.price = num(c, r, "price", cat ? cat->price : 0);
         x.created_at = time_or(c, r, "created_at", s.start - std::chrono::hours(3));
-        x.group_state = str(c, r, "group_state", "New");
         x.state = str(c, r, "state", "ON_APPROVAL");
-        x.state_name = str(c, r, "state_name", "На проверке");
+        auto info = rfbs_state_of(c, r, x.state, "rfbs return");
+        x.group_state = info.group_state;
+        x.state_name = info.state_name;
         x.return_reason = str(c, r, "reason");
+        x.return_reason_is_defect = boolean(c, r, "defect", false);
         x.client_comment = str(c, r, "comment");
-        for (const auto& ph : seq(c, r, "photos")) x.client_photo.push_back(ph.as<std::string>());
+        for (const auto& ph : seq(c, r, "photos")) {
+            if (!ph.IsScalar()) fail(c, ph, "rfbs return: 'photos' must be a list of URLs");
+            x.client_photo.push_back(ph.as<std::string>());
+        }
+        x.warehouse_id = i64(c, r, "warehouse_id", 0);
+        if (!rfbs_ids.insert(x.return_id).second)
+            fail(c, r, "duplicate rfbs return_id " + std::to_string(x.return_id));
         s.rfbs_returns.push_back(x);
+    }
+    for (const auto& d : seq(c, root, "dropoff_points")) {
+        check_keys(c, d, "drop-off point", {"place_id", "name", "address", "pass_required", "pass_count"});
+        DropOffPoint x;
+        x.place_id = i64(c, d, "place_id", 0);
+        if (x.place_id == 0) fail(c, d, "drop-off point: 'place_id' is required");
+        x.name = str(c, d, "name");
+        x.address = str(c, d, "address");
+        x.pass_required = boolean(c, d, "pass_required", false);
+        x.pass_count = static_cast<int>(i64(c, d, "pass_count", x.pass_required ? 1 : 0));
+        s.dropoff_points.push_back(x);
     }
     for (const auto& a : seq(c, root, "accruals")) {
         check_keys(c, a, "accrual", {"posting_number", "date", "items", "sale", "commission", "logistics"});
@@ -609,10 +725,22 @@ Scenario parse_root(const YAML::Node& root, const std::string& origin) {
         s.telegram.push_back(bot);
     }
     if (auto g = root["generate"]; g.IsDefined() && !g.IsNull()) parse_generate(c, g, s);
+    // Returns are kept sorted by id: /v1/returns/list pages by last_id with a binary search.
+    std::stable_sort(s.returns.begin(), s.returns.end(),
+                     [](const Return& a, const Return& b) { return a.id < b.id; });
+    for (std::size_t i = 1; i < s.returns.size(); ++i)
+        if (s.returns[i].id == s.returns[i - 1].id)
+            fail(c, root, "duplicate return id " + std::to_string(s.returns[i].id) +
+                              " (a listed return and a generated one)");
+    auto has_return = [&](std::int64_t id) {
+        auto it = std::lower_bound(s.returns.begin(), s.returns.end(), id,
+                                   [](const Return& r, std::int64_t v) { return r.id < v; });
+        return it != s.returns.end() && it->id == id;
+    };
     for (const auto& e : seq(c, root, "events")) {
         check_keys(c, e, "event", {"at", "description", "posting", "status", "substatus",
                                     "cancellation", "add_posting", "add_return", "add_review",
-                                    "set_stock", "chat_unread"});
+                                    "set_stock", "chat_unread", "return_status", "rfbs_state"});
         TimedEvent ev;
         if (!e["at"].IsDefined()) fail(c, e, "event: 'at' is required (e.g. at: +2h)");
         ev.at = time_value(c, e["at"], "at");
@@ -642,7 +770,44 @@ Scenario parse_root(const YAML::Node& root, const std::string& origin) {
         } else if (e["add_return"].IsDefined()) {
             ev.kind = "add_return";
             ev.ret = parse_return(c, e["add_return"], &s.products);
+            if (has_return(ev.ret->id) ||
+                std::any_of(s.events.begin(), s.events.end(),
+                            [&](const TimedEvent& o) { return o.ret && o.ret->id == ev.ret->id; }))
+                fail(c, e["add_return"], "event: duplicate return id " + std::to_string(ev.ret->id));
             if (ev.description.empty()) ev.description = "new return for " + ev.ret->posting_number;
+        } else if (auto rs = e["return_status"]; rs.IsDefined()) {
+            ev.kind = "return_status";
+            ev.return_change = parse_return_status(c, rs, ev.return_id);
+            if (!has_return(ev.return_id)) {
+                auto added = std::find_if(s.events.begin(), s.events.end(), [&](const TimedEvent& o) {
+                    return o.ret && o.ret->id == ev.return_id;
+                });
+                if (added == s.events.end())
+                    fail(c, rs["id"], "event: unknown return id " + std::to_string(ev.return_id) +
+                                          " (not under 'returns' nor added by an earlier add_return)");
+                if (added->at > ev.at)
+                    fail(c, e["at"], "event: return " + std::to_string(ev.return_id) +
+                                         " is added only at " + format_iso8601(added->at));
+            }
+            if (ev.description.empty())
+                ev.description = "return " + std::to_string(ev.return_id) + " becomes " + ev.return_change->status;
+        } else if (auto rf = e["rfbs_state"]; rf.IsDefined()) {
+            check_keys(c, rf, "rfbs_state", {"return_id", "state", "state_name", "group_state"});
+            ev.kind = "rfbs_state";
+            if (!rf["return_id"].IsDefined() || rf["return_id"].IsNull())
+                fail(c, rf, "rfbs_state: 'return_id' is required");
+            ev.return_id = i64(c, rf, "return_id");
+            if (!rfbs_ids.count(ev.return_id))
+                fail(c, rf["return_id"], "event: unknown rfbs return_id " + std::to_string(ev.return_id) +
+                                             " (not under 'rfbs_returns')");
+            RfbsStateChange x;
+            x.state = req_str(c, rf, "state", "rfbs_state");
+            auto info = rfbs_state_of(c, rf, x.state, "rfbs_state");
+            x.group_state = info.group_state;
+            x.state_name = info.state_name;
+            ev.rfbs_change = x;
+            if (ev.description.empty())
+                ev.description = "rFBS request " + std::to_string(ev.return_id) + " becomes " + x.state;
         } else if (e["add_review"].IsDefined()) {
             ev.kind = "add_review";
             ev.review = parse_review(c, e["add_review"], &s.products);
@@ -659,8 +824,11 @@ Scenario parse_root(const YAML::Node& root, const std::string& origin) {
             ev.kind = "chat_unread";
             ev.chat_id = req_str(c, cu, "chat_id", "chat_unread");
             ev.unread = static_cast<int>(i64(c, cu, "unread", 1));
+            if (ev.description.empty())
+                ev.description = "chat " + ev.chat_id + " has " + std::to_string(ev.unread) + " unread";
         } else {
-            fail(c, e, "event: needs one of posting+status, add_posting, add_return, add_review, set_stock, chat_unread");
+            fail(c, e, "event: needs one of posting+status, add_posting, add_return, add_review, set_stock, "
+                       "chat_unread, return_status, rfbs_state");
         }
         s.events.push_back(std::move(ev));
     }
@@ -726,6 +894,162 @@ std::vector<TariffStep> tariff_steps(const Posting& p) {
         if (st.min_charge && *st.charge < *st.min_charge) st.charge = st.min_charge;
     }
     return out;
+}
+
+// ---------------------------------------------------------------- returns
+
+namespace {
+struct StatusName {
+    const char* sys_name;
+    const char* display;
+};
+// The order of the spec's visual_status_name list (swagger); the id is the position from 1.
+const std::vector<StatusName>& status_table() {
+    static const std::vector<StatusName> t = {
+        {"DisputeOpened", "Открыт спор с покупателем"},
+        {"OnSellerApproval", "На согласовании у продавца"},
+        {"ArrivedAtReturnPlace", "В пункте выдачи"},
+        {"OnSellerClarification", "На уточнении у продавца"},
+        {"OnSellerClarificationAfterPartialCompensation", "На уточнении у продавца после частичной компенсации"},
+        {"OfferedPartialCompensation", "Предложена частичная компенсация"},
+        {"ReturnMoneyApproved", "Одобрен возврат денег"},
+        {"PartialCompensationReturned", "Вернули часть денег"},
+        {"CancelledDisputeNotOpen", "Возврат отклонён, спор не открыт"},
+        {"Rejected", "Заявка отклонена"},
+        {"CrmRejected", "Заявка отклонена Ozon"},
+        {"Cancelled", "Заявка отменена"},
+        {"Approved", "Заявка одобрена продавцом"},
+        {"ApprovedByOzon", "Заявка одобрена Ozon"},
+        {"ReceivedBySeller", "Продавец получил возврат"},
+        {"MovingToSeller", "Возврат на пути к продавцу"},
+        {"ReturnCompensated", "Продавец получил компенсацию"},
+        {"ReturningToSellerByCourier", "Курьер везёт возврат продавцу"},
+        {"Utilizing", "На утилизации"},
+        {"Utilized", "Утилизирован"},
+        {"MoneyReturned", "Покупателю вернули всю сумму"},
+        {"PartialCompensationInProcess", "Одобрен частичный возврат денег"},
+        {"DisputeYouOpened", "Продавец открыл спор"},
+        {"CompensationRejected", "Отказано в компенсации"},
+        {"DisputeOpening", "Обращение в поддержку отправлено"},
+        {"CompensationOffered", "Ожидает вашего решения по компенсации"},
+        {"WaitingCompensation", "Ожидает компенсации"},
+        {"SendingError", "Ошибка при отправке обращения в поддержку"},
+        {"CompensationRejectedBySla", "Истёк срок решения"},
+        {"CompensationRejectedBySeller", "Продавец отказался от компенсации"},
+        {"MovingToOzon", "Едет на склад Ozon"},
+        {"ReturnedToOzon", "На складе Ozon"},
+        {"MoneyReturnedBySystem", "Быстрый возврат"},
+        {"WaitingShipment", "Ожидает отправки"},
+    };
+    return t;
+}
+double round2(double v) { return std::round(v * 100) / 100; }
+}  // namespace
+
+const std::vector<std::string>& return_statuses() {
+    static const std::vector<std::string> v = [] {
+        std::vector<std::string> out;
+        for (const auto& x : status_table()) out.emplace_back(x.sys_name);
+        return out;
+    }();
+    return v;
+}
+
+int return_status_id(const std::string& sys_name) {
+    const auto& t = status_table();
+    for (std::size_t i = 0; i < t.size(); ++i)
+        if (sys_name == t[i].sys_name) return static_cast<int>(i + 1);
+    return 0;
+}
+
+std::string return_status_display(const std::string& sys_name) {
+    for (const auto& x : status_table())
+        if (sys_name == x.sys_name) return x.display;
+    return sys_name;
+}
+
+void fill_storage_defaults(Return& r) {
+    using namespace std::chrono_literals;
+    if (!r.arrived_at && r.status == "ArrivedAtReturnPlace") r.arrived_at = r.status_changed_at;
+    if (!r.arrived_at) return;
+    if (!r.tariffication_start) r.tariffication_start = *r.arrived_at + kFreeStorageDays * 24h;
+    if (!r.utilization_forecast) r.utilization_forecast = *r.arrived_at + kUtilizationDays * 24h;
+}
+
+ReturnStorage return_storage(const Return& r, TimePoint now) {
+    using namespace std::chrono_literals;
+    ReturnStorage out;
+    const double value = r.price * std::max(r.quantity, 1);
+    if (r.utilization_forecast) out.utilization_sum = std::max(round2(value * 0.05), 50.0);
+    if (!r.arrived_at) return out;
+    // Storage ends when the return leaves the pickup point (its later status change).
+    TimePoint end = now;
+    if (r.status != "ArrivedAtReturnPlace" && r.status_changed_at > *r.arrived_at)
+        end = std::min(now, r.status_changed_at);
+    if (end > *r.arrived_at) out.days = (end - *r.arrived_at) / 24h;
+    if (r.tariffication_start && end >= *r.tariffication_start) {
+        const std::int64_t paid_days = (end - *r.tariffication_start) / 24h + 1;
+        out.sum = round2(static_cast<double>(paid_days) * std::max(round2(value * 0.01), 10.0));
+    }
+    return out;
+}
+
+void apply_return_status(Return& r, const ReturnStatusChange& c, TimePoint at) {
+    using namespace std::chrono_literals;
+    r.status = c.status;
+    r.status_display = c.status_display.empty() ? return_status_display(c.status) : c.status_display;
+    r.status_changed_at = at;
+    if (c.place_id) r.place_id = *c.place_id;
+    if (c.place_name) r.place_name = *c.place_name;
+    std::optional<TimePoint> arrived = c.arrived_at;
+    if (!arrived && c.status == "ArrivedAtReturnPlace") arrived = at;
+    if (arrived) {
+        // A (new) arrival at the pickup point: its storage dates start from it.
+        r.arrived_at = arrived;
+        r.tariffication_start = c.tariffication_start.value_or(*arrived + kFreeStorageDays * 24h);
+        r.utilization_forecast = c.utilization_forecast.value_or(*arrived + kUtilizationDays * 24h);
+    } else {
+        if (c.tariffication_start) r.tariffication_start = c.tariffication_start;
+        if (c.utilization_forecast) r.utilization_forecast = c.utilization_forecast;
+    }
+}
+
+void insert_return(Scenario& s, Return r) {
+    auto it = std::upper_bound(s.returns.begin(), s.returns.end(), r.id,
+                               [](std::int64_t v, const Return& x) { return v < x.id; });
+    s.returns.insert(it, std::move(r));
+}
+
+const std::vector<std::string>& rfbs_group_states() {
+    static const std::vector<std::string> v = {"New", "Delivering", "Checkout", "Arbitration",
+                                               "Approved", "Rejected"};
+    return v;
+}
+
+std::optional<RfbsStateInfo> rfbs_state_info(const std::string& state) {
+    static const std::map<std::string, RfbsStateInfo> m = {
+        {"ON_APPROVAL", {"New", "На проверке"}},
+        {"DELIVERING", {"Delivering", "Товар едет к продавцу"}},
+        {"RECEIVED", {"Checkout", "Товар получен, проверьте его"}},
+        {"ARBITRATION", {"Arbitration", "Спор"}},
+        {"APPROVED", {"Approved", "Одобрена"}},
+        {"MONEY_RETURNED", {"Approved", "Деньги возвращены"}},
+        {"PARTIAL_COMPENSATION", {"Approved", "Возвращена часть денег"}},
+        {"REJECTED", {"Rejected", "Отклонена"}},
+    };
+    auto it = m.find(state);
+    if (it == m.end()) return std::nullopt;
+    return it->second;
+}
+
+bool rfbs_waits_for_seller(const RfbsReturn& r) {
+    return r.group_state == "New" || r.group_state == "Checkout";
+}
+
+void apply_rfbs_state(RfbsReturn& r, const RfbsStateChange& c) {
+    r.state = c.state;
+    if (!c.state_name.empty()) r.state_name = c.state_name;
+    if (!c.group_state.empty()) r.group_state = c.group_state;
 }
 
 Scenario load_scenario_text(const std::string& yaml, const std::string& origin) {

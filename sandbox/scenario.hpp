@@ -110,6 +110,7 @@ struct Posting {
     std::string tracking_number;
 };
 
+// FBS/FBO return (/v1/returns/list). Storage moves with the virtual clock (see return_storage()).
 struct Return {
     std::int64_t id = 0;
     std::string type = "ClientReturn";  // Cancellation, FullReturn, PartialReturn, ClientReturn
@@ -118,8 +119,8 @@ struct Return {
     std::int64_t order_id = 0;
     std::string order_number;
     std::string status;                 // visual.status.sys_name, e.g. ArrivedAtReturnPlace
-    std::string status_display;         // visual.status.display_name
-    TimePoint status_changed_at{};      // visual.change_moment
+    std::string status_display;         // visual.status.display_name (default: return_status_display)
+    TimePoint status_changed_at{};      // visual.change_moment (filter visual_status_change_moment)
     TimePoint created_at{};             // logistic.return_date (filter logistic_return_date)
     std::string return_reason_name;
     std::int64_t sku = 0;
@@ -130,12 +131,63 @@ struct Return {
     std::int64_t place_id = 0;
     std::string place_name;
     std::optional<TimePoint> arrived_at;             // storage.arrived_moment
-    std::optional<TimePoint> tariffication_start;    // storage.tariffication_start_date
+    std::optional<TimePoint> tariffication_start;    // storage.tariffication_start_date (and
+                                                     // tariffication_first_date)
     std::optional<TimePoint> utilization_forecast;   // storage.utilization_forecast_date
     std::string barcode;
 };
 
-// rFBS return request (/v2/returns/rfbs/*).
+// Storage defaults (documented in demo.yaml's FORMAT): a return at the pickup point
+// (ArrivedAtReturnPlace) without arrived_at arrived at its status change; paid storage starts
+// kFreeStorageDays after the arrival, utilisation is forecast kUtilizationDays after it.
+inline constexpr int kFreeStorageDays = 3;
+inline constexpr int kUtilizationDays = 30;
+void fill_storage_defaults(Return& r);
+
+// What /v1/returns/list serves as `storage` at virtual time `now`:
+//   days  = whole days from arrived_at to the end of storage (0 before the arrival), where the
+//           end is `now` while the return waits at the pickup point (ArrivedAtReturnPlace) and
+//           its status change (it left) otherwise;
+//   sum   = daily_rate x each started day from tariffication_start to that end, daily_rate =
+//           1 % of price x quantity, at least 10 RUB (0 before tariffication_start);
+//   utilization_sum = 5 % of price x quantity, at least 50 RUB, when a utilisation forecast
+//           date is set (0 otherwise).
+struct ReturnStorage {
+    std::int64_t days = 0;
+    double sum = 0;
+    double utilization_sum = 0;
+};
+ReturnStorage return_storage(const Return& r, TimePoint now);
+
+// The visual statuses of /v1/returns/list (the spec's visual_status_name list, NOTES.md and the
+// swagger). visual.status.id = position in that list from 1 (the spec's example serves
+// ArrivedAtReturnPlace with id 3, its position); 0 for a name not in it.
+const std::vector<std::string>& return_statuses();
+int return_status_id(const std::string& sys_name);
+// Russian display name the cabinet shows ("В пункте выдачи"); the sys_name if unknown.
+std::string return_status_display(const std::string& sys_name);
+
+// A timed change of a return's visual status (event `return_status`).
+struct ReturnStatusChange {
+    std::string status;                              // required, one of return_statuses()
+    std::string status_display;                      // empty = return_status_display(status)
+    std::optional<TimePoint> arrived_at;             // ArrivedAtReturnPlace: default = the change
+    std::optional<TimePoint> tariffication_start;    // default on arrival: + kFreeStorageDays
+    std::optional<TimePoint> utilization_forecast;   // default on arrival: + kUtilizationDays
+    std::optional<std::int64_t> place_id;
+    std::optional<std::string> place_name;
+};
+// Applies `c` at virtual time `at`: status, display name, status_changed_at = at; on arrival at
+// the pickup point the storage dates (given or defaulted); place if given.
+void apply_return_status(Return& r, const ReturnStatusChange& c, TimePoint at);
+
+// rFBS return request (/v2/returns/rfbs/*). Known states (state -> group_state, state_name):
+//   ON_APPROVAL -> New «На проверке» (waits for the seller: approve, partial refund, reject),
+//   DELIVERING -> Delivering «Товар едет к продавцу», RECEIVED -> Checkout «Товар получен,
+//   проверьте его» (waits for the seller: refund or reject), ARBITRATION -> Arbitration «Спор»,
+//   APPROVED -> Approved «Одобрена», MONEY_RETURNED -> Approved «Деньги возвращены»,
+//   PARTIAL_COMPENSATION -> Approved «Возвращена часть денег», REJECTED -> Rejected «Отклонена».
+//   Other states need an explicit group_state.
 struct RfbsReturn {
     std::int64_t return_id = 0;
     std::string return_number;
@@ -151,6 +203,37 @@ struct RfbsReturn {
     std::string return_reason;
     std::string client_comment;
     std::vector<std::string> client_photo;  // URLs
+    std::int64_t warehouse_id = 0;  // 0 = the scenario's first rFBS warehouse (else the first)
+    bool return_reason_is_defect = false;
+};
+
+// The rFBS group states of the spec's filter (without "All").
+const std::vector<std::string>& rfbs_group_states();
+// Default group_state / state_name for a known state; nullopt for an unknown state.
+struct RfbsStateInfo {
+    std::string group_state;
+    std::string state_name;
+};
+std::optional<RfbsStateInfo> rfbs_state_info(const std::string& state);
+// Whether the request waits for the seller (group New or Checkout): /v2/returns/rfbs/get then
+// serves available_actions (empty otherwise).
+bool rfbs_waits_for_seller(const RfbsReturn& r);
+
+// A timed change of an rFBS request's state (event `rfbs_state`); defaults resolved at parse.
+struct RfbsStateChange {
+    std::string state;
+    std::string state_name;
+    std::string group_state;
+};
+void apply_rfbs_state(RfbsReturn& r, const RfbsStateChange& c);
+
+// A drop-off point's details for /v1/returns/company/fbs/info (scenario `dropoff_points`).
+struct DropOffPoint {
+    std::int64_t place_id = 0;
+    std::string name;
+    std::string address;
+    bool pass_required = false;
+    int pass_count = 0;
 };
 
 struct AccrualItem {
@@ -224,7 +307,8 @@ struct TimedEvent {
     std::string description;  // for logs: "posting X becomes delivering"
     // Kinds: "posting_status" (posting_number, status, substatus),
     //        "add_posting" (posting), "add_return" (ret), "add_review" (review),
-    //        "set_stock" (offer_id, warehouse_id, present), "chat_unread" (chat_id, unread)
+    //        "set_stock" (offer_id, warehouse_id, present), "chat_unread" (chat_id, unread),
+    //        "return_status" (return_id, return_change), "rfbs_state" (return_id, rfbs_change)
     std::string kind;
     std::string posting_number;
     std::string status;
@@ -238,6 +322,9 @@ struct TimedEvent {
     std::string chat_id;
     int unread = 0;
     std::optional<Cancellation> cancellation;  // posting_status to "cancelled"
+    std::int64_t return_id = 0;                // return_status: Return::id; rfbs_state: return_id
+    std::optional<ReturnStatusChange> return_change;
+    std::optional<RfbsStateChange> rfbs_change;
     bool applied = false;
 };
 
@@ -249,8 +336,9 @@ struct Scenario {
     std::vector<Warehouse> warehouses;
     std::vector<Product> products;
     std::vector<Posting> postings;
-    std::vector<Return> returns;
+    std::vector<Return> returns;           // kept sorted by id (insert_return)
     std::vector<RfbsReturn> rfbs_returns;
+    std::vector<DropOffPoint> dropoff_points;
     std::vector<Accrual> accruals;
     std::vector<Review> reviews;
     std::vector<Chat> chats;
@@ -276,6 +364,16 @@ std::vector<TariffStep> tariff_steps(const Posting& p);
 // warehouse and one product of their own. Numbers are "%08d-0001-1" from 10000000. For the
 // benchmarks (`generate: {shop: N}` in a scenario file).
 void add_generated_shop(Scenario& s, int postings, TimePoint start);
+
+// `generate: {returns: N}`: N FBS returns, ids 700000001.. ascending, status changes spread
+// evenly over the 30 days before `start`, in a realistic mix by age (older: mostly final --
+// ReceivedBySeller, MoneyReturned, Utilized, Rejected -- a few DisputeOpened or still waiting at
+// the pickup point; the last week: many ArrivedAtReturnPlace with storage dates, some on the
+// way; the last day: a few OnSellerApproval), spread over five drop-off points.
+void add_generated_returns(Scenario& s, int returns, TimePoint start);
+
+// Inserts `r` keeping Scenario::returns sorted by id (after equal ids).
+void insert_return(Scenario& s, Return r);
 
 // Parses a scenario; throws ScenarioError with "file:line:col: message".
 Scenario load_scenario_file(const std::string& path);

@@ -9,7 +9,9 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <random>
+#include <set>
 #include <type_traits>
 
 #include "common/http/client.hpp"
@@ -372,19 +374,47 @@ awaitable<RfbsReturnPage> Client::list_rfbs_returns(const RfbsReturnsFilter& f, 
 }
 
 awaitable<std::vector<RfbsReturn>> Client::list_rfbs_returns_all(const RfbsReturnsFilter& f) {
+    // The spec types this method's last_id as int32 while return ids are int64: a page that
+    // ends on an id past int32 cannot be continued by last_id. Then the created_at window is
+    // halved and each half read on its own (ids de-duplicated), which needs no order from Ozon.
     std::vector<RfbsReturn> all;
-    long long last_id = 0;
+    std::set<long long> ids;
     const std::size_t limit = static_cast<std::size_t>(std::max(1, f.limit));
     const auto walk_started = std::chrono::steady_clock::now();
-    for (int pages = 0;; ++pages) {
-        check_walk(impl_->account.name, paths::rfbs_returns_list, pages, impl_->retry, walk_started);
-        RfbsReturnPage p = co_await list_rfbs_returns(f, last_id);
-        const long long next = p.last_id();
-        const std::size_t n = p.returns.size();
-        std::move(p.returns.begin(), p.returns.end(), std::back_inserter(all));
-        // No has_next in this method: a short page is the last one.
-        if (n < limit || next == 0 || next == last_id) break;
-        last_id = next;
+    int pages = 0;
+    std::vector<RfbsReturnsFilter> windows{f};
+    while (!windows.empty()) {
+        RfbsReturnsFilter w = std::move(windows.back());
+        windows.pop_back();
+        long long last_id = 0;
+        for (;; ++pages) {
+            check_walk(impl_->account.name, paths::rfbs_returns_list, pages, impl_->retry, walk_started);
+            RfbsReturnPage p = co_await list_rfbs_returns(w, last_id);
+            const long long next = p.last_id();
+            const std::size_t n = p.returns.size();
+            for (auto& r : p.returns)
+                if (ids.insert(r.id).second) all.push_back(std::move(r));
+            // No has_next in this method: a short page is the last one.
+            if (n < limit || next == 0 || next == last_id) break;
+            if (next > std::numeric_limits<std::int32_t>::max()) {
+                if (!w.created_from || !w.created_to || *w.created_to - *w.created_from < std::chrono::seconds(2))
+                    throw ApiError(ErrorKind::bad_request,
+                                   "ozon " + std::string(paths::rfbs_returns_list) +
+                                       ": a full page ends on return_id " + std::to_string(next) +
+                                       ", which last_id (int32) cannot carry, and the created_at window "
+                                       "cannot be split further",
+                                   0, std::string(paths::rfbs_returns_list));
+                const TimePoint mid = *w.created_from + (*w.created_to - *w.created_from) / 2;
+                RfbsReturnsFilter early = w, late = w;
+                early.created_to = mid;
+                late.created_from = mid;
+                windows.push_back(std::move(early));
+                windows.push_back(std::move(late));
+                ++pages;
+                break;
+            }
+            last_id = next;
+        }
     }
     co_return all;
 }

@@ -567,6 +567,18 @@ Return read_return(const json& x, const Reader& r) {
     return out;
 }
 
+template <class F>
+void for_each_object(const json* arr, const Reader& r, const char* what, F&& f) {
+    if (!arr) return;
+    for (const auto& e : *arr) {
+        if (!e.is_object()) {
+            detail::schema_surprise(r.method, what, e);
+            continue;
+        }
+        f(e);
+    }
+}
+
 RfbsReturn read_rfbs(const json& x, const Reader& r) {
     RfbsReturn out;
     out.id = r.integer(x, "return_id");
@@ -590,19 +602,13 @@ RfbsReturn read_rfbs(const json& x, const Reader& r) {
     out.client_photos = r.strings(x, "client_photo");
     if (const json* rr = r.object(x, "return_reason")) out.return_reason = r.str(*rr, "name");
     out.rejection_comment = r.str(x, "rejection_comment");
+    // 2026 shape [{"action": {"id", "name"}}] (NOTES.md); the swagger's flat [{id, name}] too.
+    for_each_object(r.array(x, "available_actions"), r, "available_actions[]", [&](const json& a) {
+        const json* action = r.object(a, "action");
+        std::string name = r.str(action ? *action : a, "name");
+        if (!name.empty()) out.available_actions.push_back(std::move(name));
+    });
     return out;
-}
-
-template <class F>
-void for_each_object(const json* arr, const Reader& r, const char* what, F&& f) {
-    if (!arr) return;
-    for (const auto& e : *arr) {
-        if (!e.is_object()) {
-            detail::schema_surprise(r.method, what, e);
-            continue;
-        }
-        f(e);
-    }
 }
 
 }  // namespace

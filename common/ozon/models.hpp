@@ -280,6 +280,9 @@ struct RfbsReturn {
     std::vector<std::string> client_photos;
     std::string return_reason;
     std::string rejection_comment;
+    // What the seller can do now (available_actions[].name: «Одобрить», «Отклонить», ...);
+    // empty once the request is decided.
+    std::vector<std::string> available_actions;
 };
 
 struct RfbsReturnPage {

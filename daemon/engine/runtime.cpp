@@ -79,6 +79,7 @@ ReportOptions Runtime::report_options() const {
     ReportOptions o;
     o.language = cfg_.notify.language;
     o.timezone = cfg_.timezone;
+    o.now = clock_.now();
     return o;
 }
 

@@ -45,6 +45,7 @@ struct WatchOutput {
 struct ReportOptions {
     std::string language = "ru";
     std::string timezone = "Europe/Moscow";
+    TimePoint now{};  // when the report is made: a section may say "waits 3 days"
 };
 
 class Watch {

@@ -4,6 +4,7 @@
 // issue replaces that line with its module.
 #include "daemon/engine/module.hpp"
 #include "daemon/watches/postings/module.hpp"
+#include "daemon/watches/returns/module.hpp"
 
 namespace ozw::daemon {
 
@@ -12,7 +13,7 @@ using namespace std::chrono_literals;
 std::vector<const WatchModule*> all_watch_modules() {
     static const std::vector<const WatchModule*> list = {
         &postings::module(),
-        &planned_watch("returns", "возвраты", "returns", 10min, {}),
+        &returns::module(),
         &planned_watch("finance", "начисления", "accruals", 1h, {{"grace_days", whole_number(0, 60)}}),
         &planned_watch("stocks", "остатки", "stocks", 15min,
                        {{"suspicious_values", whole_numbers(0, 1'000'000'000)},

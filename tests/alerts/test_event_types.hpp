@@ -16,6 +16,9 @@ inline constexpr const char* kProblem = "test.posting_problem";
 inline constexpr const char* kNew = "test.posting_new";
 // A return request (warning condition): the facts and link of kProblem, its own texts.
 inline constexpr const char* kReturn = "test.return_request";
+// A return request with the customer's photos (warning condition): kReturn's facts, link and
+// texts, and an album: photos_key "photos", caption_key "comment".
+inline constexpr const char* kReturnPhotos = "test.return_photos";
 // A slow posting (warning condition) and unread messages (info condition): titles only.
 inline constexpr const char* kSlow = "test.posting_slow";
 inline constexpr const char* kUnread = "test.chat_unread";
@@ -69,6 +72,14 @@ inline void register_test_types(EventTypeRegistry& reg = event_types()) {
     ret.todo_ru = "Посмотрите фото и решите до {handover_deadline}.";
     ret.todo_en = "Look at the photos and decide before {handover_deadline}.";
     reg.add(ret);
+
+    EventType album = ret;
+    album.type = kReturnPhotos;
+    album.title_ru = "Заявка на возврат с фото";
+    album.title_en = "Return request with photos";
+    album.photos_key = "photos";
+    album.caption_key = "comment";
+    reg.add(album);
 
     EventType n;
     n.type = kNew;

@@ -69,6 +69,27 @@ Event posting_new() {
     return e;
 }
 
+// A return request with the customer's photos (test.return_photos: photos_key "photos",
+// caption_key "comment").
+Event with_photos(nlohmann::json photos, const std::string& comment = "Маломерит, цвет темнее") {
+    register_test_types();
+    Event e;
+    e.id = "ev-" + std::to_string(photos.size()) + "-" + std::to_string(comment.size());
+    e.type = kReturnPhotos;
+    e.severity = Severity::warning;
+    e.kind = EventKind::condition;
+    e.account = "main";
+    e.key = std::string(kReturnPhotos) + ":41234567-0012-1";
+    e.details = {{"posting_number", "41234567-0012-1"},
+                 {"products", {{{"name", "Юбка-карандаш <S>"}, {"quantity", 1}}}},
+                 {"comment", comment},
+                 {"photos", std::move(photos)},
+                 {"handover_deadline", "12:00"}};
+    return e;
+}
+
+const nlohmann::json kTwoPhotos = {"https://cdn.ozon.ru/rp/1.jpg", "https://cdn.ozon.ru/rp/2.jpg?a=1&b=2"};
+
 class TelegramSandbox : public ::testing::Test {
 protected:
     std::unique_ptr<sandbox::Sandbox> sb = start_sandbox();
@@ -337,4 +358,197 @@ TEST_F(TelegramSandbox, ATwoHourOutageLosesNothingAndEndsWithinHalfAMinuteOfReco
     EXPECT_GT(refused, 20);   // it kept trying, at most 5 min apart
     EXPECT_LT(refused, 40);
     EXPECT_GT(probes, 150);   // and asked getMe every 30 s in between
+}
+
+// --- Issue 11: a return request's photos as an album above the text.
+
+TEST_F(TelegramSandbox, TwoPhotosGoAsOneMediaGroupThenTheText) {
+    RenderedMessage m = msg({with_photos(kTwoPhotos)});
+    ASSERT_EQ(m.albums.size(), 1u);
+    auto r = send_sync(ioc, *notifier("-1001", 42), m);
+    ASSERT_TRUE(r.ok()) << r.error;
+    auto got = sb->telegram_messages();
+    ASSERT_EQ(got.size(), 2u);
+    // The album first: one sendMediaGroup with both photos, the caption on the first item.
+    EXPECT_EQ(got[0].method, "sendMediaGroup");
+    EXPECT_TRUE(got[0].ok) << got[0].description;
+    EXPECT_EQ(got[0].media, (std::vector<std::string>{"https://cdn.ozon.ru/rp/1.jpg",
+                                                      "https://cdn.ozon.ru/rp/2.jpg?a=1&b=2"}));
+    EXPECT_EQ(got[0].text, "<b>Заявка на возврат с фото 41234567-0012-1</b>\nМаломерит, цвет темнее");
+    EXPECT_EQ(got[0].parse_mode, "HTML");
+    EXPECT_EQ(got[0].body["media"][0]["type"], "photo");
+    EXPECT_FALSE(got[0].body["media"][1].contains("caption"));
+    EXPECT_EQ(got[0].chat_id, "-1001");
+    EXPECT_EQ(got[0].message_thread_id, 42);  // same forum topic as the text
+    // Then the text, with its button and the photo links.
+    EXPECT_EQ(got[1].method, "sendMessage");
+    EXPECT_TRUE(got[1].ok) << got[1].description;
+    EXPECT_LT(got[0].seq, got[1].seq);
+    EXPECT_EQ(got[1].message_thread_id, 42);
+    EXPECT_NE(got[1].text.find("href=\"https://cdn.ozon.ru/rp/2.jpg?a=1&amp;b=2\""), std::string::npos) << got[1].text;
+    EXPECT_FALSE(got[1].reply_markup.is_null());
+}
+
+TEST_F(TelegramSandbox, OnePhotoGoesAsSendPhoto) {
+    auto r = send_sync(ioc, *notifier("-1001"), msg({with_photos({"https://cdn.ozon.ru/rp/only.jpg"})}));
+    ASSERT_TRUE(r.ok()) << r.error;
+    auto got = sb->telegram_messages();
+    ASSERT_EQ(got.size(), 2u);
+    EXPECT_EQ(got[0].method, "sendPhoto");
+    EXPECT_TRUE(got[0].ok) << got[0].description;
+    EXPECT_EQ(got[0].media, std::vector<std::string>{"https://cdn.ozon.ru/rp/only.jpg"});
+    EXPECT_EQ(got[0].body["photo"], "https://cdn.ozon.ru/rp/only.jpg");
+    EXPECT_EQ(got[0].text, "<b>Заявка на возврат с фото 41234567-0012-1</b>\nМаломерит, цвет темнее");
+    EXPECT_EQ(got[0].parse_mode, "HTML");
+    EXPECT_TRUE(got[0].body["chat_id"].is_number_integer());
+    EXPECT_EQ(got[1].method, "sendMessage");
+    EXPECT_TRUE(got[1].ok);
+}
+
+TEST_F(TelegramSandbox, CaptionWithHtmlSpecialCharactersArrivesEscapedAndParses) {
+    auto r = send_sync(ioc, *notifier("-1001"), msg({with_photos(kTwoPhotos, "Не тот <b>размер</b> & \"цвет\" </i>")}));
+    ASSERT_TRUE(r.ok()) << r.error;
+    auto got = sb->telegram_messages();
+    ASSERT_EQ(got.size(), 2u);  // no plain-text resend: the sandbox parsed our HTML caption
+    EXPECT_EQ(got[0].method, "sendMediaGroup");
+    EXPECT_TRUE(got[0].ok) << got[0].description;
+    EXPECT_EQ(got[0].parse_mode, "HTML");
+    EXPECT_EQ(got[0].text, "<b>Заявка на возврат с фото 41234567-0012-1</b>\n"
+                           "Не тот &lt;b&gt;размер&lt;/b&gt; &amp; &quot;цвет&quot; &lt;/i&gt;");
+}
+
+TEST_F(TelegramSandbox, ALongCyrillicCaptionIsAcceptedAsCut) {
+    std::string comment;
+    for (int i = 0; i < 700; ++i) comment += "ж&";
+    auto r = send_sync(ioc, *notifier("-1001"), msg({with_photos(kTwoPhotos, comment)}));
+    ASSERT_TRUE(r.ok()) << r.error;
+    auto got = sb->telegram_messages();
+    ASSERT_GE(got.size(), 2u);  // the text itself may come in parts (it is long too)
+    EXPECT_EQ(got[0].method, "sendMediaGroup");
+    EXPECT_TRUE(got[0].ok) << got[0].description;  // not "message caption is too long"
+    EXPECT_EQ(got[0].parse_mode, "HTML");
+    EXPECT_EQ(utf8_length(html_to_text(got[0].text)), 1024u);
+    for (std::size_t i = 1; i < got.size(); ++i) {
+        EXPECT_EQ(got[i].method, "sendMessage");
+        EXPECT_TRUE(got[i].ok) << got[i].description;
+    }
+}
+
+TEST_F(TelegramSandbox, AnUnreachablePhotoDoesNotCostTheAlert) {
+    // Straight through the notifier: the album is refused once, the text goes, the send is ok.
+    auto r = send_sync(ioc, *notifier("-1001"),
+                       msg({with_photos({"https://cdn.ozon.ru/rp/1.jpg", "https://unreachable.example/2.jpg"})}));
+    ASSERT_TRUE(r.ok()) << r.error;
+    auto got = sb->telegram_messages();
+    ASSERT_EQ(got.size(), 2u);
+    EXPECT_EQ(got[0].method, "sendMediaGroup");
+    EXPECT_FALSE(got[0].ok);
+    EXPECT_EQ(got[0].description, "Bad Request: failed to get HTTP URL content");
+    EXPECT_EQ(got[1].method, "sendMessage");
+    EXPECT_TRUE(got[1].ok) << got[1].description;
+    EXPECT_NE(got[1].text.find("https://unreachable.example/2.jpg"), std::string::npos);  // the links
+
+    // And through the whole pipeline: the row counts as delivered, nothing fails or waits.
+    sb->clear_logs();
+    std::string dir = (std::filesystem::temp_directory_path() / ("ozw-tg-photo-" + std::to_string(::getpid()))).string();
+    std::filesystem::create_directories(dir);
+    Config cfg = one_chat_config();
+    ManualClock clock(*parse_iso8601("2026-11-26T07:00:00Z"));
+    {
+        Store store(dir + "/s.db");
+        std::vector<NotifierPtr> ns;
+        ns.push_back(std::make_unique<TelegramNotifier>(ioc.get_executor(), *cfg.notify.telegram,
+                                                        TelegramTarget{"-1001", {}}));
+        Dispatcher d(cfg, store, clock, std::move(ns));
+        Router router = make_router(cfg, store, clock);
+        Event e = with_photos({"https://unreachable.example/only.jpg"});
+        e.id.clear();  // the store assigns it
+        ApplyBatch b;
+        b.conditions.push_back({"main", kReturnPhotos, {e}});
+        b.now = clock.now();
+        store.apply(b, router);
+        clock.advance(cfg.notify.group_wait);
+        d.tick_sync(ioc);
+        EXPECT_TRUE(store.pending_outbox().empty());
+        EXPECT_TRUE(store.outbox_rows(OutboxStatus::failed).empty());
+        EXPECT_EQ(store.outbox_rows(OutboxStatus::sent).size(), 1u);
+    }
+    std::filesystem::remove_all(dir);
+    got = sb->telegram_messages();
+    ASSERT_EQ(got.size(), 2u);
+    EXPECT_EQ(got[0].method, "sendPhoto");
+    EXPECT_EQ(got[0].description, "Bad Request: failed to get HTTP URL content");
+    EXPECT_EQ(got[1].method, "sendMessage");
+    EXPECT_TRUE(got[1].ok);
+}
+
+TEST_F(TelegramSandbox, BrokenCaptionHtmlIsResentWithThePlainCaption) {
+    RenderedMessage m = msg({with_photos(kTwoPhotos)});
+    ASSERT_EQ(m.albums.size(), 1u);
+    m.albums[0].caption_html = "<b>Заявка <i>41234567-0012-1</b>";
+    m.albums[0].caption_text = "Заявка 41234567-0012-1";
+    auto r = send_sync(ioc, *notifier("-1001"), m);
+    ASSERT_TRUE(r.ok()) << r.error;
+    auto got = sb->telegram_messages();
+    ASSERT_EQ(got.size(), 3u);
+    EXPECT_FALSE(got[0].ok);
+    EXPECT_NE(got[0].description.find("can't parse entities"), std::string::npos);
+    EXPECT_EQ(got[1].method, "sendMediaGroup");
+    EXPECT_TRUE(got[1].ok) << got[1].description;
+    EXPECT_EQ(got[1].parse_mode, "");
+    EXPECT_EQ(got[1].text, "Заявка 41234567-0012-1");
+    EXPECT_EQ(got[1].media.size(), 2u);
+    EXPECT_EQ(got[2].method, "sendMessage");
+    EXPECT_EQ(got[2].parse_mode, "HTML");  // the text keeps its own HTML
+}
+
+TEST_F(TelegramSandbox, AlbumErrorsAreClassifiedLikeTheText) {
+    const RenderedMessage m = msg({with_photos(kTwoPhotos)});
+    // 429 on the album: wait as told, the text is not sent before the photos.
+    sb->inject_fault({"/bot*/sendMediaGroup", sandbox::FaultKind::rate_limit, 1, 9});
+    auto r = send_sync(ioc, *notifier("-1001"), m);
+    EXPECT_EQ(r.kind, SendResult::Kind::retry_after);
+    EXPECT_EQ(r.retry_after, 9s);
+    // 5xx: back off.
+    sb->inject_fault({"/bot*/sendMediaGroup", sandbox::FaultKind::server_error, 1, 1, 502});
+    EXPECT_EQ(send_sync(ioc, *notifier("-1001"), m).kind, SendResult::Kind::retry_backoff);
+    for (const auto& g : sb->telegram_messages()) EXPECT_EQ(g.method, "sendMediaGroup");
+    // A blocked chat: permanent at once, no text tried.
+    sb->clear_logs();
+    r = send_sync(ioc, *notifier("-1002"), m);
+    EXPECT_EQ(r.kind, SendResult::Kind::permanent);
+    EXPECT_NE(r.error.find("blocked"), std::string::npos);
+    EXPECT_EQ(sb->telegram_messages().size(), 1u);
+    // Chat not found: permanent too.
+    r = send_sync(ioc, *notifier("-1009"), m);
+    EXPECT_EQ(r.kind, SendResult::Kind::permanent);
+    EXPECT_NE(r.error.find("chat not found"), std::string::npos);
+    // A migrated group: the album and the text follow to the new id.
+    sb->clear_logs();
+    auto n = notifier("-1003");
+    ASSERT_TRUE(send_sync(ioc, *n, m).ok());
+    auto got = sb->telegram_messages();
+    ASSERT_EQ(got.size(), 3u);
+    EXPECT_FALSE(got[0].ok);
+    EXPECT_EQ(got[1].method, "sendMediaGroup");
+    EXPECT_EQ(got[1].chat_id, "-1004");
+    EXPECT_TRUE(got[1].ok);
+    EXPECT_EQ(got[2].method, "sendMessage");
+    EXPECT_EQ(got[2].chat_id, "-1004");
+}
+
+TEST_F(TelegramSandbox, ARetryAfterTheTextFailedDoesNotSendThePhotosAgain) {
+    const RenderedMessage m = msg({with_photos(kTwoPhotos)});
+    auto n = notifier("-1001");
+    sb->inject_fault({"/bot*/sendMessage", sandbox::FaultKind::rate_limit, 1, 3});
+    EXPECT_EQ(send_sync(ioc, *n, m).kind, SendResult::Kind::retry_after);
+    ASSERT_TRUE(send_sync(ioc, *n, m).ok());
+    auto got = sb->telegram_messages();
+    ASSERT_EQ(got.size(), 3u);
+    EXPECT_EQ(got[0].method, "sendMediaGroup");
+    EXPECT_TRUE(got[0].ok);
+    EXPECT_EQ(got[1].method, "sendMessage");
+    EXPECT_FALSE(got[1].ok);
+    EXPECT_EQ(got[2].method, "sendMessage");  // the photos are already in the chat
+    EXPECT_TRUE(got[2].ok);
 }

@@ -158,6 +158,38 @@ TEST(Dispatch, ConditionsRepeatByIntervalAndResolve) {
     EXPECT_NE(last.text.find("Решено"), std::string::npos);
 }
 
+// Issue 11: the photos of a return request go with its first announcement only; the repeat a
+// day later and the all-clear carry none.
+TEST(Dispatch, PhotoAlbumOnTheFirstAnnouncementOnly) {
+    Rig r;
+    Event req = condition("4123-1", Severity::warning, kReturnPhotos);
+    req.details["comment"] = "Маломерит";
+    req.details["photos"] = {"https://cdn.ozon.ru/rp/1.jpg", "https://cdn.ozon.ru/rp/2.jpg"};
+    r.hold({req});
+    r.clock.advance(30s);
+    r.tick();
+    ASSERT_EQ(r.tg->sent.size(), 1u);
+    ASSERT_EQ(r.tg->sent[0].albums.size(), 1u);
+    EXPECT_EQ(r.tg->sent[0].albums[0].urls.size(), 2u);
+    EXPECT_FALSE(r.tg->sent[0].albums[0].event_id.empty());  // the store's id: a retry sends it once
+    EXPECT_EQ(r.tg->sent[0].albums[0].event_id, r.tg->sent[0].events[0].id);
+
+    r.clock.advance(24h + 1min);  // a warning repeats after 24 h
+    EXPECT_EQ(r.disp->enqueue_repeats(r.clock.now()), 1);
+    r.clock.advance(30s);
+    r.tick();
+    ASSERT_EQ(r.tg->sent.size(), 2u);
+    EXPECT_EQ(r.tg->sent[1].reasons[0], "repeat");
+    EXPECT_TRUE(r.tg->sent[1].albums.empty());
+
+    r.hold({});
+    r.clock.advance(6min);
+    r.tick();
+    ASSERT_EQ(r.tg->sent.size(), 3u);
+    EXPECT_EQ(r.tg->sent[2].events[0].state, EventState::resolved);
+    EXPECT_TRUE(r.tg->sent[2].albums.empty());
+}
+
 TEST(Dispatch, NoResolvedMessageForConfiguredTypes) {
     Rig r;
     r.cfg.notify.no_resolved_types = {kUnread};

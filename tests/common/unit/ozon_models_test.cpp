@@ -144,6 +144,23 @@ TEST(OzonFixtures, RfbsReturnsListExample) {
     EXPECT_EQ(r.created_at, at("2026-02-15T10:30:00Z"));
 }
 
+TEST(OzonModels, RfbsGetReadsCommentPhotosAndActionsInBothShapes) {
+    // NOTES.md's 2026 shape nests each action; the swagger's flat one is read too; a bad entry
+    // is skipped, not fatal.
+    auto r = parse_rfbs_return_get(R"({"returns":{"return_id":8000000101,"comment":"Маломерит",
+        "client_photo":["https://x.invalid/1.jpg","https://x.invalid/2.jpg"],
+        "return_reason":{"id":3,"name":"Не подошёл размер","is_defect":false},
+        "state":{"state":"ON_APPROVAL","state_name":"Ожидает одобрения"},
+        "available_actions":[{"action":{"id":1,"name":"Одобрить"}},{"id":-1,"name":"Отклонить"},7,
+                             {"action":null},{"action":{"id":2}}]}})");
+    EXPECT_EQ(r.id, 8000000101);
+    EXPECT_EQ(r.client_comment, "Маломерит");
+    EXPECT_EQ(r.client_photos.size(), 2u);
+    EXPECT_EQ(r.return_reason, "Не подошёл размер");
+    EXPECT_EQ(r.available_actions, (std::vector<std::string>{"Одобрить", "Отклонить"}));
+    EXPECT_TRUE(parse_rfbs_return_get(R"({"returns":{"return_id":1,"available_actions":null}})").available_actions.empty());
+}
+
 TEST(OzonFixtures, StocksExample) {
     auto page = parse_stocks(fixture("2026_v4_product_info_stocks.json"));
     EXPECT_EQ(page.cursor, "next-cursor-12345");

@@ -20,6 +20,7 @@
 #include "daemon/watches/postings/watch.hpp"
 #include "sandbox/sandbox.hpp"
 #include "tests/daemon/integration/daemon_it_util.hpp"
+#include "tests/daemon/integration/sandbox_daemon.hpp"
 
 using namespace ozw;
 using namespace ozw::daemon;
@@ -27,64 +28,16 @@ using namespace std::chrono_literals;
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
 
-namespace {
-
-std::string scenario_path(const char* name) {
-    return std::string(OZW_SOURCE_DIR) + "/sandbox/scenarios/" + name;
-}
-
-TimePoint at(const char* iso) { return *parse_iso8601(iso); }
-
-
-Config sandbox_config(const sandbox::Sandbox& sb, const std::string& state_dir, bool telegram) {
-    Config cfg = demo_config(sb.snapshot(), sb.base_url(), state_dir, "ru");
-    edit_settings<postings::PostingsSettings>(cfg, "postings").interval = 2min;
-    if (!telegram) cfg.notify.telegram.reset();
-    return cfg;
-}
-
+using ozw::test::at;
+using ozw::test::Daemon;
+using ozw::test::ozon_requests;
 using ozw::test::run;
+using ozw::test::sandbox_config;
+using ozw::test::scenario_path;
+using ozw::test::sent_messages;
 using ozw::test::TempDir;
 
-// The daemon on the sandbox, as `run` assembles it (no jitter, the sandbox's clock).
-struct Daemon {
-    Store store;
-    asio::io_context ioc;
-    Runtime runtime;
-    Daemon(const Config& cfg, const std::string& db, const sandbox::Sandbox& sb, bool notify = true)
-        : store(db), runtime(cfg, store, sb.clock(), ioc.get_executor(), options(notify)) {}
-    static RuntimeOptions options(bool notify) {
-        RuntimeOptions o;
-        o.notify = notify;
-        o.jitter_fraction = 0;
-        return o;
-    }
-    // One poll of every due watch, then one dispatcher pass.
-    void cycle() {
-        run(ioc, [&] { return runtime.scheduler().run_once_due(); });
-        if (runtime.dispatcher()) run(ioc, [&] { return runtime.dispatcher()->tick(); });
-    }
-    postings::PostingsWatch& postings_watch() {
-        auto w = std::dynamic_pointer_cast<postings::PostingsWatch>(
-            runtime.accounts().at(0).watch("postings"));
-        if (!w) throw std::runtime_error("no postings watch");
-        return *w;
-    }
-};
-
-std::vector<sandbox::RecordedRequest> ozon_requests(const sandbox::Sandbox& sb) {
-    std::vector<sandbox::RecordedRequest> out;
-    for (const auto& r : sb.request_log())
-        if (r.service == "ozon") out.push_back(r);
-    return out;
-}
-
-std::vector<sandbox::TelegramMessage> sent_messages(const sandbox::Sandbox& sb) {
-    std::vector<sandbox::TelegramMessage> out;
-    for (const auto& m : sb.telegram_messages())
-        if (m.method == "sendMessage" && m.ok) out.push_back(m);
-    return out;
-}
+namespace {
 
 // How many times one event's heading (HTML: "<b>title</b>") reached the sandbox's Telegram, in
 // any message (several events may be packed into one message).
@@ -143,7 +96,7 @@ TEST(PostingsWatchSandbox, InitialLoadThenIncrementalPollsAskOnlyForChanges) {
     }
     EXPECT_TRUE(full_list);
     EXPECT_TRUE(unfulfilled);
-    EXPECT_EQ(d.postings_watch().items().size(), sb.snapshot().postings.size());
+    EXPECT_EQ(d.watch<postings::PostingsWatch>("postings").items().size(), sb.snapshot().postings.size());
 
     sb.clear_logs();
     sb.advance(2min);
@@ -170,7 +123,7 @@ TEST(PostingsWatchSandbox, InitialLoadThenIncrementalPollsAskOnlyForChanges) {
     std::vector<std::string> keys;
     for (const auto& e : d.runtime.scheduler().at(0).last_result->recorded) keys.push_back(e.key);
     EXPECT_EQ(keys, std::vector<std::string>{"posting.status_changed:0127000908-0001-1:delivering"});
-    EXPECT_EQ(d.postings_watch().items().at("0127000908-0001-1").status, "delivering");
+    EXPECT_EQ(d.watch<postings::PostingsWatch>("postings").items().at("0127000908-0001-1").status, "delivering");
 }
 
 TEST(DaemonPipelineSandbox, EachExpectedTelegramMessageArrivesOnceAlsoAfterARestart) {
@@ -376,6 +329,7 @@ TEST(CheckSandbox, ReportTableEqualsTheScenarioAndExitCodeIsCritical) {
     sb.start();
     TempDir dir;
     Config cfg = sandbox_config(sb, dir.path.string(), false);
+    daemon::edit_settings_base(cfg, "returns").enabled = false;  // the postings' report alone
     std::ostringstream out, err;
     auto r = run_check(cfg, sb.clock(), "text", out, err);
     EXPECT_EQ(r.exit_code, 2) << err.str();  // disputes are critical
@@ -421,6 +375,7 @@ TEST(CheckSandbox, ExitCodesOkWarningCriticalAndSourceFailure) {
     sb.start();
     TempDir dir;
     Config cfg = sandbox_config(sb, dir.path.string(), false);
+    daemon::edit_settings_base(cfg, "returns").enabled = false;  // the postings' exit codes alone
     cfg.accounts.resize(1);  // "demo"
     // 07:00 Moscow: nothing is due yet.
     std::ostringstream out0, err0;
@@ -465,4 +420,8 @@ TEST(DemoRun, PlaysTheDayAndEndsWithTheReport) {
     EXPECT_NE(out.find("0127001121-0001-1"), std::string::npos);          // the 10:00 order
     EXPECT_NE(out.find("Отправление просрочено 0127001001-0001-1"), std::string::npos);  // 17:00
     EXPECT_NE(out.find("Ожидают сборки"), std::string::npos);             // the morning report
+    // The promise for the demo: a return request with the customer's photos.
+    EXPECT_NE(out.find("Заявка на возврат ждёт решения 0125000733-0001-1"), std::string::npos) << out;
+    EXPECT_NE(out.find("📷 альбом из 2 фото"), std::string::npos) << out;
+    EXPECT_NE(out.find("Возвраты:"), std::string::npos);                  // its report section
 }

@@ -11,6 +11,7 @@
 #include "common/config.hpp"
 #include "daemon/engine/module.hpp"
 #include "daemon/watches/postings/settings.hpp"
+#include "daemon/watches/returns/settings.hpp"
 
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
@@ -19,6 +20,7 @@ namespace ozw {
 namespace {
 
 using daemon::postings::PostingsSettings;
+using daemon::returns::ReturnsSettings;
 
 const char* const kMinimal =
     "accounts:\n"
@@ -63,8 +65,8 @@ TEST_F(WatchConfigTest, EveryWatchOfTheContractHasASection) {
         EXPECT_NE(watch_schemas().find(name), nullptr) << name;
         EXPECT_NE(daemon::watch_modules().find(name), nullptr) << name;
     }
-    EXPECT_TRUE(module("postings").implemented());
-    for (const char* name : {"returns", "finance", "stocks", "reviews", "chats"})
+    for (const char* name : {"postings", "returns"}) EXPECT_TRUE(module(name).implemented()) << name;
+    for (const char* name : {"finance", "stocks", "reviews", "chats"})
         EXPECT_FALSE(module(name).implemented()) << name;
 }
 
@@ -281,8 +283,18 @@ TEST(ExampleConfig, ShippedExampleLoads) {
     EXPECT_EQ(p.stuck_driver_pickup, defaults.stuck_driver_pickup);
     EXPECT_EQ(p.stuck_acceptance, defaults.stuck_acceptance);
     EXPECT_EQ(p.min_reread_percent, defaults.min_reread_percent);
+    auto ret = dynamic_cast<const ReturnsSettings&>(*c.watches.find("returns"));
+    ReturnsSettings ret_defaults;
+    EXPECT_EQ(ret.enabled, ret_defaults.enabled);
+    EXPECT_EQ(ret.interval, ret_defaults.interval);
+    EXPECT_EQ(ret.lookback, ret_defaults.lookback);
+    EXPECT_EQ(ret.overlap, ret_defaults.overlap);
+    EXPECT_EQ(ret.reconcile_every, ret_defaults.reconcile_every);
+    EXPECT_EQ(ret.decision_window, ret_defaults.decision_window);
+    EXPECT_EQ(ret.urgent_before, ret_defaults.urgent_before);
+    EXPECT_EQ(ret.disposal_warn, ret_defaults.disposal_warn);
     EXPECT_EQ(r.config.notify.max_age, NotifyConfig{}.max_age);
-    for (const char* name : {"returns", "finance", "stocks", "reviews", "chats"}) {
+    for (const char* name : {"finance", "stocks", "reviews", "chats"}) {
         ASSERT_NE(c.watches.find(name), nullptr) << name;
         EXPECT_EQ(c.watches.find(name)->interval,
                   daemon::watch_modules().find(name)->schema().defaults()->interval)

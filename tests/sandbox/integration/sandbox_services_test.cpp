@@ -126,6 +126,67 @@ TEST_F(Services, TelegramMediaGroupAndGetUpdates) {
     EXPECT_EQ(msgs[0].text, "<b>Возврат</b>");
 }
 
+TEST_F(Services, TelegramSendPhotoRecordsCaptionAndUrl) {
+    auto r = tg("sendPhoto", {{"chat_id", 100}, {"photo", "https://cdn.ozon.ru/rp/1.jpg"},
+                              {"caption", "<b>Возврат</b> &lt;S&gt;"}, {"parse_mode", "HTML"},
+                              {"message_thread_id", 7}, {"disable_notification", true}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_TRUE(r.json()["result"]["message_id"].is_number_integer());
+    EXPECT_TRUE(r.json()["result"]["photo"].is_array());
+    auto msgs = sb.telegram_messages();
+    ASSERT_EQ(msgs.size(), 1u);
+    EXPECT_EQ(msgs[0].method, "sendPhoto");
+    EXPECT_TRUE(msgs[0].ok);
+    EXPECT_EQ(msgs[0].text, "<b>Возврат</b> &lt;S&gt;");
+    EXPECT_EQ(msgs[0].parse_mode, "HTML");
+    EXPECT_EQ(msgs[0].media, std::vector<std::string>{"https://cdn.ozon.ru/rp/1.jpg"});
+    EXPECT_EQ(msgs[0].message_thread_id, 7);
+    EXPECT_TRUE(msgs[0].disable_notification);
+    // Without a caption it is fine too.
+    EXPECT_EQ(tg("sendPhoto", {{"chat_id", 100}, {"photo", "https://cdn.ozon.ru/rp/2.jpg"}}).status, 200);
+
+    // The caption is checked like a media group's: HTML parsed, at most 1024 visible characters.
+    expect_tg_error(tg("sendPhoto", {{"chat_id", 100}, {"photo", "https://x/1.jpg"}, {"caption", "a & b"},
+                                     {"parse_mode", "HTML"}}),
+                    400, "Bad Request: can't parse entities: ");
+    EXPECT_EQ(tg("sendPhoto", {{"chat_id", 100}, {"photo", "https://x/1.jpg"},
+                               {"caption", "<b>" + repeat_cyrillic(1024) + "</b>"}, {"parse_mode", "HTML"}}).status,
+              200);
+    expect_tg_error(tg("sendPhoto", {{"chat_id", 100}, {"photo", "https://x/1.jpg"}, {"caption", repeat_cyrillic(1025)}}),
+                    400, "Bad Request: message caption is too long");
+    expect_tg_error(tg("sendPhoto", {{"chat_id", 100}, {"caption", "x"}}), 400, "Bad Request: there is no photo");
+    expect_tg_error(tg("sendPhoto", {{"chat_id", 100}, {"photo", 5}}), 400, "Bad Request: there is no photo");
+    expect_tg_error(tg("sendPhoto", {{"chat_id", 200}, {"photo", "https://x/1.jpg"}}), 403,
+                    "Forbidden: bot was blocked by the user");
+}
+
+TEST_F(Services, TelegramRefusesUnreachablePhotoUrls) {
+    expect_tg_error(tg("sendPhoto", {{"chat_id", 100}, {"photo", "https://unreachable.example/1.jpg"}}), 400,
+                    "Bad Request: failed to get HTTP URL content");
+    json media = {{{"type", "photo"}, {"media", "https://cdn.ozon.ru/rp/1.jpg"}, {"caption", "x"}},
+                  {{"type", "photo"}, {"media", "https://cdn.ozon.ru/rp/unreachable-2.jpg"}}};
+    expect_tg_error(tg("sendMediaGroup", {{"chat_id", 100}, {"media", media}}), 400,
+                    "Bad Request: failed to get HTTP URL content");
+    media[1]["media"] = "https://cdn.ozon.ru/rp/2.jpg";
+    EXPECT_EQ(tg("sendMediaGroup", {{"chat_id", 100}, {"media", media}}).status, 200);
+    auto msgs = sb.telegram_messages();
+    ASSERT_EQ(msgs.size(), 3u);
+    EXPECT_EQ(msgs[0].description, "Bad Request: failed to get HTTP URL content");
+    EXPECT_EQ(msgs[0].media, std::vector<std::string>{"https://unreachable.example/1.jpg"});
+    // A media group records every item's URL, in order.
+    EXPECT_EQ(msgs[2].media, (std::vector<std::string>{"https://cdn.ozon.ru/rp/1.jpg", "https://cdn.ozon.ru/rp/2.jpg"}));
+    // Media without a type is refused.
+    media[1].erase("type");
+    expect_tg_error(tg("sendMediaGroup", {{"chat_id", 100}, {"media", media}}), 400, "Bad Request: can't parse InputMedia");
+    // The admin API shows the URLs too.
+    Call c;
+    c.method = "GET";
+    c.target = "/__sandbox/telegram/messages";
+    auto list = http_call(sb.base_url(), c).json()["messages"];
+    ASSERT_GE(list.size(), 3u);
+    EXPECT_EQ(list[2]["media"], json({"https://cdn.ozon.ru/rp/1.jpg", "https://cdn.ozon.ru/rp/2.jpg"}));
+}
+
 TEST_F(Services, InsalesBasicAuthPagesAndUsageHeader) {
     const std::string good = "Basic c2hvcC1hcHA6c2VjcmV0";  // shop-app:secret
     auto r = insales("/admin/products.json", "");
@@ -256,7 +317,7 @@ TEST(SandboxDemo, TheDayUnfoldsOnTheVirtualClock) {
     ASSERT_EQ(acc["posting_accruals"].size(), 1u);  // 0122000515 delivered 4 days ago, no accrual
     auto rfbs = ozon(sb, "/v2/returns/rfbs/get", json{{"return_id", 8000000101}}).json();
     EXPECT_FALSE(rfbs["returns"]["comment"].get<std::string>().empty());
-    EXPECT_EQ(rfbs["returns"]["client_photo"].size(), 3u);
+    EXPECT_EQ(rfbs["returns"]["client_photo"].size(), 2u);  // one request, two photos
     auto reviews = ozon(sb, "/v2/review/list", json{{"limit", 20}, {"filters", {{"status", "NEW"}}}}).json();
     bool two_stars = false;
     for (const auto& r : reviews["reviews"]) two_stars |= r["rating"] == 2;
