@@ -8,6 +8,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -193,8 +194,10 @@ int run_demo(const DemoRunOptions& o) {
                 if (dump) dump << m.body.dump() << "\n";
                 if (!album) continue;
                 // The console shows each event's photos as links; the phone got them as pictures.
+                std::string caption = alerts::html_to_text(m.text);
+                std::replace(caption.begin(), caption.end(), '\n', ' ');
                 std::string line = (ru ? "  📷 альбом из " : "  📷 album of ") + std::to_string(m.media.size()) +
-                                   (ru ? " фото, подпись: " : " photos, caption: ") + alerts::html_to_text(m.text);
+                                   (ru ? " фото, подпись: " : " photos, caption: ") + caption;
                 for (const auto& url : m.media) line += "\n     " + url;
                 album_lines.push_back(std::move(line));
             }

@@ -38,6 +38,10 @@ const std::vector<std::string>& open_statuses() {
     return s;
 }
 
+// How often the returns waiting at pickup points are read again between reconciliations (an
+// internal cadence: a shop can have hundreds waiting, and only the shown sums move).
+constexpr Millis kStorageRefresh = std::chrono::hours(6);
+
 bool is_open(const std::string& status) {
     const auto& s = open_statuses();
     return std::find(s.begin(), s.end(), status) != s.end();
@@ -167,7 +171,9 @@ awaitable<Fetched<ReturnItem>> ReturnsWatch::fetch(TimePoint now, bool baseline)
     const auto last_success = cursor_time(cur, "last_success");
     const auto last_reconcile = cursor_time(cur, "last_reconcile");
     const ReturnsSettings& cfg = ctx_.settings;
+    const auto last_storage = cursor_time(cur, "last_storage");
     const bool full = baseline || !last_success || !last_reconcile || now - *last_reconcile >= cfg.reconcile_every;
+    const bool storage = full || !last_storage || now - *last_storage >= kStorageRefresh;
     const long long requests_before = client_->stats().requests;
 
     Fetched<ReturnItem> out;
@@ -197,9 +203,9 @@ awaitable<Fetched<ReturnItem>> ReturnsWatch::fetch(TimePoint now, bool baseline)
                                                     full ? now - cfg.lookback : *last_success - cfg.overlap, now};
     co_await read(by_moment);
     for (const auto& status : open_statuses()) {
-        // Between reconciliations only the returns at pickup points: their storage days and
-        // sums change without a status change.
-        if (!full && status != "ArrivedAtReturnPlace") continue;
+        // Between reconciliations only the returns at pickup points, now and then: their
+        // storage sums change without a status change (what escalates goes by dates).
+        if (!full && !(storage && status == "ArrivedAtReturnPlace")) continue;
         ozon::ReturnsFilter by_status;
         by_status.return_schema.clear();
         by_status.visual_status_name = status;
@@ -273,6 +279,7 @@ awaitable<Fetched<ReturnItem>> ReturnsWatch::fetch(TimePoint now, bool baseline)
     }
     out.cursors["last_success"] = format_iso8601_ms(now);
     if (full) out.cursors["last_reconcile"] = format_iso8601_ms(now);
+    if (storage) out.cursors["last_storage"] = format_iso8601_ms(now);
     out.api_calls = client_->stats().requests - requests_before;
     co_return out;
 }

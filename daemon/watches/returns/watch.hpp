@@ -1,16 +1,16 @@
 #pragma once
 // The returns watch on the 2026 methods (NOTES.md, "Returns"). Every poll:
 // - /v1/returns/list filtered by visual_status_change_moment {last success - overlap, now}
-//   (ONE date filter per request: Ozon's rule), last_id paging, limit 500; and the returns
-//   waiting at pickup points (visual_status_name ArrivedAtReturnPlace), whose storage days and
-//   sums move without a status change;
+//   (ONE date filter per request: Ozon's rule), last_id paging, limit 500; every 6 hours also
+//   the returns waiting at pickup points (visual_status_name ArrivedAtReturnPlace), whose
+//   storage sums move without a status change;
 // - /v1/returns/company/fbs/info: the drop-off points and how much waits at each;
 // - /v2/returns/rfbs/list over the requests created within the lookback window, and
 //   /v2/returns/rfbs/get for each open request that is new or changed (comment, photos,
 //   actions); the rest keep what was read before.
 // Every `reconcile_every` (and on the first poll), the whole window by change moment plus the
 // open states by name (a return can wait longer than the window): a whole-window answer.
-// Cursors saved with the snapshot: last_success, last_reconcile.
+// Cursors saved with the snapshot: last_success, last_reconcile, last_storage.
 #include <memory>
 #include <set>
 #include <string>

@@ -9,7 +9,9 @@
 #include <boost/asio/use_future.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <limits>
 
 #include "common/ozon/client.hpp"
 #include "common/time.hpp"
@@ -203,6 +205,45 @@ TEST(OzonClient, WalksLastIdPages) {
     EXPECT_TRUE(body["filter"].contains("visual_status_change_moment"));
     EXPECT_FALSE(body["filter"].contains("logistic_return_date"));
     EXPECT_FALSE(body["filter"].contains("storage_tariffication_start_date"));
+}
+
+TEST(OzonClient, RfbsPagesPastInt32SplitTheCreatedWindowInsteadOfSendingABadLastId) {
+    // Five requests with int64 ids, one a day; the spec types last_id as int32, so a page that
+    // ends on such an id cannot be continued by it.
+    const TimePoint day0 = *parse_iso8601("2026-11-01T00:00:00Z");
+    std::vector<std::pair<long long, TimePoint>> world;
+    for (int i = 0; i < 5; ++i) world.push_back({3000000001LL + i, day0 + std::chrono::hours(24 * i)});
+    std::atomic<int> bad_last_id{0};
+    TestServer server([&](const TestRequest& r) {
+        const auto body = json::parse(r.body);
+        const long long last_id = body.value("last_id", 0LL);
+        if (last_id > std::numeric_limits<std::int32_t>::max()) ++bad_last_id;
+        const auto& c = body["filter"]["created_at"];
+        const TimePoint from = *parse_iso8601(c["from"].get<std::string>());
+        const TimePoint to = *parse_iso8601(c["to"].get<std::string>());
+        std::string items;
+        int n = 0;
+        for (const auto& [id, created] : world) {
+            if (id <= last_id || created < from || created > to || n == body["limit"].get<int>()) continue;
+            items += std::string(n++ ? "," : "") + R"({"return_id":)" + std::to_string(id) + R"(,"created_at":")" +
+                     format_iso8601(created) + "\"}";
+        }
+        return TestReply{200, R"({"returns":[)" + items + "]}"};
+    });
+    auto acc = account_for(server);
+    auto got = run([&](auto ex) -> boost::asio::awaitable<std::vector<RfbsReturn>> {
+        Client c(ex, acc, nullptr, fast_retry());
+        RfbsReturnsFilter f;
+        f.created_from = day0 - std::chrono::hours(1);
+        f.created_to = day0 + std::chrono::hours(24 * 5);
+        f.limit = 2;
+        co_return co_await c.list_rfbs_returns_all(f);
+    });
+    std::vector<long long> ids;
+    for (const auto& r : got) ids.push_back(r.id);
+    std::sort(ids.begin(), ids.end());
+    EXPECT_EQ(ids, (std::vector<long long>{3000000001, 3000000002, 3000000003, 3000000004, 3000000005}));
+    EXPECT_EQ(bad_last_id.load(), 0);
 }
 
 TEST(OzonClient, StocksStopOnAShortPageEvenWithACursor) {

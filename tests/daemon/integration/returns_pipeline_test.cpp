@@ -217,3 +217,39 @@ TEST(ReturnsWatchSandbox, ReturnsAreWatchedEvenWhenTheRfbsOrDropOffMethodsAreNot
     for (const auto& e : returns_slot(d).last_result->recorded)
         EXPECT_NE(e.state, EventState::resolved) << e.key;
 }
+
+TEST(ReturnsWatchSandbox, ReturnsAtPickupPointsAreReadAgainEverySixHoursForTheirStorageSums) {
+    sandbox::Sandbox sb(sandbox::load_scenario_file(scenario_path("demo.yaml")));
+    sb.start();
+    TempDir dir;
+    Daemon d(returns_only(sb, dir, false), (dir.path / "ozonwatch.db").string(), sb, /*notify=*/false);
+    auto asked_by_status = [&] {
+        int n = 0;
+        for (const auto& r : ozon_requests(sb))
+            if (r.path == "/v1/returns/list" &&
+                nlohmann::json::parse(r.body)["filter"].value("visual_status_name", "") == "ArrivedAtReturnPlace")
+                ++n;
+        return n;
+    };
+    d.cycle();
+    EXPECT_EQ(asked_by_status(), 1);  // the first load reads the open states by name
+    auto& w = d.watch<returns::ReturnsWatch>("returns");
+    // 0121000402's paid storage starts a day after the start: nothing charged yet.
+    EXPECT_EQ(w.items().at("return:1000015002").storage_sum, 0);
+    // Ordinary polls do not ask for them again...
+    for (int i = 0; i < 5; ++i) {
+        sb.clear_logs();
+        sb.advance(10min);
+        d.cycle();
+        EXPECT_EQ(asked_by_status(), 0) << i;
+    }
+    // ...until six hours passed since the last time: then the sums Ozon charged since are read.
+    sb.set_time(sb.now() + 30h);
+    sb.clear_logs();
+    d.cycle();  // the daily reconciliation (a full read) is due too; it reads them anyway
+    sb.clear_logs();
+    sb.advance(6h);
+    d.cycle();
+    EXPECT_EQ(asked_by_status(), 1);
+    EXPECT_GT(w.items().at("return:1000015002").storage_sum, 0);
+}
