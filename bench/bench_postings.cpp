@@ -8,8 +8,6 @@
 //                     (watch.set_full_evaluation(true): the engine before the change).
 // And the process RSS. Usage: bench_postings [postings=50000] [cycles=5] [incremental|full|both]
 // (one mode alone is for profiling: `perf record` then sees only that mode's cycles).
-#include <time.h>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
@@ -17,9 +15,9 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <string>
 
+#include "bench/bench_util.hpp"
 #include "common/logging.hpp"
 #include "common/ozon/client.hpp"
 #include "common/ratelimit.hpp"
@@ -34,24 +32,9 @@ using namespace ozw::daemon;
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
+using namespace ozw::bench;
 
 namespace {
-
-// This thread's CPU time (user + system), with nanosecond resolution: getrusage counts in
-// scheduler ticks (4 ms here), too coarse for a cycle of a few milliseconds.
-double thread_cpu_ms() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-long rss_kb(const char* field) {
-    std::ifstream f("/proc/self/status");
-    std::string line;
-    while (std::getline(f, line))
-        if (line.rfind(field, 0) == 0) return std::stol(line.substr(std::string(field).size()));
-    return -1;
-}
 
 sandbox::Scenario big_shop(int n, TimePoint start) {
     sandbox::Scenario sc;
@@ -65,21 +48,6 @@ sandbox::Scenario big_shop(int n, TimePoint start) {
     sc.accounts.push_back(a);
     sandbox::add_generated_shop(sc, n, start);
     return sc;
-}
-
-template <class F>
-void run(asio::io_context& ioc, F&& make) {
-    std::exception_ptr err;
-    asio::co_spawn(ioc, make(), [&](std::exception_ptr e, auto&&...) { err = e; });
-    ioc.run();
-    ioc.restart();
-    if (err) std::rethrow_exception(err);
-}
-
-std::size_t ozon_calls(const sandbox::Sandbox& sb) {
-    std::size_t n = 0;
-    for (const auto& r : sb.request_log()) n += r.service == "ozon";
-    return n;
 }
 
 // The real watch, timing its fetch (HTTP + JSON parsing, this thread's CPU) apart from the

@@ -5,8 +5,6 @@
 // calls and CPU time (this thread only: the sandbox serves from its own thread) for the initial
 // load, for steady cycles (10 minutes apart, 20 status changes each) and for the daily
 // reconciliation; and the process RSS. Usage: bench_returns [returns=20000] [cycles=10]
-#include <time.h>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
@@ -14,9 +12,9 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <string>
 
+#include "bench/bench_util.hpp"
 #include "common/logging.hpp"
 #include "common/ozon/client.hpp"
 #include "common/ratelimit.hpp"
@@ -31,39 +29,7 @@ using namespace ozw::daemon;
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
-
-namespace {
-
-double thread_cpu_ms() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-long rss_kb(const char* field) {
-    std::ifstream f("/proc/self/status");
-    std::string line;
-    while (std::getline(f, line))
-        if (line.rfind(field, 0) == 0) return std::stol(line.substr(std::string(field).size()));
-    return -1;
-}
-
-template <class F>
-void run(asio::io_context& ioc, F&& make) {
-    std::exception_ptr err;
-    asio::co_spawn(ioc, make(), [&](std::exception_ptr e, auto&&...) { err = e; });
-    ioc.run();
-    ioc.restart();
-    if (err) std::rethrow_exception(err);
-}
-
-std::size_t ozon_calls(const sandbox::Sandbox& sb) {
-    std::size_t n = 0;
-    for (const auto& r : sb.request_log()) n += r.service == "ozon";
-    return n;
-}
-
-}  // namespace
+using namespace ozw::bench;
 
 int main(int argc, char** argv) {
     const int n = argc > 1 ? std::stoi(argv[1]) : 20000;

@@ -1,34 +1,12 @@
 #include "daemon/watches/postings/posting.hpp"
 
 #include "common/time.hpp"
+#include "daemon/engine/item_json.hpp"
 
 namespace ozw::daemon::postings {
 
-namespace {
-
 using nlohmann::json;
-
-json opt_time_json(const std::optional<TimePoint>& t) {
-    return t ? json(format_iso8601(*t)) : json(nullptr);
-}
-
-std::optional<TimePoint> opt_time_from(const json& j, const char* key) {
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_string()) return std::nullopt;
-    return parse_iso8601(it->get<std::string>());
-}
-
-std::string str_of(const json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
-
-double num_of(const json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
-}
-
-}  // namespace
+using namespace item_json;
 
 json PostingState::to_json() const {
     json products_json = json::array();
@@ -37,10 +15,10 @@ json PostingState::to_json() const {
     json j = {{"posting_number", posting_number},
               {"status", status},
               {"substatus", substatus},
-              {"in_process_at", opt_time_json(in_process_at)},
-              {"shipment_date", opt_time_json(shipment_date)},
-              {"shipment_date_without_delay", opt_time_json(shipment_date_without_delay)},
-              {"delivering_date", opt_time_json(delivering_date)},
+              {"in_process_at", time_or_null(in_process_at)},
+              {"shipment_date", time_or_null(shipment_date)},
+              {"shipment_date_without_delay", time_or_null(shipment_date_without_delay)},
+              {"delivering_date", time_or_null(delivering_date)},
               {"status_since", format_iso8601_ms(status_since)},
               {"products", std::move(products_json)}};
     if (cancellation) {
@@ -57,7 +35,7 @@ json PostingState::to_json() const {
                        {"charge", tariff->charge ? json(*tariff->charge) : json(nullptr)},
                        {"next_type", tariff->next_type},
                        {"next_rate", tariff->next_rate},
-                       {"next_starts_at", opt_time_json(tariff->next_starts_at)}};
+                       {"next_starts_at", time_or_null(tariff->next_starts_at)}};
     }
     return j;
 }
@@ -68,11 +46,11 @@ PostingState PostingState::from_json(const json& j) {
     s.posting_number = str_of(j, "posting_number");
     s.status = str_of(j, "status");
     s.substatus = str_of(j, "substatus");
-    s.in_process_at = opt_time_from(j, "in_process_at");
-    s.shipment_date = opt_time_from(j, "shipment_date");
-    s.shipment_date_without_delay = opt_time_from(j, "shipment_date_without_delay");
-    s.delivering_date = opt_time_from(j, "delivering_date");
-    s.status_since = opt_time_from(j, "status_since").value_or(TimePoint{});
+    s.in_process_at = time_of(j, "in_process_at");
+    s.shipment_date = time_of(j, "shipment_date");
+    s.shipment_date_without_delay = time_of(j, "shipment_date_without_delay");
+    s.delivering_date = time_of(j, "delivering_date");
+    s.status_since = time_of(j, "status_since").value_or(TimePoint{});
     if (auto it = j.find("products"); it != j.end() && it->is_array()) {
         for (const auto& p : *it) {
             if (!p.is_object()) continue;
@@ -106,7 +84,7 @@ PostingState PostingState::from_json(const json& j) {
         if (auto c = it->find("charge"); c != it->end() && c->is_number()) t.charge = c->get<double>();
         t.next_type = str_of(*it, "next_type");
         t.next_rate = num_of(*it, "next_rate");
-        t.next_starts_at = opt_time_from(*it, "next_starts_at");
+        t.next_starts_at = time_of(*it, "next_starts_at");
         s.tariff = std::move(t);
     }
     return s;

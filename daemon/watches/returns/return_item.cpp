@@ -5,46 +5,14 @@
 #include <string_view>
 
 #include "common/time.hpp"
+#include "daemon/engine/item_json.hpp"
 
 namespace ozw::daemon::returns {
 
 namespace {
 
 using nlohmann::json;
-
-json opt_time_json(const std::optional<TimePoint>& t) {
-    return t ? json(format_iso8601(*t)) : json(nullptr);
-}
-
-std::optional<TimePoint> opt_time_from(const json& j, const char* key) {
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_string()) return std::nullopt;
-    return parse_iso8601(it->get<std::string>());
-}
-
-std::string str_of(const json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
-
-double num_of(const json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
-}
-
-long long int_of(const json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_number_integer() ? it->get<long long>() : 0;
-}
-
-std::vector<std::string> strings_of(const json& j, const char* key) {
-    std::vector<std::string> out;
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_array()) return out;
-    for (const auto& v : *it)
-        if (v.is_string()) out.push_back(v.get<std::string>());
-    return out;
-}
+using namespace item_json;
 
 const char* kind_name(ItemKind k) {
     switch (k) {
@@ -96,9 +64,9 @@ json ReturnItem::to_json() const {
     j["place_id"] = place_id;
     j["place_name"] = place_name;
     j["place_address"] = place_address;
-    j["arrived_at"] = opt_time_json(arrived_at);
-    j["paid_storage_from"] = opt_time_json(paid_storage_from);
-    j["disposal_at"] = opt_time_json(disposal_at);
+    j["arrived_at"] = time_or_null(arrived_at);
+    j["paid_storage_from"] = time_or_null(paid_storage_from);
+    j["disposal_at"] = time_or_null(disposal_at);
     j["storage_sum"] = storage_sum;
     j["disposal_sum"] = disposal_sum;
     j["client_comment"] = client_comment;
@@ -115,8 +83,8 @@ ReturnItem ReturnItem::from_json(const json& j) {
     r.id = int_of(j, "id");
     r.status = str_of(j, "status");
     r.status_name = str_of(j, "status_name");
-    r.status_since = opt_time_from(j, "status_since").value_or(TimePoint{});
-    r.first_seen = opt_time_from(j, "first_seen").value_or(r.status_since);
+    r.status_since = time_of(j, "status_since").value_or(TimePoint{});
+    r.first_seen = time_of(j, "first_seen").value_or(r.status_since);
     r.type = str_of(j, "type");
     r.schema = str_of(j, "schema");
     r.group_state = str_of(j, "group_state");
@@ -131,9 +99,9 @@ ReturnItem ReturnItem::from_json(const json& j) {
     r.place_id = int_of(j, "place_id");
     r.place_name = str_of(j, "place_name");
     r.place_address = str_of(j, "place_address");
-    r.arrived_at = opt_time_from(j, "arrived_at");
-    r.paid_storage_from = opt_time_from(j, "paid_storage_from");
-    r.disposal_at = opt_time_from(j, "disposal_at");
+    r.arrived_at = time_of(j, "arrived_at");
+    r.paid_storage_from = time_of(j, "paid_storage_from");
+    r.disposal_at = time_of(j, "disposal_at");
     r.storage_sum = num_of(j, "storage_sum");
     r.disposal_sum = num_of(j, "disposal_sum");
     r.client_comment = str_of(j, "client_comment");
@@ -141,7 +109,7 @@ ReturnItem ReturnItem::from_json(const json& j) {
     r.actions = strings_of(j, "actions");
     r.returns_count = static_cast<int>(int_of(j, "returns_count"));
     r.box_count = static_cast<int>(int_of(j, "box_count"));
-    if (auto it = j.find("pass_required"); it != j.end() && it->is_boolean()) r.pass_required = it->get<bool>();
+    r.pass_required = flag_of(j, "pass_required");
     return r;
 }
 

@@ -30,6 +30,7 @@ namespace fs = std::filesystem;
 
 using ozw::test::at;
 using ozw::test::Daemon;
+using ozw::test::headings;
 using ozw::test::ozon_requests;
 using ozw::test::run;
 using ozw::test::sandbox_config;
@@ -38,16 +39,6 @@ using ozw::test::sent_messages;
 using ozw::test::TempDir;
 
 namespace {
-
-// How many times one event's heading (HTML: "<b>title</b>") reached the sandbox's Telegram, in
-// any message (several events may be packed into one message).
-int headings(const sandbox::Sandbox& sb, const std::string& title) {
-    const std::string needle = "<b>" + title + "</b>";
-    int n = 0;
-    for (const auto& m : sent_messages(sb))
-        for (auto p = m.text.find(needle); p != std::string::npos; p = m.text.find(needle, p + 1)) ++n;
-    return n;
-}
 
 // The virtual times at which a heading was sent.
 std::vector<TimePoint> sent_at(const sandbox::Sandbox& sb, const std::string& title) {

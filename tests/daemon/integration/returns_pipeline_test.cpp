@@ -15,6 +15,7 @@ using namespace ozw::daemon;
 using namespace std::chrono_literals;
 using ozw::test::at;
 using ozw::test::Daemon;
+using ozw::test::headings;
 using ozw::test::ozon_requests;
 using ozw::test::run;
 using ozw::test::sandbox_config;
@@ -42,15 +43,6 @@ int date_filters(const nlohmann::json& body) {
 std::size_t fbs_returns(const returns::ReturnsWatch& w) {
     return std::count_if(w.items().begin(), w.items().end(),
                          [](const auto& kv) { return kv.second.kind == returns::ItemKind::fbs_return; });
-}
-
-int headings(const sandbox::Sandbox& sb, const std::string& title) {
-    int n = 0;
-    for (const auto& m : sent_messages(sb))
-        for (auto p = m.text.find("<b>" + title + "</b>"); p != std::string::npos;
-             p = m.text.find("<b>" + title + "</b>", p + 1))
-            ++n;
-    return n;
 }
 
 // The returns watch's place in the scheduler: its last poll and its health.

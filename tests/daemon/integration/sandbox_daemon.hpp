@@ -73,4 +73,14 @@ inline std::vector<sandbox::TelegramMessage> sent_messages(const sandbox::Sandbo
     return out;
 }
 
+// How many times one event's heading (HTML: "<b>title</b>") reached the sandbox's Telegram, in
+// any message (several events may be packed into one message).
+inline int headings(const sandbox::Sandbox& sb, const std::string& title) {
+    const std::string needle = "<b>" + title + "</b>";
+    int n = 0;
+    for (const auto& m : sent_messages(sb))
+        for (auto p = m.text.find(needle); p != std::string::npos; p = m.text.find(needle, p + 1)) ++n;
+    return n;
+}
+
 }  // namespace ozw::test
