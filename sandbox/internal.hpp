@@ -2,6 +2,8 @@
 // Pieces of the sandbox shared by its .cpp files (not for other layers).
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +31,13 @@ std::string retired_replacement(std::string_view path);
 // Methods each role grants (for /v1/roles and the role check); "Admin" grants all.
 std::vector<std::string> role_methods(const std::string& role);
 bool account_may_call(const Account& acc, std::string_view path);
+
+// /v1/finance/accrual/by-day: accruals per page, and how long a last_id lives (VIRTUAL time,
+// counted from the answer that gave it). An older one answers 400 {"code":3,"message":
+// kLastIdExpired,"details":[]}: the client must restart that date with an empty last_id.
+inline constexpr std::size_t kByDayPage = 100;
+inline constexpr std::chrono::minutes kLastIdLifetime{15};
+inline constexpr const char* kLastIdExpired = "last_id expired";
 
 // Runs one Ozon method on the scenario (state may change: by-day cursors). `req` is the parsed
 // body. The caller has checked authentication.

@@ -913,23 +913,32 @@ ApiResult rfbs_get(const json& req, const Scenario& s) {
 
 // ---------------------------------------------------------------- finance
 
-const std::vector<std::pair<int, std::pair<const char*, const char*>>>& accrual_types() {
-    static const std::vector<std::pair<int, std::pair<const char*, const char*>>> t = {
-        {1, {"Выручка", "Выручка от продажи товара покупателю"}},
-        {2, {"Вознаграждение Ozon", "Комиссия Ozon за продажу"}},
-        {3, {"Логистика", "Доставка от склада продавца до покупателя"}},
-        {4, {"Обратная логистика", "Доставка возврата продавцу"}},
-        {5, {"Обработка отправления", "Приём отправления на сортировочном центре"}},
-        {6, {"Последняя миля", "Доставка от пункта выдачи до покупателя"}},
-        {7, {"Возврат выручки", "Возврат денег покупателю"}},
-        {8, {"Хранение возвратов", "Хранение невостребованного возврата в пункте выдачи"}},
-    };
-    return t;
+std::int64_t kop(double rub) { return std::llround(rub * 100.0); }
+json money_kop(std::int64_t k) { return {{"amount", money_text(static_cast<double>(k) / 100.0, 2)}, {"currency", "RUB"}}; }
+double rub(std::int64_t k) { return static_cast<double>(k) / 100.0; }
+
+const Posting* find_posting(const Scenario& s, const std::string& n) {
+    for (const auto& p : s.postings)
+        if (p.posting_number == n) return &p;
+    return nullptr;
 }
 
-std::string day_text(TimePoint t) { return format_iso8601(t).substr(0, 10); }
+// The SKU an accrual is about: its own, the posting's first product, or the SKU of a return of
+// that posting (a returned posting need not be among the scenario's postings).
+std::int64_t accrual_sku(const Scenario& s, const Accrual& a) {
+    if (a.sku) return a.sku;
+    if (const Posting* p = find_posting(s, a.posting_number); p && !p->products.empty()) return p->products.front().sku;
+    for (const auto& r : s.returns)
+        if (r.posting_number == a.posting_number && !a.posting_number.empty()) return r.sku;
+    return 0;
+}
 
-ApiResult accrual_postings(const json& req, const Scenario& s) {
+AccrualKind kind_of(const AccrualItem& it) {
+    const AccrualType* t = find_accrual_type(static_cast<int>(it.type_id));
+    return t ? t->kind : AccrualKind::other;
+}
+
+ApiResult accrual_postings(const json& req, const Scenario& s, TimePoint now) {
     auto numbers = string_list(member(req, "posting_numbers"), "posting_numbers");
     if (numbers.empty()) throw BadRequest{"posting_numbers: value is required"};
     if (numbers.size() > 200) throw BadRequest{"posting_numbers: at most 200 values"};
@@ -937,23 +946,101 @@ ApiResult accrual_postings(const json& req, const Scenario& s) {
     for (const auto& n : numbers) {
         json acc = json::array();
         for (const auto& a : s.accruals) {
-            if (a.posting_number != n) continue;
-            for (const auto& it : a.items)
-                acc.push_back({{"accrual_date", day_text(a.date)},
-                               {"accrued", {{"amount", money_text(it.amount, 2)}, {"currency", "RUB"}}},
-                               {"quantity", 1},
-                               {"seller_price", nullptr},
-                               {"sku", nullptr},
+            if (a.posting_number != n || !accrual_visible(a, now)) continue;
+            const Posting* p = find_posting(s, n);
+            const std::int64_t sku = accrual_sku(s, a);
+            int qty = 0;
+            double price = 0;
+            if (p)
+                for (const auto& pr : p->products) {
+                    qty += pr.quantity;
+                    if (price == 0) price = pr.price;
+                }
+            for (const auto& it : a.items) {
+                const bool sale = kind_of(it) == AccrualKind::sale || kind_of(it) == AccrualKind::refund;
+                acc.push_back({{"accrual_date", accrual_day(a)},
+                               {"accrued", money_kop(kop(it.amount))},
+                               {"quantity", sale ? std::max(qty, 1) : 1},
+                               {"seller_price", sale && price > 0 ? money_v4(price) : json(nullptr)},
+                               {"sku", sku ? json(sku) : json(nullptr)},
                                {"type_id", it.type_id}});
+            }
         }
         if (!acc.empty()) out.push_back({{"accruals", acc}, {"posting_number", n}});
     }
     return {200, {{"posting_accruals", out}}, {}};
 }
 
+json fee_list(const Accrual& a) {
+    json fees = json::array();
+    for (const auto& it : a.items) fees.push_back({{"accrued", money_kop(kop(it.amount))}, {"type_id", it.type_id}});
+    return fees;
+}
+
+json by_day_accrual(const Accrual& a, const Scenario& s) {
+    std::int64_t total = 0;
+    for (const auto& it : a.items) total += kop(it.amount);
+    const std::int64_t sku = accrual_sku(s, a);
+    json x = {{"accrual_id", a.id},
+              {"accrued_category", a.category},
+              {"container_fees", nullptr},
+              {"date", accrual_day(a)},
+              {"item_fees", nullptr},
+              {"non_item_fee", nullptr},
+              {"posting", nullptr},
+              {"total_amount", money_kop(total)},
+              {"unit_number", a.unit_number}};
+    if (a.category == "POSTING") {
+        // Sale and commission go to products[].commission, every other line is a service of
+        // products[].delivery (logistics, last mile, acquiring, corrections, ...).
+        std::int64_t sale = 0, commission = 0, services_total = 0;
+        json services = json::array();
+        for (const auto& it : a.items) {
+            const auto k = kind_of(it);
+            if (k == AccrualKind::sale || k == AccrualKind::refund) sale += kop(it.amount);
+            else if (k == AccrualKind::commission || k == AccrualKind::commission_refund) commission += kop(it.amount);
+            else {
+                services_total += kop(it.amount);
+                services.push_back({{"accrued", money_kop(kop(it.amount))}, {"type_id", it.type_id}});
+            }
+        }
+        int qty = 0;
+        double price = 0;
+        if (const Posting* p = find_posting(s, a.posting_number))
+            for (const auto& pr : p->products) {
+                qty += pr.quantity;
+                if (price == 0) price = pr.price;
+            }
+        qty = std::max(qty, 1);
+        const std::int64_t seller_price = price > 0 ? kop(price) : sale / qty;
+        char ratio[32];
+        std::snprintf(ratio, sizeof ratio, "%.4f", sale ? std::abs(static_cast<double>(commission) / static_cast<double>(sale)) : 0.0);
+        json product = {{"commission", {{"bonus", money_kop(0)},
+                                        {"coinvestment", money_kop(0)},
+                                        {"commission", money_kop(commission)},
+                                        {"commission_ratio", ratio},
+                                        {"sale_amount", money_kop(sale)},
+                                        {"sale_commission", money_kop(commission)},
+                                        {"sale_price", money_kop(sale / qty)},
+                                        {"seller_price", money_kop(seller_price)}}},
+                        {"delivery", {{"services", services}, {"total_accrued", money_kop(services_total)}}},
+                        {"sku", sku}};
+        x["posting"] = {{"delivery_schema", "FBS"}, {"delivery_speed", 0}, {"products", json::array({product})}};
+    } else if (a.category == "ITEM") {
+        x["item_fees"] = {{"fees", json::array({{{"fees", fee_list(a)}, {"sku", sku}}})}};
+    } else if (a.category == "NON_ITEM") {
+        x["non_item_fee"] = {{"accrued", money_kop(kop(a.items.front().amount))}, {"type_id", a.items.front().type_id}};
+    } else {
+        x["container_fees"] = {{"fees", fee_list(a)}};
+    }
+    return x;
+}
+
 }  // namespace
 
-// by-day cursors are stored so that they can expire after 15 virtual minutes.
+// One date per request; pages of kByDayPage accruals in accrual_id order. last_id is a cursor
+// (base64 of {date, last accrual_id, virtual issue time}) that expires 15 virtual minutes after
+// the answer that gave it: then 400 {"code":3,"message":"last_id expired"}.
 ApiResult accrual_by_day(const json& req, const Scenario& s, TimePoint now) {
     auto date = as_string(member(req, "date"), "date");
     if (date.size() != 10 || date[4] != '-' || date[7] != '-' || !parse_iso8601(date + "T00:00:00Z"))
@@ -961,53 +1048,28 @@ ApiResult accrual_by_day(const json& req, const Scenario& s, TimePoint now) {
     if (date < "2022-01-01") throw BadRequest{"date: the earliest date is 2022-01-01"};
     if (!req.is_object() || !req.contains("last_id")) throw BadRequest{"last_id: value is required"};
     auto last_id = as_string(member(req, "last_id"), "last_id");
-    constexpr std::size_t kPage = 100;
-    std::size_t offset = 0;
+    std::int64_t after = 0;
     if (!last_id.empty()) {
         auto raw = base64_decode(last_id);
         auto j = raw ? json::parse(*raw, nullptr, false) : json();
-        if (!j.is_object() || !j.contains("d") || !j.contains("o") || !j.contains("t"))
+        if (!j.is_object() || !j.contains("d") || !j.contains("a") || !j.contains("t") || !j["a"].is_number_integer() ||
+            !j["t"].is_number_integer())
             throw BadRequest{"last_id: invalid value"};
         if (j["d"] != date) throw BadRequest{"last_id: pass the date of the previous request"};
         auto issued = TimePoint{Millis{j["t"].get<long long>()}};
-        if (now - issued > std::chrono::minutes(15)) throw BadRequest{"last_id: expired, start again"};
-        offset = j["o"].get<std::size_t>();
+        if (now - issued > kLastIdLifetime) throw BadRequest{kLastIdExpired};
+        after = j["a"].get<std::int64_t>();
     }
     std::vector<const Accrual*> sel;
     for (const auto& a : s.accruals)
-        if (day_text(a.date) == date) sel.push_back(&a);
+        if (accrual_visible(a, now) && accrual_day(a) == date && a.id > after) sel.push_back(&a);
+    std::sort(sel.begin(), sel.end(), [](const Accrual* x, const Accrual* y) { return x->id < y->id; });
     json out = json::array();
-    const std::size_t end = std::min(sel.size(), offset + kPage);
-    for (std::size_t i = offset; i < end; ++i) {
-        const Accrual& a = *sel[i];
-        double total = 0;
-        json services = json::array();
-        for (const auto& it : a.items) {
-            total += it.amount;
-            services.push_back({{"accrued", {{"amount", money_text(it.amount, 2)}, {"currency", "RUB"}}},
-                                {"type_id", it.type_id}});
-        }
-        std::int64_t sku = 0;
-        for (const auto& p : s.postings)
-            if (p.posting_number == a.posting_number && !p.products.empty()) sku = p.products.front().sku;
-        out.push_back({{"accrual_id", static_cast<std::int64_t>(900000000 + i + 1)},
-                       {"accrued_category", "POSTING"},
-                       {"container_fees", nullptr},
-                       {"date", date},
-                       {"item_fees", nullptr},
-                       {"non_item_fee", nullptr},
-                       {"posting", {{"delivery_schema", "FBS"},
-                                    {"delivery_speed", 0},
-                                    {"products", json::array({{{"commission", nullptr},
-                                                               {"delivery", {{"services", services},
-                                                                             {"total_accrued", {{"amount", money_text(total, 2)}, {"currency", "RUB"}}}}},
-                                                               {"sku", sku}}})}}},
-                       {"total_amount", {{"amount", money_text(total, 2)}, {"currency", "RUB"}}},
-                       {"unit_number", a.posting_number}});
-    }
+    const std::size_t end = std::min(sel.size(), kByDayPage);
+    for (std::size_t i = 0; i < end; ++i) out.push_back(by_day_accrual(*sel[i], s));
     std::string next;
     if (end < sel.size())
-        next = base64_encode(json{{"d", date}, {"o", end}, {"t", now.time_since_epoch().count()}}.dump());
+        next = base64_encode(json{{"d", date}, {"a", sel[end - 1]->id}, {"t", now.time_since_epoch().count()}}.dump());
     return {200, {{"accruals", out}, {"last_id", next}}, {}};
 }
 
@@ -1015,9 +1077,161 @@ namespace {
 
 ApiResult accrual_types_call() {
     json out = json::array();
-    for (const auto& [id, t] : accrual_types())
-        out.push_back({{"description", t.second}, {"id", id}, {"name", t.first}});
+    for (const auto& t : accrual_types())
+        out.push_back({{"description", t.description}, {"id", t.id}, {"name", t.name}});
     return {200, {{"accrual_types", out}}, {}};
+}
+
+// One payout period of the cash-flow statement, in kopecks.
+struct PeriodSums {
+    PayoutPeriod period;
+    std::map<AccrualKind, std::int64_t> by_kind;
+    // details items per kind: operation name -> sum, in the order of the types table
+    std::map<AccrualKind, std::vector<std::pair<std::string, std::int64_t>>> items;
+    std::int64_t net = 0;
+    std::optional<std::int64_t> payment;
+    std::int64_t begin_balance = 0, end_balance = 0;
+};
+
+std::vector<PeriodSums> cash_flow_ledger(const Scenario& s, TimePoint now) {
+    std::optional<PayoutPeriod> first;
+    auto consider = [&](const PayoutPeriod& p) {
+        if (!first || p.begin < first->begin) first = p;
+    };
+    for (const auto& a : s.accruals)
+        if (accrual_visible(a, now)) consider(payout_period_at(a.date));
+    for (const auto& p : s.payouts)
+        if (auto pp = payout_period_of_day(p.period)) consider(*pp);
+    std::vector<PeriodSums> out;
+    if (!first) return out;
+    std::int64_t balance = 0;
+    for (PayoutPeriod p = *first; p.begin <= now; p = next_payout_period(p)) {
+        PeriodSums x;
+        x.period = p;
+        for (const auto& t : accrual_types()) {
+            std::int64_t sum = 0;
+            bool any = false;
+            for (const auto& a : s.accruals) {
+                if (!accrual_visible(a, now) || payout_period_at(a.date).id != p.id) continue;
+                for (const auto& it : a.items)
+                    if (it.type_id == t.id) {
+                        sum += kop(it.amount);
+                        any = true;
+                    }
+            }
+            if (!any) continue;
+            x.by_kind[t.kind] += sum;
+            x.net += sum;
+            if (*t.operation) {
+                auto& list = x.items[t.kind];
+                auto it = std::find_if(list.begin(), list.end(), [&](const auto& e) { return e.first == t.operation; });
+                if (it == list.end()) list.emplace_back(t.operation, sum);
+                else it->second += sum;
+            }
+        }
+        const Payout* po = nullptr;
+        for (const auto& o : s.payouts)
+            if (o.period == p.first_day) po = &o;
+        if (!po || !po->unpaid) {
+            const TimePoint paid_at = po && po->paid_at ? *po->paid_at : default_paid_at(p);
+            const std::int64_t amount = po && po->amount ? kop(*po->amount) : x.net;
+            if (paid_at <= now && amount > 0) x.payment = amount;
+        }
+        x.begin_balance = balance;
+        balance += x.net - x.payment.value_or(0);
+        x.end_balance = balance;
+        out.push_back(std::move(x));
+    }
+    return out;
+}
+
+json period_json(const PayoutPeriod& p) {
+    return {{"begin", format_iso8601(p.begin)}, {"end", format_iso8601(p.end)}, {"id", p.id}};
+}
+
+ApiResult cash_flow_statement(const json& req, const Scenario& s, TimePoint now) {
+    const json& date = member(req, "date");
+    if (!date.is_object()) throw BadRequest{"date: value is required"};
+    auto from = as_time(member(date, "from"), "date.from");
+    auto to = as_time(member(date, "to"), "date.to");
+    if (!from) throw BadRequest{"date.from: value is required"};
+    if (!to) throw BadRequest{"date.to: value is required"};
+    if (*from > *to) throw BadRequest{"date.from: must not be later than date.to"};
+    auto page = as_int(member(req, "page"), "page");
+    auto page_size = as_int(member(req, "page_size"), "page_size");
+    if (!page) throw BadRequest{"page: value is required"};
+    if (*page < 1) throw BadRequest{"page: value must be at least 1"};
+    if (!page_size) throw BadRequest{"page_size: value is required"};
+    if (*page_size < 1) throw BadRequest{"page_size: value must be at least 1"};
+    const bool details = flag(req, "with_details");
+
+    std::vector<PeriodSums> sel;
+    for (auto& x : cash_flow_ledger(s, now))
+        if (x.period.begin <= *to && x.period.end >= *from) sel.push_back(std::move(x));
+    const std::int64_t n = static_cast<std::int64_t>(sel.size());
+    const std::int64_t page_count = (n + *page_size - 1) / *page_size;
+    json flows = json::array(), det = json::array();
+    const std::int64_t begin = std::min(n, (*page - 1) * *page_size);
+    const std::int64_t end = std::min(n, begin + *page_size);
+    auto sum = [](const PeriodSums& x, AccrualKind k) {
+        auto it = x.by_kind.find(k);
+        return it == x.by_kind.end() ? std::int64_t{0} : it->second;
+    };
+    auto item_list = [](const PeriodSums& x, std::initializer_list<AccrualKind> kinds) {
+        json items = json::array();
+        std::int64_t total = 0;
+        for (auto k : kinds) {
+            auto it = x.items.find(k);
+            if (it == x.items.end()) continue;
+            for (const auto& [name, v] : it->second) {
+                items.push_back({{"name", name}, {"price", rub(v)}});
+                total += v;
+            }
+        }
+        return std::pair{items, total};
+    };
+    using K = AccrualKind;
+    for (std::int64_t i = begin; i < end; ++i) {
+        const PeriodSums& x = sel[static_cast<std::size_t>(i)];
+        flows.push_back({{"commission_amount", rub(sum(x, K::commission) + sum(x, K::commission_refund))},
+                         {"currency_code", "RUB"},
+                         {"item_delivery_and_return_amount", rub(sum(x, K::delivery_service) + sum(x, K::return_service))},
+                         {"orders_amount", rub(sum(x, K::sale))},
+                         {"period", period_json(x.period)},
+                         {"returns_amount", rub(sum(x, K::refund))},
+                         {"services_amount", rub(sum(x, K::service))}});
+        if (!details) continue;
+        auto [delivery_items, delivery_services] = item_list(x, {K::delivery_service});
+        auto [return_items, return_services] = item_list(x, {K::return_service});
+        auto [service_items, services] = item_list(x, {K::service});
+        auto [other_items, others] = item_list(x, {K::other});
+        const std::int64_t delivery_amount = sum(x, K::sale) + sum(x, K::commission);
+        const std::int64_t return_amount = sum(x, K::refund) + sum(x, K::commission_refund);
+        json payments = json::array();
+        if (x.payment) payments.push_back({{"currency_code", "RUB"}, {"payment", rub(*x.payment)}});
+        det.push_back({{"begin_balance_amount", rub(x.begin_balance)},
+                       {"delivery", {{"amount", rub(delivery_amount)},
+                                     {"delivery_services", {{"items", delivery_items}, {"total", rub(delivery_services)}}},
+                                     {"total", rub(delivery_amount + delivery_services)}}},
+                       {"end_balance_amount", rub(x.end_balance)},
+                       {"invoice_transfer", rub(x.net)},
+                       {"loan", 0.0},
+                       {"others", {{"items", other_items}, {"total", rub(others)}}},
+                       {"payments", payments},
+                       {"period", period_json(x.period)},
+                       {"return", {{"amount", rub(return_amount)},
+                                   {"return_services", {{"items", return_items}, {"total", rub(return_services)}}},
+                                   {"total", rub(return_amount + return_services)}}},
+                       {"rfbs", {{"compensation_delivery_return", 0.0},
+                                 {"partial_compensation", 0.0},
+                                 {"partial_compensation_return", 0.0},
+                                 {"total", 0.0},
+                                 {"transfer_delivery", 0.0},
+                                 {"transfer_delivery_return", 0.0}}},
+                       {"services", {{"items", service_items}, {"total", rub(services)}}}});
+    }
+    return {200, {{"result", {{"cash_flows", flows}, {"details", det}, {"page_count", page_count}}},
+                  {"page_count", page_count}}, {}};
 }
 
 // ---------------------------------------------------------------- stocks, reviews, chats, account
@@ -1208,7 +1422,7 @@ const std::vector<std::string>& served_methods() {
         "/v4/posting/fbs/list", "/v4/posting/fbs/unfulfilled/list", "/v3/posting/fbs/get",
         "/v1/returns/list", "/v2/returns/rfbs/list", "/v2/returns/rfbs/get", "/v1/returns/company/fbs/info",
         "/v1/finance/accrual/postings", "/v1/finance/accrual/by-day", "/v1/finance/accrual/types",
-        "/v4/product/info/stocks", "/v2/review/list", "/v3/chat/list", "/v1/roles", "/v2/warehouse/list"};
+        "/v1/finance/cash-flow-statement/list", "/v4/product/info/stocks", "/v2/review/list", "/v3/chat/list", "/v1/roles", "/v2/warehouse/list"};
     return m;
 }
 
@@ -1241,7 +1455,8 @@ std::vector<std::string> role_methods(const std::string& role) {
         {"Posting FBS", {"/v4/posting/fbs/list", "/v4/posting/fbs/unfulfilled/list", "/v3/posting/fbs/get"}},
         {"Returns", {"/v1/returns/list", "/v2/returns/rfbs/list", "/v2/returns/rfbs/get",
                      "/v1/returns/company/fbs/info"}},
-        {"Finance", {"/v1/finance/accrual/postings", "/v1/finance/accrual/by-day", "/v1/finance/accrual/types"}},
+        {"Finance", {"/v1/finance/accrual/postings", "/v1/finance/accrual/by-day", "/v1/finance/accrual/types",
+                     "/v1/finance/cash-flow-statement/list"}},
         {"Product", {"/v4/product/info/stocks"}},
         {"Reviews", {"/v2/review/list"}},
         {"Chat", {"/v3/chat/list"}},
@@ -1272,9 +1487,10 @@ ApiResult ozon_call(const std::string& path, const json& req, Scenario& s, const
         if (path == "/v2/returns/rfbs/list") return rfbs_list(req, s);
         if (path == "/v2/returns/rfbs/get") return rfbs_get(req, s);
         if (path == "/v1/returns/company/fbs/info") return returns_dropoff(req, s);
-        if (path == "/v1/finance/accrual/postings") return accrual_postings(req, s);
+        if (path == "/v1/finance/accrual/postings") return accrual_postings(req, s, now);
         if (path == "/v1/finance/accrual/by-day") return accrual_by_day(req, s, now);
         if (path == "/v1/finance/accrual/types") return accrual_types_call();
+        if (path == "/v1/finance/cash-flow-statement/list") return cash_flow_statement(req, s, now);
         if (path == "/v4/product/info/stocks") return stocks(req, s, now);
         if (path == "/v2/review/list") return reviews(req, s, acc);
         if (path == "/v3/chat/list") return chats(req, s);

@@ -7,10 +7,45 @@
 //   Ozon      POST /v4/posting/fbs/list, /v4/posting/fbs/unfulfilled/list, /v3/posting/fbs/get,
 //             /v1/returns/list, /v2/returns/rfbs/list, /v2/returns/rfbs/get,
 //             /v1/returns/company/fbs/info,
-//             /v1/finance/accrual/{postings,by-day,types}, /v4/product/info/stocks,
-//             /v2/review/list, /v3/chat/list, /v1/roles, /v2/warehouse/list
-//             (headers Client-Id + Api-Key; retired methods answer 404 "method is obsolete"
-//             and are recorded in retired_calls()).
+//             /v1/finance/accrual/{postings,by-day,types}, /v1/finance/cash-flow-statement/list,
+//             /v4/product/info/stocks, /v2/review/list, /v3/chat/list, /v1/roles,
+//             /v2/warehouse/list
+//             (headers Client-Id + Api-Key; retired methods -- the table in
+//             common/ozon/retired.hpp, among them /v3/finance/transaction/list and /totals,
+//             switched off 08.09.2026 -- answer 404 {"code":5,"message":"Method <path> is
+//             obsolete and has been switched off, use <replacement>"} and are recorded in
+//             retired_calls()).
+//   Finance (accruals from the scenario's `accruals`, see demo.yaml's FORMAT):
+//     accrual/types     ~30 types (id, Russian name, description), the same ids the other
+//                       methods serve; scenario shortcuts are the types' keys.
+//     accrual/postings  1..200 posting_numbers (400 "posting_numbers: at most 200 values"
+//                       beyond); per posting its visible accrual lines {accrual_date (Moscow
+//                       day), accrued, quantity, seller_price, sku, type_id}.
+//     accrual/by-day    one `date` (Moscow day) per request, `last_id` required ("" first);
+//                       100 accruals a page in accrual_id order, each in its category:
+//                       POSTING (posting.products[].commission + delivery.services), ITEM
+//                       (item_fees), NON_ITEM (non_item_fee), CONTAINER_FEES (container_fees).
+//                       last_id lives 15 minutes of VIRTUAL time from the answer that gave it;
+//                       an older one answers 400 {"code":3,"message":"last_id expired",
+//                       "details":[]} (restart the date with last_id ""); a last_id of another
+//                       date 400 "last_id: pass the date of the previous request".
+//     cash-flow-statement/list  date{from,to}*, page* (from 1), page_size*, with_details:
+//                       every payout period (1st-15th, 16th-end, Moscow time; begin 00:00 MSK,
+//                       end 23:59:59 MSK, id 20261101 / 20261116) from the scenario's first one
+//                       up to the current one that overlaps [from, to], oldest first.
+//                       cash_flows[]: orders_amount (sales), returns_amount (refunds),
+//                       commission_amount (commission incl. refunded commission),
+//                       services_amount, item_delivery_and_return_amount; all signed as
+//                       accrued (charges negative), plain numbers in RUB. details[] (only with
+//                       with_details; an ARRAY, one per period on the page, as the schema says
+//                       -- the spec's example shows one object): balances, delivery/return with
+//                       service items by Ozon operation name, services, others (acquiring,
+//                       corrections, compensations), invoice_transfer = the period's net
+//                       accruals, payments[] = what was paid FOR the period: empty until the
+//                       payout's paid_at has passed (the spec has no payment date), and always
+//                       for a period the scenario marks unpaid. page_count in `result` (schema)
+//                       and at the top level (the spec's example).
+//     Late accruals (`appears_at`/`late`) are invisible to all four methods before their time.
 //   InSales   GET /admin/products.json?page=&per_page=, GET /admin/products/count.json
 //             (Basic auth; InSales base URL = base_url()).
 //   Telegram  POST /bot<token>/sendMessage, /bot<token>/sendPhoto, /bot<token>/sendMediaGroup,

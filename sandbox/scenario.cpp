@@ -541,7 +541,7 @@ Scenario parse_root(const YAML::Node& root, const std::string& origin) {
     if (!root.IsMap()) fail(c, root, "a scenario must be a YAML mapping");
     check_keys(c, root, "scenario",
                {"name", "description", "start", "accounts", "warehouses", "products", "postings",
-                "returns", "rfbs_returns", "dropoff_points", "accruals", "reviews", "chats",
+                "returns", "rfbs_returns", "dropoff_points", "accruals", "payouts", "reviews", "chats",
                 "insales", "telegram", "events", "generate"});
     Scenario s;
     s.name = str(c, root, "name", origin);
@@ -659,19 +659,83 @@ Scenario parse_root(const YAML::Node& root, const std::string& origin) {
         s.dropoff_points.push_back(x);
     }
     for (const auto& a : seq(c, root, "accruals")) {
-        check_keys(c, a, "accrual", {"posting_number", "date", "items", "sale", "commission", "logistics"});
-        Accrual x;
-        x.posting_number = req_str(c, a, "posting_number", "accrual");
-        x.date = time_or(c, a, "date", s.start - std::chrono::hours(24));
-        // Shortcuts for the common three lines; type ids as in /v1/finance/accrual/types.
-        if (a["sale"].IsDefined()) x.items.push_back({1, "Выручка", num(c, a, "sale")});
-        if (a["commission"].IsDefined()) x.items.push_back({2, "Вознаграждение Ozon", num(c, a, "commission")});
-        if (a["logistics"].IsDefined()) x.items.push_back({3, "Логистика", num(c, a, "logistics")});
-        for (const auto& it : seq(c, a, "items")) {
-            check_keys(c, it, "accrual item", {"type_id", "name", "amount"});
-            x.items.push_back({i64(c, it, "type_id", 0), str(c, it, "name"), num(c, it, "amount", 0)});
+        // Known keys: the fixed ones and one shortcut per accrual type (sale, commission, ...).
+        if (!a.IsMap()) fail(c, a, "accrual: expected a mapping");
+        static const std::set<std::string> fixed = {"id", "posting_number", "unit_number", "category", "date",
+                                                    "appears_at", "late", "sku", "items"};
+        for (const auto& kv : a) {
+            auto key = kv.first.as<std::string>();
+            if (fixed.count(key) || find_accrual_type(key)) continue;
+            std::string list = "id, posting_number, unit_number, category, date, appears_at, late, sku, items";
+            for (const auto& t : accrual_types()) list += std::string(", ") + t.key;
+            fail(c, kv.first, "accrual: unknown key '" + key + "' (known: " + list + ")");
         }
+        Accrual x;
+        x.id = i64(c, a, "id", 0);
+        x.posting_number = str(c, a, "posting_number");
+        x.unit_number = str(c, a, "unit_number", x.posting_number);
+        if (x.unit_number.empty()) fail(c, a, "accrual: 'posting_number' or 'unit_number' is required");
+        x.category = str(c, a, "category", "POSTING");
+        static const std::set<std::string> categories = {"POSTING", "ITEM", "NON_ITEM", "CONTAINER_FEES"};
+        if (!categories.count(x.category))
+            fail(c, a["category"], "accrual: 'category' must be POSTING, ITEM, NON_ITEM or CONTAINER_FEES");
+        if ((x.category == "POSTING" || x.category == "ITEM") && x.posting_number.empty())
+            fail(c, a, "accrual: a " + x.category + " accrual needs 'posting_number'");
+        x.date = time_or(c, a, "date", s.start - std::chrono::hours(24));
+        x.appears_at = opt_time(c, a, "appears_at");
+        if (a["late"].IsDefined()) {
+            if (x.appears_at) fail(c, a["late"], "accrual: give 'appears_at' or 'late', not both");
+            auto text = str(c, a, "late");
+            auto d = parse_duration(std::string_view(text).substr(!text.empty() && text[0] == '+' ? 1 : 0));
+            if (!d || (!text.empty() && text[0] == '-'))
+                fail(c, a["late"], "accrual: bad 'late' '" + text + "' (want e.g. +2d: the accrual appears that long after its date)");
+            x.appears_at = x.date + *d;
+        }
+        x.sku = i64(c, a, "sku", 0);
+        // Shortcut lines in the order of /v1/finance/accrual/types, then `items`.
+        for (const auto& t : accrual_types())
+            if (a[t.key].IsDefined()) x.items.push_back({t.id, t.name, num(c, a, t.key)});
+        for (const auto& it : seq(c, a, "items")) {
+            check_keys(c, it, "accrual item", {"type_id", "type", "name", "amount"});
+            const AccrualType* t = nullptr;
+            if (it["type"].IsDefined()) {
+                t = find_accrual_type(str(c, it, "type"));
+                if (!t) fail(c, it["type"], "accrual item: unknown 'type' (a key of /v1/finance/accrual/types, e.g. logistics)");
+            } else {
+                t = find_accrual_type(static_cast<int>(i64(c, it, "type_id", 0)));
+                if (!t) fail(c, it, "accrual item: 'type_id' (or 'type') must name one of /v1/finance/accrual/types");
+            }
+            if (!it["amount"].IsDefined()) fail(c, it, "accrual item: 'amount' is required");
+            x.items.push_back({t->id, str(c, it, "name", t->name), num(c, it, "amount", 0)});
+        }
+        if (x.items.empty()) fail(c, a, "accrual: no lines (give e.g. sale/commission/logistics or items)");
+        if (x.category == "NON_ITEM" && x.items.size() != 1)
+            fail(c, a, "accrual: a NON_ITEM accrual has exactly one line (non_item_fee)");
         s.accruals.push_back(x);
+    }
+    {
+        std::set<std::int64_t> ids;
+        for (std::size_t i = 0; i < s.accruals.size(); ++i) {
+            auto& x = s.accruals[i];
+            if (x.id == 0) x.id = 900000001 + static_cast<std::int64_t>(i);
+            if (!ids.insert(x.id).second)
+                fail(c, root["accruals"], "accruals: duplicate id " + std::to_string(x.id));
+        }
+    }
+    for (const auto& p : seq(c, root, "payouts")) {
+        check_keys(c, p, "payout", {"period", "paid_at", "amount", "unpaid"});
+        Payout x;
+        auto day = req_str(c, p, "period", "payout");
+        auto period = payout_period_of_day(day);
+        if (!period) fail(c, p["period"], "payout: 'period' must be a date YYYY-MM-DD (a day of the period, e.g. 2026-11-01)");
+        x.period = period->first_day;
+        x.paid_at = opt_time(c, p, "paid_at");
+        if (p["amount"].IsDefined()) x.amount = num(c, p, "amount");
+        x.unpaid = boolean(c, p, "unpaid", false);
+        if (x.unpaid && (x.paid_at || x.amount)) fail(c, p, "payout: an unpaid period has no 'paid_at' or 'amount'");
+        for (const auto& o : s.payouts)
+            if (o.period == x.period) fail(c, p, "payout: period " + x.period + " is listed twice");
+        s.payouts.push_back(x);
     }
     for (const auto& r : seq(c, root, "reviews")) s.reviews.push_back(parse_review(c, r, &s.products));
     for (const auto& ch : seq(c, root, "chats")) {

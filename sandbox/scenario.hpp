@@ -236,16 +236,79 @@ struct DropOffPoint {
     int pass_count = 0;
 };
 
+// ---------------------------------------------------------------- finance (accruals, payouts)
+// What an accrual type counts as in /v1/finance/cash-flow-statement/list:
+//   sale              orders_amount (details.delivery.amount)
+//   commission        commission_amount (details.delivery.amount)
+//   refund            returns_amount (details.return.amount)
+//   commission_refund commission_amount (details.return.amount)
+//   delivery_service  item_delivery_and_return_amount (details.delivery.delivery_services)
+//   return_service    item_delivery_and_return_amount (details.return.return_services)
+//   service           services_amount (details.services)
+//   other             no cash_flows field (details.others: acquiring, corrections, compensations)
+enum class AccrualKind { sale, commission, refund, commission_refund, delivery_service, return_service, service, other };
+
+// One entry of /v1/finance/accrual/types. `key` is the scenario's shortcut (accruals: [{sale:
+// 3490, commission: -523.5, ...}]); `operation` the cash-flow details item name (Ozon's
+// Marketplace* operation names from the spec), empty for sale/commission/refund lines.
+struct AccrualType {
+    int id = 0;
+    const char* key = "";
+    const char* name = "";
+    const char* description = "";
+    AccrualKind kind = AccrualKind::other;
+    const char* operation = "";
+};
+const std::vector<AccrualType>& accrual_types();
+const AccrualType* find_accrual_type(int id);
+const AccrualType* find_accrual_type(const std::string& key);
+
 struct AccrualItem {
     std::int64_t type_id = 0;
-    std::string name;
+    std::string name;   // the type's name unless the scenario gives one
     double amount = 0;  // signed, RUB
 };
 
+// Categories of /v1/finance/accrual/by-day (accrued_category).
+//   POSTING        a posting's sale, commission and services (`posting` object)
+//   ITEM           per-SKU fees (`item_fees`)
+//   NON_ITEM       one fee not tied to a product, e.g. a correction or an advertising contract
+//                  (`non_item_fee`: exactly one item)
+//   CONTAINER_FEES fees for a container/box (`container_fees`)
 struct Accrual {
-    std::string posting_number;
-    TimePoint date{};  // the accrual day (used by /v1/finance/accrual/by-day)
+    std::int64_t id = 0;          // accrual_id; 0 in YAML = 900000001 + index in `accruals`
+    std::string posting_number;   // empty for accruals not tied to a posting
+    std::string unit_number;      // served unit_number; defaults to posting_number
+    std::string category = "POSTING";
+    TimePoint date{};             // the accrual's moment; its day is the MOSCOW date (accrual_day)
+    std::optional<TimePoint> appears_at;  // late accrual: invisible to every method before this
+    std::int64_t sku = 0;         // 0 = the posting's first product
     std::vector<AccrualItem> items;
+};
+bool accrual_visible(const Accrual& a, TimePoint now);
+std::string accrual_day(const Accrual& a);  // "2026-11-25", Moscow (UTC+3)
+
+// Payout periods: the 1st-15th and the 16th-end of a month, Moscow time (UTC+3).
+struct PayoutPeriod {
+    TimePoint begin{};   // 1st or 16th, 00:00 MSK
+    TimePoint end{};     // 15th or last day, 23:59:59 MSK
+    std::string first_day;  // "2026-11-01" / "2026-11-16"
+    std::int64_t id = 0;    // 20261101 / 20261116
+};
+PayoutPeriod payout_period_at(TimePoint t);
+std::optional<PayoutPeriod> payout_period_of_day(const std::string& ymd);  // any day inside
+PayoutPeriod next_payout_period(const PayoutPeriod& p);
+// When Ozon pays a period unless the scenario says otherwise: 5 days after its last day,
+// 12:00 MSK (1st-15th -> the 20th, 16th-end -> the 5th of the next month).
+TimePoint default_paid_at(const PayoutPeriod& p);
+
+// A payout for one period (scenario `payouts`). A closed period without an entry is paid in full
+// (its net accruals, if positive) at default_paid_at.
+struct Payout {
+    std::string period;                  // first day of the period, "2026-11-01"
+    std::optional<TimePoint> paid_at;    // default: default_paid_at
+    std::optional<double> amount;        // default: the period's net accruals (invoice_transfer)
+    bool unpaid = false;                 // the period is never paid
 };
 
 struct Review {
@@ -340,6 +403,7 @@ struct Scenario {
     std::vector<RfbsReturn> rfbs_returns;
     std::vector<DropOffPoint> dropoff_points;
     std::vector<Accrual> accruals;
+    std::vector<Payout> payouts;
     std::vector<Review> reviews;
     std::vector<Chat> chats;
     std::optional<InsalesShop> insales;

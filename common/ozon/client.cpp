@@ -24,11 +24,12 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::array<std::string_view, 15> kMethodPaths = {
+constexpr std::array<std::string_view, 16> kMethodPaths = {
     paths::posting_list,     paths::posting_unfulfilled, paths::posting_get,
     paths::returns_list,     paths::rfbs_returns_list,   paths::rfbs_return_get,
     paths::returns_dropoff,
     paths::accrual_postings, paths::accrual_by_day,      paths::accrual_types,
+    paths::cash_flow_statement,
     paths::stocks,           paths::reviews,             paths::chats,
     paths::roles,            paths::warehouses,
 };
@@ -465,6 +466,40 @@ awaitable<std::vector<DayAccrual>> Client::accruals_by_day_all(std::string date)
 awaitable<std::vector<AccrualType>> Client::accrual_types() {
     std::string body = "{}";  // named: GCC 12 mishandles temporaries inside co_await
     co_return co_await impl_->request(paths::accrual_types, std::move(body), parse_accrual_types);
+}
+
+awaitable<CashFlowStatementPage> Client::cash_flow_statement_page(TimePoint from, TimePoint to,
+                                                                  bool with_details, int page) {
+    if (to < from)
+        throw ApiError(ErrorKind::bad_request,
+                       "ozon " + std::string(paths::cash_flow_statement) + ": period ends before it starts",
+                       0, std::string(paths::cash_flow_statement));
+    json body = {{"date", {{"from", iso(from)}, {"to", iso(to)}}},
+                 {"with_details", with_details},
+                 {"page", std::max(1, page)},
+                 {"page_size", kCashFlowPageSize}};
+    co_return co_await impl_->request(paths::cash_flow_statement, body.dump(), parse_cash_flow_statement);
+}
+
+awaitable<CashFlowStatementPage> Client::cash_flow_statement(TimePoint from, TimePoint to,
+                                                             bool with_details) {
+    CashFlowStatementPage all;
+    const auto walk_started = std::chrono::steady_clock::now();
+    for (int page = 1;; ++page) {
+        check_walk(impl_->account.name, paths::cash_flow_statement, page - 1, impl_->retry, walk_started);
+        CashFlowStatementPage p = co_await cash_flow_statement_page(from, to, with_details, page);
+        const bool empty = p.cash_flows.empty() && p.details.empty();
+        std::move(p.cash_flows.begin(), p.cash_flows.end(), std::back_inserter(all.cash_flows));
+        std::move(p.details.begin(), p.details.end(), std::back_inserter(all.details));
+        all.page_count = p.page_count;
+        // page_count says how many pages there are (without it, a short page is the last); an
+        // empty page ends the walk whatever it says.
+        if (empty) break;
+        if (p.page_count > 0 ? page >= p.page_count
+                             : p.cash_flows.size() < static_cast<std::size_t>(kCashFlowPageSize))
+            break;
+    }
+    co_return all;
 }
 
 // ---------------------------------------------------------------- stocks

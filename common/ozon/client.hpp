@@ -59,6 +59,7 @@ inline constexpr std::string_view returns_dropoff = "/v1/returns/company/fbs/inf
 inline constexpr std::string_view accrual_postings = "/v1/finance/accrual/postings";
 inline constexpr std::string_view accrual_by_day = "/v1/finance/accrual/by-day";
 inline constexpr std::string_view accrual_types = "/v1/finance/accrual/types";
+inline constexpr std::string_view cash_flow_statement = "/v1/finance/cash-flow-statement/list";
 inline constexpr std::string_view stocks = "/v4/product/info/stocks";
 inline constexpr std::string_view reviews = "/v2/review/list";
 inline constexpr std::string_view chats = "/v3/chat/list";
@@ -183,6 +184,15 @@ public:
     awaitable<AccrualDayPage> accruals_by_day(std::string date, std::string last_id = {});
     awaitable<std::vector<DayAccrual>> accruals_by_day_all(std::string date);
     awaitable<std::vector<AccrualType>> accrual_types();
+    // Финансовый отчёт for the payout periods (1st-15th, 16th-end) within from..to; details
+    // (balances, payouts, services) when with_details. One page (page from 1,
+    // kCashFlowPageSize periods a page), or every page (cash_flows and details appended,
+    // page_count of the last answer).
+    static constexpr int kCashFlowPageSize = 50;  // the spec states no limit; 2 years = 48 periods
+    awaitable<CashFlowStatementPage> cash_flow_statement_page(TimePoint from, TimePoint to,
+                                                              bool with_details, int page = 1);
+    awaitable<CashFlowStatementPage> cash_flow_statement(TimePoint from, TimePoint to,
+                                                         bool with_details = false);
 
     // Stocks (cursor, limit <= 1000).
     awaitable<StockPage> stocks(const StocksFilter& f, std::string cursor = {});

@@ -137,6 +137,29 @@ std::optional<double> Reader::to_number(const json& v, const char* key) const {
     return std::nullopt;
 }
 
+std::optional<Decimal> Reader::to_decimal(const json& v, const char* key) const {
+    if (v.is_number_unsigned()) {
+        const auto u = v.get<unsigned long long>();
+        if (u <= static_cast<unsigned long long>(Decimal::kMaxUnits))
+            return Decimal::units(static_cast<std::int64_t>(u));
+    } else if (v.is_number_integer()) {
+        const auto i = v.get<long long>();
+        if (i >= -Decimal::kMaxUnits && i <= Decimal::kMaxUnits) return Decimal::units(i);
+    } else if (v.is_number_float()) {
+        // nlohmann kept only the double; its shortest text is the number as written (up to 15
+        // significant digits), what the simdjson reader parses.
+        if (auto d = decimal_of_double(v.get<double>())) return d;
+    } else if (v.is_string()) {
+        const auto& s = v.get_ref<const std::string&>();
+        if (s.empty()) return std::nullopt;
+        if (auto d = decimal_from_text(s)) return d;
+    } else if (v.is_null()) {
+        return std::nullopt;
+    }
+    schema_surprise(method, key, v);
+    return std::nullopt;
+}
+
 double Reader::number(const json& obj, const char* key, double def) const {
     return opt_number(obj, key).value_or(def);
 }
@@ -185,15 +208,18 @@ Money Reader::money_value(const json& v, const char* key, std::string_view defau
     m.currency = std::string(default_currency);
     if (v.is_null()) return m;
     if (v.is_object()) {
+        // {amount, currency} (v4 postings, accruals), {price, currency_code} (returns),
+        // {currency_code, value} (/v1/finance/balance).
         const json* amount = field(v, "amount");
         if (!amount) amount = field(v, "price");
-        if (amount) m.amount = to_number(*amount, key).value_or(0.0);
+        if (!amount) amount = field(v, "value");
+        if (amount) m.amount = to_decimal(*amount, key).value_or(Decimal{});
         std::string cur = str(v, "currency");
         if (cur.empty()) cur = str(v, "currency_code");
         if (!cur.empty()) m.currency = std::move(cur);
         return m;
     }
-    m.amount = to_number(v, key).value_or(0.0);
+    m.amount = to_decimal(v, key).value_or(Decimal{});
     return m;
 }
 
@@ -779,6 +805,101 @@ std::vector<AccrualType> parse_accrual_types(std::string_view body) {
         out.push_back(std::move(x));
     });
     return out;
+}
+
+namespace {
+
+CashFlowPeriod read_cash_flow_period(const json* p, const Reader& r) {
+    CashFlowPeriod out;
+    if (!p) return out;
+    out.id = r.integer(*p, "id");
+    out.begin = r.time(*p, "begin");
+    out.end = r.time(*p, "end");
+    return out;
+}
+
+// {total, items[]{name, price}} under `key` of `obj`.
+CashFlowItems read_cash_flow_items(const json& obj, const char* key, const char* items_key,
+                                   const Reader& r) {
+    CashFlowItems out;
+    const json* g = r.object(obj, key);
+    if (!g) return out;
+    out.total = r.money(*g, "total");
+    for_each_object(r.array(*g, "items"), r, items_key, [&](const json& it) {
+        CashFlowItem x;
+        x.name = r.str(it, "name");
+        x.price = r.money(it, "price");
+        out.items.push_back(std::move(x));
+    });
+    return out;
+}
+
+CashFlowDetails read_cash_flow_details(const json& d, const Reader& r) {
+    CashFlowDetails out;
+    out.period = read_cash_flow_period(r.object(d, "period"), r);
+    out.begin_balance = r.money(d, "begin_balance_amount");
+    out.end_balance = r.money(d, "end_balance_amount");
+    out.invoice_transfer = r.money(d, "invoice_transfer");
+    out.loan = r.money(d, "loan");
+    for_each_object(r.array(d, "payments"), r, "details.payments[]", [&](const json& p) {
+        out.payments.push_back(r.money(p, "payment", r.str(p, "currency_code")));
+    });
+    if (const json* del = r.object(d, "delivery")) {
+        out.delivery_total = r.money(*del, "total");
+        out.delivery_amount = r.money(*del, "amount");
+        out.delivery_services =
+            read_cash_flow_items(*del, "delivery_services", "delivery_services.items[]", r);
+    }
+    if (const json* ret = r.object(d, "return")) {
+        out.return_total = r.money(*ret, "total");
+        out.return_amount = r.money(*ret, "amount");
+        out.return_services = read_cash_flow_items(*ret, "return_services", "return_services.items[]", r);
+    }
+    if (const json* rf = r.object(d, "rfbs")) {
+        out.rfbs_total = r.money(*rf, "total");
+        out.rfbs_transfer_delivery = r.money(*rf, "transfer_delivery");
+        out.rfbs_transfer_delivery_return = r.money(*rf, "transfer_delivery_return");
+        out.rfbs_compensation_delivery_return = r.money(*rf, "compensation_delivery_return");
+        out.rfbs_partial_compensation = r.money(*rf, "partial_compensation");
+        out.rfbs_partial_compensation_return = r.money(*rf, "partial_compensation_return");
+    }
+    out.services = read_cash_flow_items(d, "services", "services.items[]", r);
+    out.others = read_cash_flow_items(d, "others", "others.items[]", r);
+    return out;
+}
+
+}  // namespace
+
+CashFlowStatementPage parse_cash_flow_statement(std::string_view body) {
+    const char* method = "/v1/finance/cash-flow-statement/list";
+    json j = detail::parse_body(body, method);
+    const json& top = detail::top_object(j, method);
+    Reader r{method};
+    CashFlowStatementPage page;
+    // page_count: in `result` by the schema, beside it in the official example.
+    if (auto n = r.opt_int(top, "page_count")) page.page_count = *n;
+    const json* res = r.object(top, "result");
+    if (!res) return page;
+    if (auto n = r.opt_int(*res, "page_count")) page.page_count = *n;
+    for_each_object(r.array(*res, "cash_flows"), r, "cash_flows[]", [&](const json& c) {
+        CashFlow x;
+        x.period = read_cash_flow_period(r.object(c, "period"), r);
+        x.currency_code = r.str(c, "currency_code");
+        x.orders_amount = r.money(c, "orders_amount", x.currency_code);
+        x.returns_amount = r.money(c, "returns_amount", x.currency_code);
+        x.commission_amount = r.money(c, "commission_amount", x.currency_code);
+        x.services_amount = r.money(c, "services_amount", x.currency_code);
+        x.item_delivery_and_return_amount = r.money(c, "item_delivery_and_return_amount", x.currency_code);
+        page.cash_flows.push_back(std::move(x));
+    });
+    // `details`: an array of objects by the schema, one object in the example.
+    if (const json* d = detail::field(*res, "details")) {
+        if (d->is_object()) page.details.push_back(read_cash_flow_details(*d, r));
+        else
+            for_each_object(r.array(*res, "details"), r, "details[]",
+                            [&](const json& x) { page.details.push_back(read_cash_flow_details(x, r)); });
+    }
+    return page;
 }
 
 StockPage detail::parse_stocks_dom(std::string_view body) {

@@ -4,7 +4,8 @@
 //
 // Parsing is tolerant because Ozon's answers do not always follow the schema:
 // - money may be a number, a numeric string ("1390.000000") or {amount, currency} /
-//   {price, currency_code}; all become Money;
+//   {price, currency_code} / {value, currency_code}; all become Money, exactly (Decimal: the
+//   text of the number is read, never a double, except for a number written with an exponent);
 // - ids and counters may come as strings ("1000015552"); booleans as "true"/"false";
 // - "" or null dates become nullopt; null objects become empty/nullopt;
 // - unknown enum values are kept as the raw string; unknown fields are ignored.
@@ -21,13 +22,17 @@
 #include <vector>
 
 #include "common/clock.hpp"
+#include "common/decimal.hpp"
 
 namespace ozw::ozon {
 
 using OptTime = std::optional<TimePoint>;
 
+// Exact (issue 12: no floating point in any sum). A value that is not a usable amount (null,
+// "", garbage, beyond Decimal::kMaxUnits) reads as zero; all but null and "" are schema
+// surprises.
 struct Money {
-    double amount = 0.0;
+    Decimal amount;
     std::string currency;  // "RUB"; empty when Ozon did not say
     bool operator==(const Money&) const = default;
 };
@@ -345,6 +350,79 @@ struct AccrualType {
     std::string description;
 };
 
+// ---------------------------------------------------------------- finance (cash-flow statement)
+// /v1/finance/cash-flow-statement/list (Финансовый отчёт, "Финансы → Баланс" in the cabinet):
+// per payout period (the 1st-15th and the 16th-end of a month). Every amount is exact; Ozon
+// sends plain numbers (strings and money objects are read too, see Money).
+
+struct CashFlowPeriod {
+    long long id = 0;
+    OptTime begin;
+    OptTime end;
+};
+
+// cash_flows[]: one row per period, in the row's currency_code.
+struct CashFlow {
+    CashFlowPeriod period;
+    Money orders_amount;                    // sold, commissions included
+    Money returns_amount;                   // returns and cancellations (negative)
+    Money commission_amount;
+    Money services_amount;
+    Money item_delivery_and_return_amount;  // logistics of items and returns
+    std::string currency_code;              // also the currency of the Moneys above
+};
+
+// {name, price}: one operation of a detail group (name: an Ozon operation code such as
+// MarketplaceServiceItemDirectFlowLogistic, unknown ones kept).
+struct CashFlowItem {
+    std::string name;
+    Money price;
+};
+
+// {total, items[]} (delivery_services, return_services, services, others).
+struct CashFlowItems {
+    Money total;
+    std::vector<CashFlowItem> items;
+};
+
+// details (with_details only). The answer names no currency here except in payments[], so the
+// other Moneys carry an empty currency.
+struct CashFlowDetails {
+    CashFlowPeriod period;
+    Money begin_balance;     // begin_balance_amount
+    Money end_balance;       // end_balance_amount
+    Money invoice_transfer;  // to be paid for the period
+    Money loan;              // transfers under loan agreements
+    std::vector<Money> payments;  // payments[]{payment, currency_code}: paid out in the period
+    // delivery{total, amount, delivery_services}: orders
+    Money delivery_total;
+    Money delivery_amount;  // sold, commissions included
+    CashFlowItems delivery_services;
+    // return{total, amount, return_services}: returns and cancellations
+    Money return_total;
+    Money return_amount;
+    CashFlowItems return_services;
+    // rfbs{...}: rFBS transfers
+    Money rfbs_total;
+    Money rfbs_transfer_delivery;
+    Money rfbs_transfer_delivery_return;
+    Money rfbs_compensation_delivery_return;
+    Money rfbs_partial_compensation;
+    Money rfbs_partial_compensation_return;
+    CashFlowItems services;  // services (promotion, stencils, ...)
+    CashFlowItems others;    // compensations and other accruals
+};
+
+struct CashFlowStatementPage {
+    std::vector<CashFlow> cash_flows;
+    // The spec types `details` as an array of objects, its example sends one object: both are
+    // read (an object as one element).
+    std::vector<CashFlowDetails> details;
+    // Pages of reports (result.page_count in the schema, a top-level page_count in the
+    // example: either); 0 when not said.
+    long long page_count = 0;
+};
+
 // ---------------------------------------------------------------- stocks
 
 struct Stock {
@@ -458,6 +536,7 @@ RfbsReturn parse_rfbs_return_get(std::string_view body);       // /v2/returns/rf
 std::vector<PostingAccruals> parse_accrual_postings(std::string_view body);  // /v1/finance/accrual/postings
 AccrualDayPage parse_accrual_by_day(std::string_view body);    // /v1/finance/accrual/by-day
 std::vector<AccrualType> parse_accrual_types(std::string_view body);  // /v1/finance/accrual/types
+CashFlowStatementPage parse_cash_flow_statement(std::string_view body);  // /v1/finance/cash-flow-statement/list
 StockPage parse_stocks(std::string_view body);                 // /v4/product/info/stocks
 ReviewPage parse_reviews(std::string_view body);               // /v2/review/list
 ChatPage parse_chats(std::string_view body);                   // /v3/chat/list

@@ -66,8 +66,9 @@ struct Num {
     bool is_string = false;  // sent as a string
     bool is_number = false;  // sent as a JSON number
     bool empty_str = false;  // ""
-    bool ok = false;         // has a finite numeric value
-    double v = 0.0;
+    bool ok = false;         // has a finite numeric value (read_amount: an exact amount)
+    double v = 0.0;          // read_num
+    Decimal dec;             // read_amount
     const char* bad = nullptr;  // type name when the value is not usable as a number
 };
 
@@ -84,7 +85,7 @@ struct Str {
 struct MoneyPart {
     bool present = false;
     bool object = false;
-    Num amount, price;           // object: {amount|price, currency|currency_code}
+    Num amount, price, value;    // object: {amount|price|value, currency|currency_code}
     Str currency, currency_code;
     Num scalar;                  // not an object: number or numeric string
 };
@@ -306,6 +307,50 @@ public:
         }
     }
 
+    // A money amount, exactly (Reader::to_decimal): a JSON number from its text
+    // (decimal_from_number_text: through a double only with an exponent or more than 15
+    // significant digits), a string by decimal_from_text; null and "" are no amount; other
+    // types, garbage and amounts beyond Decimal::kMaxUnits are not usable.
+    void read_amount(od::value& v, Num& out) {
+        out = Num{};
+        od::json_type t = type(v);
+        switch (t) {
+            case od::json_type::null: expect_null(v); return;
+            case od::json_type::number: {
+                out.present = out.is_number = true;
+                // The token's text before the value is consumed; it runs to the next token.
+                std::string_view text = v.raw_json_token();
+                while (!text.empty() && (text.back() == ' ' || text.back() == '\t' ||
+                                         text.back() == '\n' || text.back() == '\r'))
+                    text.remove_suffix(1);
+                (void)number_value(v);  // validates the number (out of double range: an error)
+                if (auto x = decimal_from_number_text(text)) {
+                    out.ok = true;
+                    out.dec = *x;
+                } else {
+                    out.bad = "number";
+                }
+                return;
+            }
+            case od::json_type::string: {
+                out.present = out.is_string = true;
+                std::string_view s = get(v.get_string());
+                if (s.empty()) {
+                    out.empty_str = true;
+                    return;
+                }
+                if (auto x = decimal_from_text(s)) {
+                    out.ok = true;
+                    out.dec = *x;
+                } else {
+                    out.bad = "string";
+                }
+                return;
+            }
+            default: return unusable(v, t, out);
+        }
+    }
+
     // A value of a type the capture cannot use: present, its type name kept for the surprise
     // logged when it is used, walked.
     template <class Capture>
@@ -318,6 +363,12 @@ public:
     double use(const Num& n, const char* key) const {
         if (n.bad) surprise(key, n.bad);
         return n.ok ? n.v : 0.0;
+    }
+
+    // An amount read by read_amount: zero when unusable (the surprise logged).
+    Decimal use_amount(const Num& n, const char* key) const {
+        if (n.bad) surprise(key, n.bad);
+        return n.ok ? n.dec : Decimal{};
     }
 
     // Reader::number: null/absent/"" -> 0.
@@ -525,14 +576,15 @@ public:
         }
         m.present = true;
         if (t != od::json_type::object) {
-            read_num(v, m.scalar);
+            read_amount(v, m.scalar);
             return;
         }
         m.object = true;
         fields(v, [&](std::string_view k, od::value& x) {
-            if (k == "amount") read_num(x, m.amount);
+            if (k == "amount") read_amount(x, m.amount);
             else if (k == "currency") read_str(x, m.currency);
-            else if (k == "price") read_num(x, m.price);
+            else if (k == "price") read_amount(x, m.price);
+            else if (k == "value") read_amount(x, m.value);
             else if (k == "currency_code") read_str(x, m.currency_code);
             else if (!extra(k, x)) skip(x);
         });
@@ -543,21 +595,24 @@ public:
 
     // Reader::money / money_value with the default currency known at the end.
     void resolve(const MoneyPart& m, const char* key, std::string_view def, Money& out) const {
-        out.amount = 0.0;
+        out.amount = Decimal{};
         if (!m.present) {
             out.currency.assign(def.data(), def.size());
             return;
         }
         if (m.object) {
-            const Num* af = m.amount.present ? &m.amount : m.price.present ? &m.price : nullptr;
-            if (af) out.amount = use(*af, key);
+            const Num* af = m.amount.present  ? &m.amount
+                            : m.price.present ? &m.price
+                            : m.value.present ? &m.value
+                                              : nullptr;
+            if (af) out.amount = use_amount(*af, key);
             std::string_view cur = use(m.currency, "currency");
             if (cur.empty()) cur = use(m.currency_code, "currency_code");
             if (cur.empty()) cur = def;
             out.currency.assign(cur.data(), cur.size());
             return;
         }
-        out.amount = use(m.scalar, key);
+        out.amount = use_amount(m.scalar, key);
         out.currency.assign(def.data(), def.size());
     }
 

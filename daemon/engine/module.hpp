@@ -5,6 +5,7 @@
 // the one list; the loader, `config check`, the runtime, `check`, the morning report and the
 // "not implemented yet" notice iterate it. The engine never names a concrete watch.
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -14,9 +15,16 @@
 #include "common/config_reader.hpp"
 #include "common/event_types.hpp"
 #include "common/ozon/client.hpp"
+#include "common/store.hpp"
 #include "daemon/engine/watch.hpp"
 
 namespace ozw::daemon {
+
+// Another watch's remembered items of the same account, as last committed in the store (item
+// key -> row; empty when that watch keeps nothing: disabled, or not polled yet). A watch that
+// builds on another's knowledge (finance on the postings delivered) reads it here, never by
+// calling the other watch's code.
+using SnapshotReader = std::function<std::map<std::string, SnapshotItem>(const std::string& watch)>;
 
 // What a module gets to build one account's watch.
 struct WatchContext {
@@ -24,6 +32,7 @@ struct WatchContext {
     const AccountConfig& account;
     std::shared_ptr<ozon::Client> ozon;  // the account's client (shared rate limiter)
     const WatchSettings& settings;       // the module's own settings (its schema's type)
+    SnapshotReader read_snapshot = {};   // null in contexts without a store (config checks)
 };
 
 class WatchModule {

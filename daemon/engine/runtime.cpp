@@ -54,7 +54,9 @@ Runtime::Runtime(const Config& cfg, Store& store, const Clock& clock, asio::any_
         for (const auto* m : modules) {
             auto settings = settings_of(cfg_, *m);
             if (!m->implemented() || !settings->enabled) continue;
-            WatchContext ctx{cfg_, rt.config, rt.client, *settings};
+            const std::string account = rt.config.name;
+            WatchContext ctx{cfg_, rt.config, rt.client, *settings,
+                             [this, account](const std::string& watch) { return store_.load_snapshot(account, watch); }};
             auto w = m->create(ctx);
             rt.watches.push_back(w);
             scheduler_->add(w);

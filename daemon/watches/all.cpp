@@ -3,6 +3,7 @@
 // section is accepted, `run`, `config check` and the report say it is not watched) until its
 // issue replaces that line with its module.
 #include "daemon/engine/module.hpp"
+#include "daemon/watches/finance/module.hpp"
 #include "daemon/watches/postings/module.hpp"
 #include "daemon/watches/returns/module.hpp"
 
@@ -14,7 +15,7 @@ std::vector<const WatchModule*> all_watch_modules() {
     static const std::vector<const WatchModule*> list = {
         &postings::module(),
         &returns::module(),
-        &planned_watch("finance", "начисления", "accruals", 1h, {{"grace_days", whole_number(0, 60)}}),
+        &finance::module(),
         &planned_watch("stocks", "остатки", "stocks", 15min,
                        {{"suspicious_values", whole_numbers(0, 1'000'000'000)},
                         {"jump_factor", number_above(1)},

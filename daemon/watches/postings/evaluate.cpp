@@ -61,6 +61,8 @@ std::optional<Deadlines> deadlines(const PostingState& p, const TimeZone& tz, Ti
 
 TimePoint status_since_for(const PostingState* previous, const PostingState& next, TimePoint now) {
     if (previous) return previous->status == next.status ? previous->status_since : now;
+    // Dated by the fetch (a posting already delivered at the first load: date_delivered()).
+    if (next.found_since && *next.found_since <= now) return *next.found_since;
     std::optional<TimePoint> best;
     if (next.status == "delivering" || next.status == "driver_pickup") best = next.delivering_date;
     else if (is_before_handover(next.status)) best = next.in_process_at;

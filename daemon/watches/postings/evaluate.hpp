@@ -47,8 +47,9 @@ std::vector<Event> posting_transitions(const PostingState* previous, const Posti
 ItemConditions posting_conditions(const PostingState& p, TimePoint now, const EvalContext& ctx);
 
 // status_since for a posting seen: kept while the status is unchanged; `now` when a change is
-// observed; for a posting seen for the first time, the best Ozon date (delivering_date for
-// delivering/driver_pickup, in_process_at before the hand-over), else now (also for
+// observed; for a posting seen for the first time, the time its fetch found (a delivered one at
+// the first load), else the best Ozon date (delivering_date for delivering/driver_pickup,
+// in_process_at before the hand-over), else now (also for
 // acceptance_in_progress/awaiting_registration, which come after the hand-over).
 TimePoint status_since_for(const PostingState* previous, const PostingState& next, TimePoint now);
 

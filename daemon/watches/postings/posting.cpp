@@ -122,7 +122,7 @@ PostingState posting_state_from(const ozon::Posting& p) {
         TariffInfo info;
         info.type = t.current_tariff_type;
         info.rate = t.current_tariff_rate;
-        if (t.current_tariff_charge) info.charge = t.current_tariff_charge->amount;
+        if (t.current_tariff_charge) info.charge = t.current_tariff_charge->amount.to_double();  // display only
         info.next_type = t.next_tariff_type;
         info.next_rate = t.next_tariff_rate;
         info.next_starts_at = t.next_tariff_starts_at;

@@ -50,6 +50,9 @@ struct PostingState {
     std::optional<TimePoint> delivering_date;
     // Since when the watch believes the posting is in its status (derived, see observe()).
     TimePoint status_since{};
+    // Transient, never stored: when the fetch found the posting entered its status (a posting
+    // already delivered at the first load); observe() takes it for a posting seen first.
+    std::optional<TimePoint> found_since;
     std::vector<ProductLine> products;
     std::optional<CancellationInfo> cancellation;
     std::optional<TariffInfo> tariff;

@@ -1,8 +1,11 @@
+// GCC 12 reports a false -Wmismatched-new-delete on asio coroutine frames.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 #include "daemon/watches/postings/watch.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <set>
+#include <unordered_map>
 
 #include "alerts/templates.hpp"
 #include "common/ozon/errors.hpp"
@@ -132,6 +135,35 @@ void PostingsWatch::check_full_reread(const Fetched<PostingState>& out, TimePoin
                          0, std::string(ozon::paths::posting_list));
 }
 
+awaitable<void> PostingsWatch::date_delivered(Fetched<PostingState>& out, TimePoint now) {
+    std::unordered_map<std::string, PostingState*> undated;
+    for (auto& p : out.items)
+        if (p.status == "delivered") undated.emplace(p.posting_number, &p);
+    const auto day = std::chrono::hours(24);
+    const long long days = std::chrono::duration_cast<std::chrono::hours>(ctx_.settings.lookback).count() / 24 + 1;
+    for (long long d = 0; d < days && !undated.empty(); ++d) {
+        ozon::PostingFilter f;
+        f.since = now - kIncrementalSpan;
+        f.to = now;
+        f.statuses = {"delivered"};
+        f.with_financial_data = false;
+        f.last_changed_from = now - day * (d + 1);
+        f.last_changed_to = now - day * d;
+        const TimePoint window_end = *f.last_changed_to;
+        co_await client_->each_posting_page(f, [&](std::vector<ozon::Posting>& page) {
+            for (const auto& p : page)
+                if (auto it = undated.find(p.posting_number); it != undated.end()) {
+                    it->second->found_since = window_end;
+                    undated.erase(it);
+                }
+            page.clear();
+        });
+    }
+    // Delivered before the window: the hand-over to delivery is the latest date Ozon gives.
+    for (auto& [_, p] : undated)
+        if (p->delivering_date) p->found_since = *p->delivering_date;
+}
+
 awaitable<Fetched<PostingState>> PostingsWatch::fetch(TimePoint now, bool baseline) {
     const auto& cur = cursors();
     const auto last_success = cursor_time(cur, "last_success");
@@ -211,6 +243,7 @@ awaitable<Fetched<PostingState>> PostingsWatch::fetch(TimePoint now, bool baseli
         out.mode = "incremental";
     }
     if (out.full_window && !baseline) check_full_reread(out, now);
+    if (baseline) co_await date_delivered(out, now);
     if (sweep) {
         ozon::UnfulfilledFilter u;
         u.cutoff_from = now - cfg.lookback;

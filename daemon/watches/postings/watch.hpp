@@ -72,6 +72,12 @@ private:
     // was. A full re-read far shorter than what is known in the window throws (not applied).
     void skip_implausible(const ozon::Posting& p, Fetched<PostingState>& out);
     void check_full_reread(const Fetched<PostingState>& out, TimePoint now) const;
+    // Postings already delivered at the first load: Ozon gives no delivery time, but a delivered
+    // posting's last status change is its delivery. Day-wide windows of
+    // last_changed_status_date over the lookback place each within a day, and the END of its
+    // window becomes status_since (never earlier than the truth: the finance watch counts the
+    // days to the payment from it). One call per day of the window, at the first load only.
+    awaitable<void> date_delivered(Fetched<PostingState>& out, TimePoint now);
 
     std::shared_ptr<ozon::Client> client_;
     EvalContext ctx_;

@@ -1,9 +1,8 @@
 #include "daemon/watches/returns/event_types.hpp"
 
-#include <cmath>
-#include <cstdio>
 #include <map>
 
+#include "common/decimal.hpp"
 #include "daemon/watches/returns/evaluate.hpp"
 
 namespace ozw::daemon::returns {
@@ -24,21 +23,7 @@ std::string return_type_name(const std::string& type, bool ru) {
 }
 
 std::string money_text(double amount, bool ru) {
-    const bool whole = std::fabs(amount - std::round(amount)) < 0.005;
-    char buf[64];
-    std::snprintf(buf, sizeof buf, whole ? "%.0f" : "%.2f", whole ? std::round(amount) : amount);
-    std::string s = buf;
-    const std::size_t dot = s.find('.');
-    std::string int_part = s.substr(0, dot == std::string::npos ? s.size() : dot);
-    std::string frac = dot == std::string::npos ? "" : s.substr(dot + 1);
-    std::string grouped;
-    const std::size_t first = int_part[0] == '-' ? 1 : 0;
-    for (std::size_t i = 0; i < int_part.size(); ++i) {
-        if (i > first && (int_part.size() - i) % 3 == 0) grouped += ru ? " " : ",";
-        grouped += int_part[i];
-    }
-    if (!frac.empty()) grouped += (ru ? "," : ".") + frac;
-    return grouped + (ru ? " ₽" : " RUB");
+    return Decimal::from_double(amount).value_or(Decimal{}).display(ru);
 }
 
 namespace {

@@ -13,7 +13,7 @@ std::vector<EventType> return_event_types();
 // they are.
 std::string return_type_name(const std::string& type, bool russian);
 
-// "3 490 ₽", "1 234,50 ₽" (ru) / "3,490 RUB" (en).
+// "3 490 ₽", "1 234,50 ₽" (ru) / "3,490 RUB" (en): Decimal::display of a shown amount.
 std::string money_text(double amount, bool russian);
 
 }  // namespace ozw::daemon::returns

@@ -163,7 +163,7 @@ ReturnItem item_from(const ozon::Return& r) {
     x.product_name = r.product.name;
     x.offer_id = r.product.offer_id;
     x.quantity = r.product.quantity;
-    x.amount = r.product.price.amount;
+    x.amount = r.product.price.amount.to_double();  // display only (ReturnItem keeps doubles)
     x.currency = r.product.price.currency;
     x.reason = r.return_reason_name;
     if (r.place) {
@@ -174,8 +174,8 @@ ReturnItem item_from(const ozon::Return& r) {
     x.arrived_at = r.storage.arrived_moment;
     x.paid_storage_from = r.storage.tariffication_start_date;
     x.disposal_at = r.storage.utilization_forecast_date;
-    x.storage_sum = r.storage.sum.amount;
-    x.disposal_sum = r.storage.utilization_sum.amount;
+    x.storage_sum = r.storage.sum.amount.to_double();
+    x.disposal_sum = r.storage.utilization_sum.amount.to_double();
     return x;
 }
 
@@ -193,7 +193,7 @@ ReturnItem item_from(const ozon::RfbsReturn& r) {
     x.product_name = r.product_name;
     x.offer_id = r.offer_id;
     x.quantity = 1;
-    x.amount = r.price.amount;
+    x.amount = r.price.amount.to_double();  // display only
     x.currency = r.price.currency;
     x.reason = r.return_reason;
     x.client_comment = r.client_comment;

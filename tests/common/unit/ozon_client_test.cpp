@@ -78,7 +78,7 @@ std::string posting_json(const std::string& number) {
 }  // namespace
 
 TEST(OzonClient, MethodTableHasNoRetiredMethod) {
-    ASSERT_EQ(method_paths().size(), 15u);
+    ASSERT_EQ(method_paths().size(), 16u);
     for (auto p : method_paths())
         for (auto r : retired_paths()) EXPECT_NE(p, r);
     const std::vector<std::string_view> must_be_retired = {
@@ -290,6 +290,62 @@ TEST(OzonClient, AccrualsAreAskedInBatchesOf200) {
         EXPECT_EQ(g.target, "/v1/finance/accrual/postings");
         EXPECT_LE(json::parse(g.body)["posting_numbers"].size(), 200u);
     }
+}
+
+TEST(OzonClient, CashFlowStatementWalksItsPagesWithTheRequestTheSpecAsks) {
+    TestServer server([](const TestRequest& r) {
+        const int page = json::parse(r.body)["page"].get<int>();
+        // page_count where the schema puts it (in result) and beside it, as the example does.
+        json out = {{"result",
+                     {{"cash_flows", {{{"period", {{"id", page}, {"begin", "2026-10-01T00:00:00Z"}}},
+                                       {"orders_amount", page == 1 ? "1000.10" : "0.20"},
+                                       {"currency_code", "RUB"}}}},
+                      {"details", {{"period", {{"id", page}}}, {"invoice_transfer", 0.1},
+                                   {"payments", {{{"payment", 0.1}, {"currency_code", "RUB"}}}}}},
+                      {"page_count", 3}}},
+                    {"page_count", 3}};
+        return TestReply{200, out.dump()};
+    });
+    auto acc = account_for(server);
+    auto st = run([&](auto ex) -> boost::asio::awaitable<CashFlowStatementPage> {
+        Client c(ex, acc, nullptr, fast_retry());
+        co_return co_await c.cash_flow_statement(*parse_iso8601("2026-10-01T00:00:00Z"),
+                                                 *parse_iso8601("2026-11-30T23:59:59Z"), true);
+    });
+    auto got = server.received();
+    ASSERT_EQ(got.size(), 3u);
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(got[i].target, "/v1/finance/cash-flow-statement/list");
+        auto body = json::parse(got[i].body);
+        EXPECT_EQ(body["date"]["from"], "2026-10-01T00:00:00Z");
+        EXPECT_EQ(body["date"]["to"], "2026-11-30T23:59:59Z");
+        EXPECT_EQ(body["with_details"], true);
+        EXPECT_EQ(body["page"], i + 1);
+        EXPECT_EQ(body["page_size"], Client::kCashFlowPageSize);
+    }
+    ASSERT_EQ(st.cash_flows.size(), 3u);
+    ASSERT_EQ(st.details.size(), 3u);
+    EXPECT_EQ(st.page_count, 3);
+    EXPECT_EQ(st.cash_flows[2].period.id, 3);
+    Decimal orders;
+    for (const auto& c : st.cash_flows) orders += c.orders_amount.amount;
+    EXPECT_EQ(orders, *Decimal::parse("1000.50"));  // exact: 1000.10 + 0.20 + 0.20
+    EXPECT_EQ(st.details[0].payments.at(0), (Money{*Decimal::parse("0.1"), "RUB"}));
+}
+
+TEST(OzonClient, CashFlowStatementWithoutPageCountStopsOnAShortPage) {
+    TestServer server([](const TestRequest&) {
+        return TestReply{200, R"({"result":{"cash_flows":[{"orders_amount":1}]}})"};
+    });
+    auto acc = account_for(server);
+    auto st = run([&](auto ex) -> boost::asio::awaitable<CashFlowStatementPage> {
+        Client c(ex, acc, nullptr, fast_retry());
+        co_return co_await c.cash_flow_statement(*parse_iso8601("2026-11-01T00:00:00Z"),
+                                                 *parse_iso8601("2026-11-15T23:59:59Z"));
+    });
+    EXPECT_EQ(server.requests(), 1);
+    ASSERT_EQ(st.cash_flows.size(), 1u);
+    EXPECT_EQ(json::parse(server.received()[0].body)["with_details"], false);
 }
 
 TEST(OzonClient, TransientErrorsAndBadJsonAreRetried) {

@@ -24,6 +24,13 @@ std::string fixture(const std::string& name) {
 
 TimePoint at(const char* iso) { return *parse_iso8601(iso); }
 
+// An exact amount: dec("-120.5").
+Decimal dec(const char* text) {
+    auto d = Decimal::parse(text);
+    EXPECT_TRUE(d) << text;
+    return d.value_or(Decimal{});
+}
+
 }  // namespace
 
 // ------------------------------------------------------------------ official examples
@@ -48,7 +55,7 @@ TEST(OzonFixtures, V4PostingListExample) {
     ASSERT_EQ(p.products.size(), 2u);
     EXPECT_EQ(p.products[0].sku, 1904686181);
     EXPECT_EQ(p.products[0].offer_id, "b4408110");
-    EXPECT_DOUBLE_EQ(p.products[0].price.amount, 12990.0);  // {"amount": "12990.00"}
+    EXPECT_EQ(p.products[0].price.amount, dec("12990"));  // {"amount": "12990.00"}
     EXPECT_EQ(p.products[0].price.currency, "RUB");
     EXPECT_EQ(p.products[1].quantity, 2);
     ASSERT_TRUE(p.financial_data);
@@ -56,9 +63,9 @@ TEST(OzonFixtures, V4PostingListExample) {
     const auto& fp = p.financial_data->products[0];
     EXPECT_EQ(fp.product_id, 1904686181);
     EXPECT_DOUBLE_EQ(fp.payout, 2100);
-    EXPECT_DOUBLE_EQ(fp.price.amount, 2500);
-    EXPECT_DOUBLE_EQ(fp.customer_price.amount, 2500);
-    EXPECT_DOUBLE_EQ(fp.commission.amount, 120);
+    EXPECT_EQ(fp.price.amount, dec("2500"));
+    EXPECT_EQ(fp.customer_price.amount, dec("2500"));
+    EXPECT_EQ(fp.commission.amount, dec("120"));
     EXPECT_DOUBLE_EQ(fp.commission_percent, 10);
     EXPECT_EQ(p.delivery_method.warehouse_id, 20605650762000);
     EXPECT_EQ(p.delivery_method.warehouse, "17023");
@@ -77,7 +84,7 @@ TEST(OzonFixtures, V4UnfulfilledListExample) {
     EXPECT_FALSE(p.delivering_date);  // null
     EXPECT_EQ(p.shipment_date, at("2026-05-05T06:44:37Z"));
     ASSERT_EQ(p.products.size(), 1u);
-    EXPECT_DOUBLE_EQ(p.products[0].price.amount, 300);
+    EXPECT_EQ(p.products[0].price.amount, dec("300"));
     ASSERT_TRUE(p.financial_data);
     EXPECT_EQ(p.financial_data->cluster_to, "Москва, МО и Дальние регионы");
 }
@@ -88,7 +95,7 @@ TEST(OzonFixtures, V3PostingGetExamples) {
     EXPECT_EQ(p.previous_substatus, "posting_split_pending");
     EXPECT_FALSE(p.financial_data);  // null
     ASSERT_EQ(p.products.size(), 1u);
-    EXPECT_DOUBLE_EQ(p.products[0].price.amount, 1530.0);  // "1530.0000"
+    EXPECT_EQ(p.products[0].price.amount, dec("1530"));  // "1530.0000"
     EXPECT_EQ(p.products[0].price.currency, "RUB");        // from currency_code
     EXPECT_EQ(p.shipment_date_without_delay, at("2026-04-04T16:59:00Z"));
 
@@ -97,7 +104,7 @@ TEST(OzonFixtures, V3PostingGetExamples) {
     EXPECT_EQ(s.delivery_method.name, "Ozon Логистика самостоятельно, Москва");
     EXPECT_EQ(s.pickup_code_verified_at, at("2025-01-17T11:04:59.958Z"));
     ASSERT_EQ(s.products.size(), 1u);
-    EXPECT_DOUBLE_EQ(s.products[0].price.amount, 279.0);
+    EXPECT_EQ(s.products[0].price.amount, dec("279"));
 }
 
 TEST(OzonFixtures, ReturnsListExamples) {
@@ -115,13 +122,13 @@ TEST(OzonFixtures, ReturnsListExamples) {
         EXPECT_EQ(r.order_id, 24540784250);
         EXPECT_EQ(r.product.sku, 1100526203);
         EXPECT_EQ(r.product.offer_id, "81451");
-        EXPECT_DOUBLE_EQ(r.product.price.amount, 3318);
+        EXPECT_EQ(r.product.price.amount, dec("3318"));
         EXPECT_EQ(r.product.price.currency, "RUB");
         EXPECT_EQ(r.visual_status.sys_name, "ArrivedAtReturnPlace");
         EXPECT_EQ(r.visual_status.id, 3);
         EXPECT_EQ(r.return_reason_name, "Покупатель отказался при вручении: недоволен качеством товара");
         EXPECT_EQ(r.storage.days, 0);
-        EXPECT_DOUBLE_EQ(r.storage.sum.amount, 1231);
+        EXPECT_EQ(r.storage.sum.amount, dec("1231"));
         EXPECT_TRUE(r.storage.tariffication_start_date);
         EXPECT_TRUE(r.storage.utilization_forecast_date);
         ASSERT_TRUE(r.place);
@@ -139,7 +146,7 @@ TEST(OzonFixtures, RfbsReturnsListExample) {
     EXPECT_EQ(r.posting_number, "789456123-0002-3");
     EXPECT_EQ(r.group_state, "New");
     EXPECT_EQ(r.state, "ON_APPROVAL");
-    EXPECT_DOUBLE_EQ(r.price.amount, 2999);
+    EXPECT_EQ(r.price.amount, dec("2999"));
     EXPECT_EQ(r.price.currency, "RUB");
     EXPECT_EQ(r.created_at, at("2026-02-15T10:30:00Z"));
 }
@@ -233,8 +240,8 @@ TEST(OzonFixtures, AccrualsFollowingTheSchema) {
     EXPECT_EQ(pa[0].posting_number, "0208245774-0029-1");
     ASSERT_EQ(pa[0].accruals.size(), 2u);
     EXPECT_EQ(pa[0].accruals[0].type_id, 1);
-    EXPECT_DOUBLE_EQ(pa[0].accruals[0].accrued.amount, 2100.5);
-    EXPECT_DOUBLE_EQ(pa[0].accruals[1].accrued.amount, -120);
+    EXPECT_EQ(pa[0].accruals[0].accrued.amount, dec("2100.5"));
+    EXPECT_EQ(pa[0].accruals[1].accrued.amount, dec("-120"));
     EXPECT_FALSE(pa[0].accruals[1].seller_price);  // null
     EXPECT_TRUE(pa[1].accruals.empty());
 
@@ -244,16 +251,130 @@ TEST(OzonFixtures, AccrualsFollowingTheSchema) {
     EXPECT_EQ(day.accruals[0].category, "POSTING");
     EXPECT_EQ(day.accruals[0].unit_number, "0208245774-0029-1");
     ASSERT_EQ(day.accruals[0].products.size(), 1u);
-    EXPECT_DOUBLE_EQ(day.accruals[0].products[0].sale_price.amount, 2500);
+    EXPECT_EQ(day.accruals[0].products[0].sale_price.amount, dec("2500"));
     EXPECT_EQ(day.accruals[0].fees.size(), 1u);  // one delivery service
     EXPECT_EQ(day.accruals[1].category, "NON_ITEM");
     ASSERT_EQ(day.accruals[1].fees.size(), 1u);
-    EXPECT_DOUBLE_EQ(day.accruals[1].fees[0].accrued.amount, -500);
+    EXPECT_EQ(day.accruals[1].fees[0].accrued.amount, dec("-500"));
 
     auto types = parse_accrual_types(fixture("schema_v1_finance_accrual_types.json"));
     ASSERT_EQ(types.size(), 2u);
     EXPECT_EQ(types[0].id, 1);
     EXPECT_EQ(types[0].name, "Продажа");
+}
+
+// /v1/finance/cash-flow-statement/list: the official example (swagger), field by field.
+TEST(OzonFixtures, CashFlowStatementExample) {
+    reset_schema_surprises();
+    CashFlowStatementPage page =
+        parse_cash_flow_statement(fixture("swagger_v1_finance_cash_flow_statement_list.json"));
+    EXPECT_EQ(schema_surprise_count(), 0u);
+    EXPECT_EQ(page.page_count, 15);  // beside `result` in the example
+    ASSERT_EQ(page.cash_flows.size(), 1u);
+    const CashFlow& c = page.cash_flows[0];
+    EXPECT_EQ(c.period.id, 11567022278500);
+    EXPECT_EQ(c.period.begin, at("2023-04-03T09:12:10.239Z"));
+    EXPECT_EQ(c.period.end, at("2023-04-03T09:12:10.239Z"));
+    EXPECT_EQ(c.currency_code, "string");
+    EXPECT_EQ(c.orders_amount, (Money{dec("1000"), "string"}));
+    EXPECT_EQ(c.returns_amount, (Money{dec("-3000"), "string"}));
+    EXPECT_EQ(c.commission_amount, (Money{dec("1437"), "string"}));
+    EXPECT_EQ(c.services_amount, (Money{dec("8471.28"), "string"}));
+    EXPECT_EQ(c.services_amount.amount.raw(), 84'712'800);  // exact, not 8471.2800000000007
+    EXPECT_EQ(c.item_delivery_and_return_amount, (Money{dec("1991"), "string"}));
+
+    ASSERT_EQ(page.details.size(), 1u);  // one object in the example
+    const CashFlowDetails& d = page.details[0];
+    EXPECT_EQ(d.period.id, 11567022278500);
+    EXPECT_EQ(d.period.begin, at("2023-04-03T09:12:10.239Z"));
+    ASSERT_EQ(d.payments.size(), 1u);
+    EXPECT_EQ(d.payments[0], (Money{Decimal{}, "string"}));
+    EXPECT_TRUE(d.begin_balance.amount.is_zero());
+    EXPECT_TRUE(d.end_balance.amount.is_zero());
+    EXPECT_TRUE(d.invoice_transfer.amount.is_zero());
+    EXPECT_TRUE(d.loan.amount.is_zero());
+    ASSERT_EQ(d.delivery_services.items.size(), 1u);
+    EXPECT_EQ(d.delivery_services.items[0].name, "string");
+    ASSERT_EQ(d.return_services.items.size(), 1u);
+    EXPECT_EQ(d.return_services.items[0].name, "string");
+    ASSERT_EQ(d.services.items.size(), 1u);
+    EXPECT_EQ(d.services.items[0].name, "string");
+    ASSERT_EQ(d.others.items.size(), 1u);
+    EXPECT_EQ(d.others.items[0].name, "string");
+    EXPECT_TRUE(d.rfbs_total.amount.is_zero());
+}
+
+// A filled statement the way the schema allows it: details as an array, page_count inside
+// result, amounts as numbers, strings and money objects, negative ones.
+TEST(OzonFixtures, CashFlowStatementFilledAndTolerant) {
+    reset_schema_surprises();
+    CashFlowStatementPage page = parse_cash_flow_statement(R"({"result":{"page_count":"2","cash_flows":[
+        {"period":{"id":"7","begin":"2026-11-01T00:00:00Z","end":"2026-11-15T23:59:59Z"},
+         "orders_amount":"125000.50","returns_amount":-3490.1,"commission_amount":{"amount":"-18750.08","currency":"RUB"},
+         "services_amount":-1200,"item_delivery_and_return_amount":"-4321.99","currency_code":"RUB"},
+        null,
+        {"period":null,"orders_amount":null,"currency_code":null}],
+      "details":[{"period":{"id":7},"begin_balance_amount":1000.01,"end_balance_amount":"-0.99",
+        "invoice_transfer":97237.34,"loan":0,
+        "payments":[{"payment":"50000.00","currency_code":"RUB"},{"payment":47237.34,"currency_code":"RUB"}],
+        "delivery":{"total":106250.42,"amount":106250.42,"delivery_services":{"total":-4321.99,
+          "items":[{"name":"MarketplaceServiceItemDirectFlowLogistic","price":-4000.99},
+                   {"name":"MarketplaceServiceItemDropoffPVZ","price":"-321"}]}},
+        "return":{"total":-3490.1,"amount":-3490.1,"return_services":null},
+        "rfbs":{"total":10,"transfer_delivery":15.5,"transfer_delivery_return":-5.5,
+          "compensation_delivery_return":0,"partial_compensation":"1","partial_compensation_return":-1},
+        "services":{"total":-1200,"items":[{"name":"MarketplaceServiceItemElectronicServicesPromotionInSearch","price":-1200}]},
+        "others":{"total":"oops","items":"nope"}}]}})");
+    EXPECT_EQ(page.page_count, 2);
+    ASSERT_EQ(page.cash_flows.size(), 2u);  // null is not a row (a surprise)
+    const CashFlow& c = page.cash_flows[0];
+    EXPECT_EQ(c.period.id, 7);
+    EXPECT_EQ(c.period.end, at("2026-11-15T23:59:59Z"));
+    EXPECT_EQ(c.orders_amount, (Money{dec("125000.5"), "RUB"}));
+    EXPECT_EQ(c.returns_amount, (Money{dec("-3490.1"), "RUB"}));
+    EXPECT_EQ(c.commission_amount, (Money{dec("-18750.08"), "RUB"}));
+    EXPECT_EQ(c.services_amount, (Money{dec("-1200"), "RUB"}));
+    EXPECT_EQ(c.item_delivery_and_return_amount, (Money{dec("-4321.99"), "RUB"}));
+    EXPECT_EQ(c.orders_amount.amount + c.returns_amount.amount + c.commission_amount.amount +
+                  c.services_amount.amount + c.item_delivery_and_return_amount.amount,
+              dec("97238.33"));  // exact
+    EXPECT_EQ(page.cash_flows[1].period.id, 0);
+    EXPECT_TRUE(page.cash_flows[1].orders_amount.amount.is_zero());
+
+    ASSERT_EQ(page.details.size(), 1u);
+    const CashFlowDetails& d = page.details[0];
+    EXPECT_EQ(d.begin_balance.amount, dec("1000.01"));
+    EXPECT_EQ(d.end_balance.amount, dec("-0.99"));
+    EXPECT_EQ(d.invoice_transfer.amount, dec("97237.34"));
+    ASSERT_EQ(d.payments.size(), 2u);
+    EXPECT_EQ(d.payments[0], (Money{dec("50000"), "RUB"}));
+    EXPECT_EQ(d.payments[0].amount + d.payments[1].amount, d.invoice_transfer.amount);
+    EXPECT_EQ(d.delivery_amount.amount, dec("106250.42"));
+    ASSERT_EQ(d.delivery_services.items.size(), 2u);
+    EXPECT_EQ(d.delivery_services.items[1].price.amount, dec("-321"));
+    EXPECT_EQ(d.delivery_services.items[0].price.amount + d.delivery_services.items[1].price.amount,
+              d.delivery_services.total.amount);
+    EXPECT_EQ(d.return_total.amount, dec("-3490.1"));
+    EXPECT_TRUE(d.return_services.items.empty());
+    EXPECT_EQ(d.rfbs_transfer_delivery.amount, dec("15.5"));
+    EXPECT_EQ(d.rfbs_partial_compensation.amount, dec("1"));
+    ASSERT_EQ(d.services.items.size(), 1u);
+    EXPECT_EQ(d.services.items[0].name, "MarketplaceServiceItemElectronicServicesPromotionInSearch");
+    EXPECT_TRUE(d.others.total.amount.is_zero());
+    EXPECT_TRUE(d.others.items.empty());
+    // cash_flows[] null, others.total "oops", others.items "nope".
+    EXPECT_EQ(schema_surprise_count(), 3u);
+
+    // No result, a null result, an error body: an empty statement; a result of another type
+    // is a surprise; what is not a JSON object is a ParseError.
+    EXPECT_TRUE(parse_cash_flow_statement("{}").cash_flows.empty());
+    EXPECT_TRUE(parse_cash_flow_statement(R"({"result":null})").details.empty());
+    EXPECT_TRUE(parse_cash_flow_statement(R"({"code":3,"message":"bad","details":[]})").cash_flows.empty());
+    reset_schema_surprises();
+    EXPECT_TRUE(parse_cash_flow_statement(R"({"result":[1,2]})").cash_flows.empty());
+    EXPECT_EQ(schema_surprise_count(), 1u);
+    EXPECT_THROW(parse_cash_flow_statement("[]"), ParseError);
+    EXPECT_THROW(parse_cash_flow_statement(R"({"result":{"cash_flows":[)"), ParseError);
 }
 
 // ------------------------------------------------------------------ ship-by times and tariffs
@@ -262,9 +383,9 @@ TEST(OzonFixtures, AccrualsFollowingTheSchema) {
 // `tariffication_steps` (same shape in both).
 
 namespace {
-void expect_money(const std::optional<Money>& m, double amount, const char* currency) {
+void expect_money(const std::optional<Money>& m, const char* amount, const char* currency) {
     ASSERT_TRUE(m);
-    EXPECT_DOUBLE_EQ(m->amount, amount);
+    EXPECT_EQ(m->amount, dec(amount));
     EXPECT_EQ(m->currency, currency);
 }
 }  // namespace
@@ -280,18 +401,18 @@ TEST(OzonFixtures, V4ListShipByTimesAndTariffication) {
     const Tariffication& t = *p.tariffication;
     EXPECT_EQ(t.current_tariff_type, "commission");
     EXPECT_DOUBLE_EQ(t.current_tariff_rate, 2);
-    expect_money(t.current_tariff_charge, 100, "RUB");
-    expect_money(t.current_tariff_min_charge, 50, "RUB");
+    expect_money(t.current_tariff_charge, "100", "RUB");
+    expect_money(t.current_tariff_min_charge, "50", "RUB");
     EXPECT_EQ(t.next_tariff_type, "commission");
     EXPECT_DOUBLE_EQ(t.next_tariff_rate, 2.5);
-    expect_money(t.next_tariff_charge, 150, "RUB");
-    expect_money(t.next_tariff_min_charge, 100, "RUB");
+    expect_money(t.next_tariff_charge, "150", "RUB");
+    expect_money(t.next_tariff_min_charge, "100", "RUB");
     EXPECT_EQ(t.next_tariff_starts_at, at("2026-05-20T00:00:00Z"));
     ASSERT_EQ(t.steps.size(), 1u);
     EXPECT_EQ(t.steps[0].type, "discount");
     EXPECT_DOUBLE_EQ(t.steps[0].rate, 2);
-    expect_money(t.steps[0].charge, 24, "RUB");
-    expect_money(t.steps[0].min_charge, 24, "RUB");
+    expect_money(t.steps[0].charge, "24", "RUB");
+    expect_money(t.steps[0].min_charge, "24", "RUB");
     EXPECT_EQ(t.steps[0].deadline_at, at("2026-05-15T23:59:59Z"));
     EXPECT_FALSE(t.empty());
     EXPECT_EQ(schema_surprise_count(), 0u);
@@ -308,8 +429,8 @@ TEST(OzonFixtures, V4UnfulfilledShipByTimesAndTariffication) {
     const Tariffication& t = *p.tariffication;
     EXPECT_EQ(t.current_tariff_type, "commission");
     EXPECT_DOUBLE_EQ(t.current_tariff_rate, 3);
-    expect_money(t.current_tariff_charge, 100, "RUB");
-    expect_money(t.current_tariff_min_charge, 100, "RUB");
+    expect_money(t.current_tariff_charge, "100", "RUB");
+    expect_money(t.current_tariff_min_charge, "100", "RUB");
     // The last step: no next tariff (nulls, 0 and "").
     EXPECT_EQ(t.next_tariff_type, "");
     EXPECT_DOUBLE_EQ(t.next_tariff_rate, 0);
@@ -319,12 +440,12 @@ TEST(OzonFixtures, V4UnfulfilledShipByTimesAndTariffication) {
     ASSERT_EQ(t.steps.size(), 5u);
     EXPECT_EQ(t.steps[0].type, "discount");
     EXPECT_DOUBLE_EQ(t.steps[0].rate, 3);
-    expect_money(t.steps[0].charge, 9, "RUB");
+    expect_money(t.steps[0].charge, "9", "RUB");
     EXPECT_FALSE(t.steps[0].min_charge);  // null
     EXPECT_EQ(t.steps[0].deadline_at, at("2026-05-04T18:44:37Z"));
     EXPECT_EQ(t.steps[1].deadline_at, p.shipment_date);  // discount until the recommended time
     EXPECT_EQ(t.steps[2].type, "commission");
-    expect_money(t.steps[2].min_charge, 50, "RUB");
+    expect_money(t.steps[2].min_charge, "50", "RUB");
     EXPECT_EQ(t.steps[3].deadline_at, at("2026-05-06T06:44:37Z"));
     EXPECT_EQ(t.steps[4].type, "commission");
     EXPECT_DOUBLE_EQ(t.steps[4].rate, 3);
@@ -345,18 +466,18 @@ TEST(OzonFixtures, V3GetShipByTimesAndTariffication) {
     EXPECT_FALSE(t.current_tariff_min_charge);  // not in v3
     EXPECT_EQ(t.next_tariff_type, "commission");
     EXPECT_DOUBLE_EQ(t.next_tariff_rate, 1);
-    expect_money(t.next_tariff_charge, 50, "RUB");  // "50" + next_tariff_charge_currency_code
+    expect_money(t.next_tariff_charge, "50", "RUB");  // "50" + next_tariff_charge_currency_code
     EXPECT_EQ(t.next_tariff_starts_at, at("2026-03-31T09:00:01Z"));
     ASSERT_EQ(t.steps.size(), 6u);  // v3 steps use v4's money objects
     EXPECT_EQ(t.steps[0].type, "no_discount");
-    expect_money(t.steps[0].charge, 0, "RUB");
+    expect_money(t.steps[0].charge, "0", "RUB");
     EXPECT_FALSE(t.steps[0].min_charge);
     EXPECT_EQ(t.steps[0].deadline_at, p.shipment_date);
     EXPECT_EQ(t.steps[1].type, "commission");
-    expect_money(t.steps[1].charge, 50, "RUB");
-    expect_money(t.steps[1].min_charge, 50, "RUB");
+    expect_money(t.steps[1].charge, "50", "RUB");
+    expect_money(t.steps[1].min_charge, "50", "RUB");
     EXPECT_EQ(t.steps[1].deadline_at, at("2026-03-31T21:00:00Z"));
-    expect_money(t.steps[5].charge, 150, "RUB");
+    expect_money(t.steps[5].charge, "150", "RUB");
     EXPECT_DOUBLE_EQ(t.steps[5].rate, 3);
     EXPECT_FALSE(t.steps[5].deadline_at);
     EXPECT_EQ(schema_surprise_count(), 0u);
@@ -398,8 +519,8 @@ TEST(OzonTolerance, TarifficationShapes) {
     ASSERT_TRUE(n);
     EXPECT_EQ(n->current_tariff_type, "surcharge");
     EXPECT_DOUBLE_EQ(n->current_tariff_rate, 5);  // "5"
-    expect_money(n->current_tariff_charge, 12.5, "RUB");
-    expect_money(n->next_tariff_charge, 20, "KZT");
+    expect_money(n->current_tariff_charge, "12.5", "RUB");
+    expect_money(n->next_tariff_charge, "20", "KZT");
     EXPECT_EQ(n->next_tariff_type, "teleport_fee");  // unknown values kept
     EXPECT_EQ(n->next_tariff_starts_at, at("2026-11-26T10:00:01Z"));
     const auto& so = page.postings[4].tariffication;
@@ -407,9 +528,9 @@ TEST(OzonTolerance, TarifficationShapes) {
     EXPECT_EQ(so->current_tariff_type, "");
     ASSERT_EQ(so->steps.size(), 2u);  // the string element is skipped
     EXPECT_FALSE(so->steps[0].charge);  // amount ""
-    expect_money(so->steps[0].min_charge, 50, "RUB");
+    expect_money(so->steps[0].min_charge, "50", "RUB");
     EXPECT_EQ(so->steps[0].deadline_at, at("2026-11-26T14:00:00Z"));
-    expect_money(so->steps[1].charge, 100, "");
+    expect_money(so->steps[1].charge, "100", "");
     EXPECT_FALSE(so->steps[1].deadline_at);
     EXPECT_FALSE(page.postings[5].tariffication);
     // "garbage", "yes" and {"a":1}: one warning per field, not per record.
@@ -429,15 +550,15 @@ TEST(OzonTolerance, MoneyInEveryShape) {
     ]}]})");
     const auto& pr = page.postings[0].products;
     ASSERT_EQ(pr.size(), 6u);
-    EXPECT_DOUBLE_EQ(pr[0].price.amount, 1390);
-    EXPECT_DOUBLE_EQ(pr[1].price.amount, 1390);
+    EXPECT_EQ(pr[0].price.amount, dec("1390"));
+    EXPECT_EQ(pr[1].price.amount, dec("1390"));
     EXPECT_EQ(pr[1].price.currency, "RUB");
-    EXPECT_DOUBLE_EQ(pr[2].price.amount, 1390.5);
+    EXPECT_EQ(pr[2].price.amount, dec("1390.5"));
     EXPECT_EQ(pr[2].price.currency, "KZT");
-    EXPECT_DOUBLE_EQ(pr[3].price.amount, 7);
+    EXPECT_EQ(pr[3].price.amount, dec("7"));
     EXPECT_EQ(pr[3].price.currency, "BYN");
-    EXPECT_DOUBLE_EQ(pr[4].price.amount, 0);
-    EXPECT_DOUBLE_EQ(pr[5].price.amount, 0);
+    EXPECT_EQ(pr[4].price.amount, dec("0"));
+    EXPECT_EQ(pr[5].price.amount, dec("0"));
 }
 
 TEST(OzonTolerance, EmptyAndNullDatesAreAbsent) {
@@ -480,11 +601,11 @@ TEST(OzonTolerance, V3FinancialDataShape) {
         {"product_id":5,"commission_amount":12.5,"commission_percent":8,"payout":100,
          "price":"120.00","customer_price":"130","currency_code":"RUB"}]}}]})");
     const auto& fp = page.postings[0].financial_data->products[0];
-    EXPECT_DOUBLE_EQ(fp.commission.amount, 12.5);
+    EXPECT_EQ(fp.commission.amount, dec("12.5"));
     EXPECT_DOUBLE_EQ(fp.commission_percent, 8);
-    EXPECT_DOUBLE_EQ(fp.price.amount, 120);
+    EXPECT_EQ(fp.price.amount, dec("120"));
     EXPECT_EQ(fp.price.currency, "RUB");
-    EXPECT_DOUBLE_EQ(fp.customer_price.amount, 130);
+    EXPECT_EQ(fp.customer_price.amount, dec("130"));
 }
 
 TEST(OzonTolerance, WrongTypesWarnOncePerFieldNotPerRecord) {

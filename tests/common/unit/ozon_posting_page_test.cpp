@@ -28,7 +28,8 @@ std::string fixture(const std::string& name) {
 void same(const std::optional<Money>& a, const std::optional<Money>& b, const char* what) {
     ASSERT_EQ(a.has_value(), b.has_value()) << what;
     if (a) {
-        EXPECT_DOUBLE_EQ(a->amount, b->amount) << what;
+        EXPECT_EQ(a->amount, b->amount) << what << ": " << a->amount.to_string(4) << " vs "
+                                        << b->amount.to_string(4);
         EXPECT_EQ(a->currency, b->currency) << what;
     }
 }
@@ -150,6 +151,13 @@ void expect_both_refuse(const std::string& body) {
 
 TimePoint at(const char* iso) { return *parse_iso8601(iso); }
 
+// An exact amount: dec("-120.5").
+Decimal dec(const char* text) {
+    auto d = Decimal::parse(text);
+    EXPECT_TRUE(d) << text;
+    return d.value_or(Decimal{});
+}
+
 }  // namespace
 
 // ------------------------------------------------------------------ official examples
@@ -173,10 +181,10 @@ TEST(OzonPostingPage, V4ListExampleFieldByField) {
     EXPECT_EQ(p.shipment_date, at("2026-05-18T12:00:00Z"));
     EXPECT_EQ(p.delivery_method.warehouse, "17023");
     ASSERT_EQ(p.products.size(), 2u);
-    EXPECT_DOUBLE_EQ(p.products[0].price.amount, 12990.0);
+    EXPECT_EQ(p.products[0].price.amount, dec("12990"));
     EXPECT_EQ(p.products[0].price.currency, "RUB");
     ASSERT_TRUE(p.financial_data);
-    EXPECT_DOUBLE_EQ(p.financial_data->products[0].commission.amount, 120);
+    EXPECT_EQ(p.financial_data->products[0].commission.amount, dec("120"));
     EXPECT_DOUBLE_EQ(p.financial_data->products[0].commission_percent, 10);
     ASSERT_TRUE(p.tariffication);
     EXPECT_EQ(p.tariffication->steps.size(), 1u);

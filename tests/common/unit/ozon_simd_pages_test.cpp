@@ -83,6 +83,7 @@ void put(std::string& o, double v) {
     auto r = std::to_chars(buf, buf + sizeof buf, v);  // shortest text that reads back the same
     o.append(buf, r.ptr);
 }
+void put(std::string& o, const Decimal& v) { o += v.to_string(4); }  // exact, every decimal kept
 void put(std::string& o, const std::string& v) {
     o += '"';
     o += v;
@@ -180,6 +181,23 @@ struct Gen {
             default: return v;
         }
     }
+    // Money amounts in the forms the exact reader must agree on: decimal strings with up to six
+    // decimals, negative ones, doubles with 17 significant digits, exponents, tiny values.
+    oj amount() {
+        if (chance(odd)) return junk();
+        const long long units = std::uniform_int_distribution<long long>(-99999999999LL, 99999999999LL)(rng);
+        switch (below(6)) {
+            case 0: {
+                std::string frac = std::to_string(below(1000000));
+                return std::to_string(units / 1000) + "." + std::string(6 - frac.size(), '0') + frac;
+            }
+            case 1: return std::uniform_real_distribution<double>(-1e6, 1e6)(rng);
+            case 2: return static_cast<double>(units) * 1e-9;  // exponents among them
+            case 3: return std::to_string(units / 100) + "." + std::to_string(below(100));
+            case 4: return static_cast<double>(units % 100000000) / 100.0;
+            default: return units / 10000;
+        }
+    }
     oj str(std::string s) {
         if (chance(odd)) return chance(0.5) ? oj(below(100000)) : junk();
         if (chance(0.1)) return "";
@@ -218,9 +236,11 @@ struct Gen {
                 default: return oj{{"amount", nullptr}, {"price", junk()}};
             }
         }
-        switch (below(7)) {
+        switch (below(9)) {
             case 0: return number();  // a plain number or numeric string
             case 1: return oj{{"price", number()}, {"currency_code", one_of({"RUB", "KZT"})}};  // returns
+            case 7: return oj{{"currency_code", "RUB"}, {"value", amount()}};  // /v1/finance/balance
+            case 8: return amount();
             case 2: return oj{{"amount", number()}, {"price", number()}, {"currency", ""}, {"currency_code", "BYN"}};
             case 3: return oj{{"currency", "RUB"}};
             default: return oj{{"amount", number()}, {"currency", one_of({"RUB", "RUB", "USD"})}};
@@ -551,6 +571,13 @@ void expect_both_refuse(const PageCase& p, const std::string& body) {
 
 TimePoint at(const char* iso) { return *parse_iso8601(iso); }
 
+// An exact amount in a currency: money("-120.5", "RUB").
+Money money(const char* amount, const char* currency) {
+    auto d = Decimal::parse(amount);
+    EXPECT_TRUE(d) << amount;
+    return Money{d.value_or(Decimal{}), currency};
+}
+
 }  // namespace
 }  // namespace ozw::ozon
 
@@ -712,15 +739,15 @@ TEST(OzonSimdReturns, ExampleFieldByField) {
     EXPECT_EQ(r.order_id, 24540784250);
     EXPECT_EQ(r.schema, "Fbs");
     EXPECT_EQ(r.product.sku, 1100526203);
-    EXPECT_EQ(r.product.price, (Money{3318, "RUB"}));  // {"currency_code", "price": "3318"}
-    EXPECT_EQ(r.product.commission, (Money{2312, "RUB"}));
+    EXPECT_EQ(r.product.price, money("3318", "RUB"));  // {"currency_code", "price": "3318"}
+    EXPECT_EQ(r.product.commission, money("2312", "RUB"));
     EXPECT_DOUBLE_EQ(r.product.commission_percent, 1.2);  // "1.2"
     EXPECT_EQ(r.visual_status.id, 3);
     EXPECT_EQ(r.visual_status.sys_name, "ArrivedAtReturnPlace");
     EXPECT_EQ(r.visual_change_moment, at("2024-07-29T06:15:48.998146Z"));
     EXPECT_EQ(r.logistic.barcode, "ii5275210303");
     EXPECT_EQ(r.storage.days, 0);
-    EXPECT_EQ(r.storage.utilization_sum, (Money{1231, "RUB"}));
+    EXPECT_EQ(r.storage.utilization_sum, money("1231", "RUB"));
     EXPECT_EQ(r.storage.tariffication_first_date, at("2024-07-30T06:15:48.998146Z"));
     ASSERT_TRUE(r.place);
     EXPECT_EQ(r.place->id, 23869688194000);
@@ -769,10 +796,10 @@ TEST(OzonSimdReturns, NumbersAsStringsAndStringsAsNumbers) {
     EXPECT_EQ(r.schema, "true");
     EXPECT_EQ(r.order_number, "1.5");
     EXPECT_DOUBLE_EQ(r.product.commission_percent, 1.2);  // "+1.2"
-    EXPECT_EQ(r.product.price, (Money{3318, ""}));
+    EXPECT_EQ(r.product.price, money("3318", ""));
     EXPECT_EQ(r.storage.days, 12);
-    EXPECT_EQ(r.storage.sum, (Money{1231, "KZT"}));  // amount before price, currency before currency_code
-    EXPECT_EQ(r.storage.utilization_sum, (Money{7, "BYN"}));
+    EXPECT_EQ(r.storage.sum, money("1231", "KZT"));  // amount before price, currency before currency_code
+    EXPECT_EQ(r.storage.utilization_sum, money("7", "BYN"));
     EXPECT_EQ(r.visual_status.id, 3);
     EXPECT_FALSE(r.is_opened);  // "false"
     EXPECT_EQ(p.returns[1].product.sku, 1000);  // 1e3
@@ -801,7 +828,7 @@ TEST(OzonSimdReturns, WrongTypesAndUnknownValues) {
     EXPECT_EQ(p.returns[0].id, 0);
     EXPECT_FALSE(p.returns[0].place);
     EXPECT_EQ(p.returns[1].visual_status.sys_name, "BrandNewStatus");
-    EXPECT_EQ(p.returns[1].product.price, (Money{0, ""}));
+    EXPECT_EQ(p.returns[1].product.price, money("0", ""));
     EXPECT_EQ(p.returns[1].storage.days, 0);  // over int64
 }
 
@@ -890,13 +917,13 @@ TEST(OzonSimdAccruals, ByDayExampleFieldByField) {
     ASSERT_EQ(page.accruals.size(), 2u);
     const DayAccrual& d = page.accruals[0];
     EXPECT_EQ(d.accrual_id, 9001);
-    EXPECT_EQ(d.total_amount, (Money{2050, "RUB"}));
+    EXPECT_EQ(d.total_amount, money("2050", "RUB"));
     EXPECT_EQ(d.delivery_schema, "FBS");
     ASSERT_EQ(d.products.size(), 1u);
-    EXPECT_EQ(d.products[0].sale_commission, (Money{-400, "RUB"}));
-    EXPECT_EQ(d.products[0].seller_price, (Money{0, ""}));  // null
+    EXPECT_EQ(d.products[0].sale_commission, money("-400", "RUB"));
+    EXPECT_EQ(d.products[0].seller_price, money("0", ""));  // null
     EXPECT_EQ(d.products[0].commission_ratio, "0.16");
-    EXPECT_EQ(d.products[0].delivery_total, (Money{-50, "RUB"}));
+    EXPECT_EQ(d.products[0].delivery_total, money("-50", "RUB"));
     ASSERT_EQ(d.fees.size(), 1u);  // the delivery service, with the product's sku
     EXPECT_EQ(d.fees[0].type_id, 12);
     EXPECT_EQ(d.fees[0].sku, 1904686181);
@@ -911,9 +938,9 @@ TEST(OzonSimdAccruals, PostingsExampleFieldByField) {
     EXPECT_EQ(schema_surprise_count(), 0u);
     ASSERT_EQ(v.size(), 2u);
     ASSERT_EQ(v[0].accruals.size(), 2u);
-    EXPECT_EQ(v[0].accruals[0].accrued, (Money{2100.5, "RUB"}));
+    EXPECT_EQ(v[0].accruals[0].accrued, money("2100.5", "RUB"));
     EXPECT_EQ(v[0].accruals[0].quantity, 1);
-    EXPECT_EQ(v[0].accruals[0].seller_price, (Money{2500, "RUB"}));
+    EXPECT_EQ(v[0].accruals[0].seller_price, money("2500", "RUB"));
     EXPECT_EQ(v[0].accruals[0].sku, 1904686181);
     EXPECT_FALSE(v[0].accruals[1].quantity);
     EXPECT_FALSE(v[0].accruals[1].seller_price);
@@ -984,9 +1011,9 @@ TEST(OzonSimdAccruals, TolerantPostings) {
     EXPECT_EQ(v[0].posting_number, "12345");
     ASSERT_EQ(v[0].accruals.size(), 4u);
     const PostingAccrual& a = v[0].accruals[1];
-    EXPECT_EQ(a.accrued, (Money{-120.5, ""}));
+    EXPECT_EQ(a.accrued, money("-120.5", ""));
     EXPECT_EQ(a.quantity, 2);
-    EXPECT_EQ(a.seller_price, (Money{0, ""}));  // "": a Money of 0, as models.cpp does
+    EXPECT_EQ(a.seller_price, money("0", ""));  // "": a Money of 0, as models.cpp does
     EXPECT_EQ(a.sku, 1904686181);
     EXPECT_EQ(a.type_id, 7);
     EXPECT_FALSE(v[0].accruals[2].quantity);  // 2.5

@@ -161,7 +161,9 @@ TEST(ReturnsPipelineSandbox, TheDemoDayRequestWithPhotosIsAnAlbumAndARestartSend
         run(d.ioc, [&] { return d.runtime.dispatcher()->tick(); });
         for (std::size_t i = 0; i < d.runtime.scheduler().size(); ++i) {
             const auto& r = d.runtime.scheduler().at(i).last_result;
-            if (r) EXPECT_TRUE(r->recorded.empty()) << ::testing::PrintToString(r->recorded.size());
+            if (r) {
+                EXPECT_TRUE(r->recorded.empty()) << r->recorded.size();
+            }
         }
     }
     EXPECT_EQ(sb.telegram_messages().size(), messages);

@@ -11,6 +11,7 @@
 #include "common/config.hpp"
 #include "daemon/engine/module.hpp"
 #include "daemon/watches/postings/settings.hpp"
+#include "daemon/watches/finance/settings.hpp"
 #include "daemon/watches/returns/settings.hpp"
 
 using ::testing::HasSubstr;
@@ -21,6 +22,7 @@ namespace {
 
 using daemon::postings::PostingsSettings;
 using daemon::returns::ReturnsSettings;
+using daemon::finance::FinanceSettings;
 
 const char* const kMinimal =
     "accounts:\n"
@@ -65,8 +67,8 @@ TEST_F(WatchConfigTest, EveryWatchOfTheContractHasASection) {
         EXPECT_NE(watch_schemas().find(name), nullptr) << name;
         EXPECT_NE(daemon::watch_modules().find(name), nullptr) << name;
     }
-    for (const char* name : {"postings", "returns"}) EXPECT_TRUE(module(name).implemented()) << name;
-    for (const char* name : {"finance", "stocks", "reviews", "chats"})
+    for (const char* name : {"postings", "returns", "finance"}) EXPECT_TRUE(module(name).implemented()) << name;
+    for (const char* name : {"stocks", "reviews", "chats"})
         EXPECT_FALSE(module(name).implemented()) << name;
 }
 
@@ -293,8 +295,15 @@ TEST(ExampleConfig, ShippedExampleLoads) {
     EXPECT_EQ(ret.decision_window, ret_defaults.decision_window);
     EXPECT_EQ(ret.urgent_before, ret_defaults.urgent_before);
     EXPECT_EQ(ret.disposal_warn, ret_defaults.disposal_warn);
+    auto fin = dynamic_cast<const FinanceSettings&>(*c.watches.find("finance"));
+    FinanceSettings fin_defaults;
+    EXPECT_EQ(fin.enabled, fin_defaults.enabled);
+    EXPECT_EQ(fin.interval, fin_defaults.interval);
+    EXPECT_EQ(fin.grace_days, fin_defaults.grace_days);
+    EXPECT_EQ(fin.give_up_after, fin_defaults.give_up_after);
+    EXPECT_EQ(fin.sale_types, fin_defaults.sale_types);
     EXPECT_EQ(r.config.notify.max_age, NotifyConfig{}.max_age);
-    for (const char* name : {"finance", "stocks", "reviews", "chats"}) {
+    for (const char* name : {"stocks", "reviews", "chats"}) {
         ASSERT_NE(c.watches.find(name), nullptr) << name;
         EXPECT_EQ(c.watches.find(name)->interval,
                   daemon::watch_modules().find(name)->schema().defaults()->interval)
@@ -304,8 +313,8 @@ TEST(ExampleConfig, ShippedExampleLoads) {
 }
 
 TEST_F(WatchConfigTest, PlannedWatchesStillCheckTheValuesOfTheirKeys) {
-    auto grace = error_of(std::string(kMinimal) + "watches: {finance: {grace_days: 2.5}}\n");
-    EXPECT_EQ(grace.key_path(), "watches.finance.grace_days");
+    auto grace = error_of(std::string(kMinimal) + "watches: {stocks: {suspicious_values: [100, 2.5]}}\n");
+    EXPECT_EQ(grace.key_path(), "watches.stocks.suspicious_values[1]");
     EXPECT_EQ(grace.message(), "expected a whole number");
     auto range = error_of(std::string(kMinimal) + "watches: {reviews: {alert_rating: 6}}\n");
     EXPECT_EQ(range.key_path(), "watches.reviews.alert_rating");

@@ -166,10 +166,10 @@ TEST_F(Demo, SurchargeTariffAfterShipmentDateOnTheVirtualClock) {
         EXPECT_EQ(tf.current_tariff_type, "surcharge");
         EXPECT_DOUBLE_EQ(tf.current_tariff_rate, 5);
         ASSERT_TRUE(tf.current_tariff_charge);
-        EXPECT_EQ(*tf.current_tariff_charge, (ozw::ozon::Money{174.5, "RUB"}));
+        EXPECT_EQ(*tf.current_tariff_charge, (ozw::ozon::Money{*ozw::Decimal::parse("174.5"), "RUB"}));
         EXPECT_EQ(tf.next_tariff_type, "surcharge");
         ASSERT_TRUE(tf.next_tariff_charge);
-        EXPECT_EQ(*tf.next_tariff_charge, (ozw::ozon::Money{349, "RUB"}));
+        EXPECT_EQ(*tf.next_tariff_charge, (ozw::ozon::Money{ozw::Decimal::units(349), "RUB"}));
         EXPECT_EQ(tf.next_tariff_starts_at, at("2026-11-26T14:00:01Z"));
         ASSERT_EQ(tf.steps.size(), 4u);
         EXPECT_EQ(tf.steps[1].deadline_at, mp->shipment_date);
@@ -209,8 +209,11 @@ TEST_F(Demo, HandedOverPostingKeepsTheTariffOfItsHandOverCancelledHasNone) {
     EXPECT_EQ(g["tariffication"]["current_tariff_charge"], "");
     EXPECT_TRUE(g["tariffication_steps"].empty());
     const auto page = ozw::ozon::parse_posting_list(list_body());
-    for (const auto& p : page.postings)
-        if (p.posting_number == "0127001020-0001-1") EXPECT_FALSE(p.tariffication);
+    for (const auto& p : page.postings) {
+        if (p.posting_number == "0127001020-0001-1") {
+            EXPECT_FALSE(p.tariffication);
+        }
+    }
 }
 
 TEST(SandboxTariff, ScenarioStepsOverrideTheDefault) {

@@ -327,11 +327,15 @@ TEST(Scenario, GeneratedShopHasTheDocumentedMixByAge) {
         const auto age = s.start - p.in_process_at;
         EXPECT_GE(age, std::chrono::hours(0)) << p.posting_number;
         EXPECT_LE(age, std::chrono::hours(14 * 24)) << p.posting_number;
-        if (p.status == "awaiting_packaging" || p.status == "awaiting_deliver")
+        if (p.status == "awaiting_packaging" || p.status == "awaiting_deliver") {
             EXPECT_LE(age, std::chrono::hours(24)) << p.posting_number;
-        if (p.status == "delivered" || p.status == "delivering")
+        }
+        if (p.status == "delivered" || p.status == "delivering") {
             EXPECT_GT(age, std::chrono::hours(24)) << p.posting_number;
-        if (p.status == "arbitration") EXPECT_GT(age, std::chrono::hours(72)) << p.posting_number;
+        }
+        if (p.status == "arbitration") {
+            EXPECT_GT(age, std::chrono::hours(72)) << p.posting_number;
+        }
         ASSERT_EQ(p.products.size(), 1u);
         EXPECT_EQ(p.warehouse_id, 1);
     }

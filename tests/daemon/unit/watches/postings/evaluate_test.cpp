@@ -304,6 +304,15 @@ TEST(StatusSince, FirstSeenTakesTheBestOzonDateButNotAfterTheHandover) {
     p.status = "delivering";
     p.delivering_date = at("2026-11-24T10:00:00Z");
     EXPECT_EQ(status_since_for(nullptr, p, now), at("2026-11-24T10:00:00Z"));
+    // Delivered, seen first at an incremental poll: it changed since the last one, so now.
+    p.status = "delivered";
+    EXPECT_EQ(status_since_for(nullptr, p, now), now);
+    // Dated by the fetch (delivered before the first load): that date, unless in the future.
+    p.found_since = at("2026-11-23T07:00:00Z");
+    EXPECT_EQ(status_since_for(nullptr, p, now), at("2026-11-23T07:00:00Z"));
+    p.found_since = at("2026-11-27T07:00:00Z");
+    EXPECT_EQ(status_since_for(nullptr, p, now), now);
+    p.found_since.reset();
     // acceptance/registration come after the hand-over: in_process_at says nothing of them
     for (const char* s : {"acceptance_in_progress", "awaiting_registration"}) {
         p.status = s;

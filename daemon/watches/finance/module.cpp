@@ -1,0 +1,54 @@
+// The finance watch as a module: its config section, its event types, its watch.
+#include "daemon/watches/finance/module.hpp"
+
+#include "daemon/engine/settings_schema.hpp"
+#include "daemon/watches/finance/event_types.hpp"
+#include "daemon/watches/finance/watch.hpp"
+
+namespace ozw::daemon::finance {
+
+namespace {
+
+SettingsSchema<FinanceSettings> make_schema() {
+    using S = FinanceSettings;
+    SettingsSchema<S> s("finance");
+    s.integer("grace_days", &S::grace_days, 0, 60)
+        .duration("give_up_after", &S::give_up_after)
+        .field("sale_types", [](ConfigReader& r, const YAML::Node& n, const std::string& p, S& out) {
+            out.sale_types = r.str_list(n, p);
+        });
+    return s;
+}
+
+class FinanceModule final : public WatchModule {
+public:
+    const WatchSchema& schema() const override { return schema_; }
+    std::string title(const std::string& language) const override {
+        return language == "en" ? "Accruals" : "Начисления";
+    }
+    std::vector<EventType> event_types() const override { return finance_event_types(); }
+    std::vector<Event> examples() const override {
+        const EvalContext ctx{"main", FinanceSettings{}};
+        AccrualItem a;
+        a.posting_number = "0122000514-0001-1";
+        a.delivered_at = *parse_iso8601("2026-11-21T09:00:00Z");
+        a.charges = *Decimal::parse("-643.5");
+        return accrual_conditions(a, *parse_iso8601("2026-11-26T04:00:00Z"), ctx).holding;
+    }
+    std::shared_ptr<Watch> create(const WatchContext& ctx) const override {
+        return std::make_shared<FinanceWatch>(ctx.account.name, ctx.ozon,
+                                              dynamic_cast<const FinanceSettings&>(ctx.settings), ctx.read_snapshot);
+    }
+
+private:
+    SettingsSchema<FinanceSettings> schema_ = make_schema();
+};
+
+}  // namespace
+
+const WatchModule& module() {
+    static const FinanceModule m;
+    return m;
+}
+
+}  // namespace ozw::daemon::finance

@@ -1,0 +1,137 @@
+// The finance watch's first part: which accruals are the sale, when a delivered posting's
+// missing sale becomes an alert and when it is resolved.
+#include <gtest/gtest.h>
+
+#include "daemon/watches/finance/event_types.hpp"
+#include "daemon/watches/finance/watch.hpp"
+#include "tests/daemon/unit/daemon_test_util.hpp"
+
+using namespace ozw;
+using namespace ozw::daemon;
+using namespace ozw::daemon::finance;
+using namespace std::chrono_literals;
+using ozw::test::at;
+
+namespace {
+
+ozon::PostingAccrual accrual(int type_id, const char* amount, const char* date = "2026-11-22") {
+    ozon::PostingAccrual a;
+    a.type_id = type_id;
+    a.accrual_date = date;
+    a.accrued.amount = *Decimal::parse(amount);
+    a.accrued.currency = "RUB";
+    return a;
+}
+
+EvalContext ctx() { return EvalContext{"main", FinanceSettings{}}; }
+
+}  // namespace
+
+TEST(FinanceSaleTypes, MatchedByNameWithTheBuiltInWordsOrTheConfiguredOnes) {
+    const std::vector<ozon::AccrualType> types = {
+        {1, "Реализация товара", ""}, {2, "Комиссия за продажу", ""}, {3, "Логистика", ""},
+        {4, "Sale of goods", ""}, {5, "Выручка от продажи", ""}};
+    // "Комиссия за продажу" contains "продажу", not "продажа": a charge, not the sale.
+    EXPECT_EQ(sale_type_ids(types, {}), (std::set<int>{1, 4, 5}));
+    EXPECT_EQ(sale_type_ids(types, {"Логистика"}), (std::set<int>{3}));
+    EXPECT_TRUE(sale_type_ids(types, {"нет такого"}).empty());
+}
+
+TEST(FinanceSummary, TheSaleByTypeOrWithoutKnownTypesThePositiveAmount) {
+    ozon::PostingAccruals p;
+    p.posting_number = "1-1";
+    p.accruals = {accrual(2, "-523.50"), accrual(3, "-120"), accrual(1, "3490", "2026-11-23"), accrual(1, "0.10", "2026-11-22")};
+    const auto by_type = summarize(p, {1});
+    EXPECT_TRUE(by_type.paid);
+    EXPECT_EQ(by_type.sale, *Decimal::parse("3490.10"));
+    EXPECT_EQ(by_type.charges, *Decimal::parse("-643.50"));
+    EXPECT_EQ(by_type.paid_on, "2026-11-22");  // the earliest sale accrual
+    // Only charges so far: not paid.
+    ozon::PostingAccruals charges_only;
+    charges_only.accruals = {accrual(2, "-523.50"), accrual(3, "-120")};
+    EXPECT_FALSE(summarize(charges_only, {1}).paid);
+    // No type known as the sale: a positive amount is.
+    EXPECT_TRUE(summarize(p, {}).paid);
+    EXPECT_FALSE(summarize(charges_only, {}).paid);
+    // A negative correction of the sale type still counts as an accrual of the sale.
+    ozon::PostingAccruals corrected;
+    corrected.accruals = {accrual(1, "3490"), accrual(1, "-3490")};
+    EXPECT_TRUE(summarize(corrected, {1}).paid);
+    EXPECT_TRUE(summarize(corrected, {1}).sale.is_zero());
+}
+
+TEST(FinanceAccrualMissing, FromGraceDaysAfterDeliveryUntilPaid) {
+    AccrualItem a;
+    a.posting_number = "0122000514-0001-1";
+    a.delivered_at = at("2026-11-21T09:00:00Z");
+    // grace_days 3: due at 24.11 09:00Z
+    auto before = accrual_conditions(a, at("2026-11-24T08:59:59Z"), ctx());
+    EXPECT_TRUE(before.holding.empty());
+    EXPECT_EQ(before.next_change, at("2026-11-24T09:00:00Z"));
+    auto due = accrual_conditions(a, at("2026-11-24T09:00:00Z"), ctx());
+    ASSERT_EQ(due.holding.size(), 1u);
+    EXPECT_EQ(due.holding[0].type, "finance.accrual_missing");
+    EXPECT_EQ(due.holding[0].key, "finance.accrual_missing:0122000514-0001-1");
+    EXPECT_EQ(due.holding[0].details.at("days_since_delivery"), 3);
+    a.paid = true;
+    EXPECT_TRUE(accrual_conditions(a, at("2026-11-30T00:00:00Z"), ctx()).holding.empty());
+    // The registered type renders every key it emits.
+    EXPECT_EQ(finance_event_types().at(0).type, "finance.accrual_missing");
+}
+
+namespace {
+
+// The real watch with its I/O scripted; the engine and store around it are the real ones (the
+// real fetch against the sandbox: tests/daemon/integration/finance_test.cpp).
+class ScriptedFinance : public FinanceWatch {
+public:
+    ScriptedFinance(SnapshotReader reader) : FinanceWatch("main", nullptr, FinanceSettings{}, std::move(reader)) {}
+    std::vector<AccrualItem> answer;
+
+protected:
+    awaitable<Fetched<AccrualItem>> fetch(TimePoint, bool) override {
+        Fetched<AccrualItem> f;
+        f.items = answer;
+        f.forget_expired = true;
+        co_return f;
+    }
+};
+
+}  // namespace
+
+TEST(FinanceWatchEngine, AMissingAccrualIsAnnouncedOnceAndResolvedWhenItArrives) {
+    ozw::test::DaemonEnv env(at("2026-11-26T04:00:00Z"));
+    auto watch = std::make_shared<ScriptedFinance>(SnapshotReader{});
+    WatchRunner runner(watch, *env.store, null_router(), env.clock);
+    AccrualItem unpaid;
+    unpaid.posting_number = "0122000514-0001-1";
+    unpaid.delivered_at = at("2026-11-21T09:00:00Z");
+    watch->answer = {unpaid};
+    auto first = env.run([&] { return runner.run_once(); });
+    ASSERT_EQ(first.recorded.size(), 1u);
+    EXPECT_EQ(first.recorded[0].type, "finance.accrual_missing");
+    env.clock.set(at("2026-11-26T05:00:00Z"));
+    EXPECT_TRUE(env.run([&] { return runner.run_once(); }).recorded.empty());
+    auto paid = unpaid;
+    paid.paid = true;
+    paid.sale = *Decimal::parse("3490");
+    watch->answer = {paid};
+    env.clock.set(at("2026-11-26T06:00:00Z"));
+    auto third = env.run([&] { return runner.run_once(); });
+    ASSERT_EQ(third.recorded.size(), 1u);
+    EXPECT_EQ(third.recorded[0].state, EventState::resolved);
+}
+
+TEST(FinanceAccrualItem, JsonRoundTripIsExact) {
+    AccrualItem a;
+    a.posting_number = "1-1";
+    a.delivered_at = at("2026-11-21T09:00:00Z");
+    a.paid = true;
+    a.sale = *Decimal::parse("3490.10");
+    a.charges = *Decimal::parse("-643.50");
+    a.paid_on = "2026-11-22";
+    const auto back = AccrualItem::from_json(a.to_json());
+    EXPECT_EQ(back.fingerprint(), a.fingerprint());
+    EXPECT_EQ(back.sale, a.sale);
+    EXPECT_EQ(AccrualItem::from_json(nlohmann::json::parse(R"({"sale":"x","paid":"yes"})")).paid, false);
+}
