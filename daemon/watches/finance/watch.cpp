@@ -56,9 +56,12 @@ awaitable<Fetched<AccrualItem>> FinanceWatch::fetch(TimePoint now, bool /*baseli
     const long long requests_before = client_->stats().requests;
     Fetched<AccrualItem> out;
     const auto delivered = delivered_postings();
-    if (delivered.empty() && !logged_no_postings_ && !read_snapshot_) {
+    if (delivered.empty() && !logged_no_postings_) {
+        // Not an error (a new shop, or the postings watch has not polled yet), but if
+        // watches.postings is off this watch has nothing to check: say so once.
         logged_no_postings_ = true;
-        spdlog::warn("finance [{}]: no store to read the delivered postings from; nothing to check", account());
+        spdlog::warn("finance [{}]: the postings watch has stored no delivered postings (is watches.postings "
+                     "enabled?); nothing to check until it has (logged once)", account());
     }
     const TimePoint due_before = now - std::chrono::hours(24) * cfg.grace_days;
     const TimePoint oldest = now - cfg.give_up_after;
