@@ -448,19 +448,40 @@ awaitable<AccrualDayPage> Client::accruals_by_day(std::string date, std::string 
     co_return co_await impl_->request(paths::accrual_by_day, body.dump(), parse_accrual_by_day);
 }
 
-awaitable<std::vector<DayAccrual>> Client::accruals_by_day_all(std::string date) {
-    std::vector<DayAccrual> all;
-    std::string last_id;
-    const auto walk_started = std::chrono::steady_clock::now();
-    for (int pages = 0;; ++pages) {
-        check_walk(impl_->account.name, paths::accrual_by_day, pages, impl_->retry, walk_started);
-        AccrualDayPage p = co_await accruals_by_day(date, last_id);
-        const bool empty = p.accruals.empty();
-        std::move(p.accruals.begin(), p.accruals.end(), std::back_inserter(all));
-        if (empty || p.last_id.empty() || p.last_id == last_id) break;
-        last_id = std::move(p.last_id);
+awaitable<std::vector<DayAccrual>> walk_accruals_by_day(const AccrualDayPageFetch& fetch,
+                                                        const std::function<void(int pages)>& check_pages) {
+    for (int restarts = 0;; ++restarts) {
+        std::vector<DayAccrual> all;
+        std::string last_id;
+        bool expired = false;
+        for (int pages = 0;; ++pages) {
+            if (check_pages) check_pages(pages);
+            AccrualDayPage p;
+            try {
+                p = co_await fetch(last_id);
+            } catch (const ApiError& e) {
+                // A continued page refused as a bad request: the cursor has expired (Ozon keeps
+                // it 15 minutes and does not document the message). Start the date again.
+                if (last_id.empty() || e.kind() != ErrorKind::bad_request || restarts >= kByDayRestarts) throw;
+                spdlog::info("ozon: {} refused a continued page ({}); reading the date again from its first page",
+                             paths::accrual_by_day, e.what());
+                expired = true;
+            }
+            if (expired) break;
+            const bool empty = p.accruals.empty();
+            std::move(p.accruals.begin(), p.accruals.end(), std::back_inserter(all));
+            if (empty || p.last_id.empty() || p.last_id == last_id) co_return all;
+            last_id = std::move(p.last_id);
+        }
     }
-    co_return all;
+}
+
+awaitable<std::vector<DayAccrual>> Client::accruals_by_day_all(std::string date) {
+    const auto walk_started = std::chrono::steady_clock::now();
+    AccrualDayPageFetch fetch = [this, date](std::string last_id) { return accruals_by_day(date, std::move(last_id)); };
+    co_return co_await walk_accruals_by_day(fetch, [this, walk_started](int pages) {
+        check_walk(impl_->account.name, paths::accrual_by_day, pages, impl_->retry, walk_started);
+    });
 }
 
 awaitable<std::vector<AccrualType>> Client::accrual_types() {

@@ -182,6 +182,7 @@ public:
         std::vector<std::string> posting_numbers);
     // date = "YYYY-MM-DD"; last_id "" = first page (it lives 15 min on Ozon's side).
     awaitable<AccrualDayPage> accruals_by_day(std::string date, std::string last_id = {});
+    // Every accrual of one date; an expired last_id restarts the date (walk_accruals_by_day).
     awaitable<std::vector<DayAccrual>> accruals_by_day_all(std::string date);
     awaitable<std::vector<AccrualType>> accrual_types();
     // Финансовый отчёт for the payout periods (1st-15th, 16th-end) within from..to; details
@@ -222,5 +223,15 @@ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
+
+// The pages of one date of /v1/finance/accrual/by-day, walked with `fetch(last_id)` ("" = the
+// first page); `check_pages(n)` runs before each page (the client's walk limits). last_id
+// lives 15 minutes on Ozon's side: when a continued page is refused as a bad request, what was
+// collected is dropped and the date is read again from its first page (never a page counted
+// twice), at most kByDayRestarts times; other errors, and a refused first page, are thrown.
+inline constexpr int kByDayRestarts = 2;
+using AccrualDayPageFetch = std::function<awaitable<AccrualDayPage>(std::string last_id)>;
+awaitable<std::vector<DayAccrual>> walk_accruals_by_day(const AccrualDayPageFetch& fetch,
+                                                        const std::function<void(int pages)>& check_pages = {});
 
 }  // namespace ozw::ozon

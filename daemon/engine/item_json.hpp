@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/clock.hpp"
+#include "common/decimal.hpp"
 #include "common/time.hpp"
 
 namespace ozw::daemon::item_json {
@@ -41,6 +42,11 @@ inline long long int_of(const nlohmann::json& j, const char* key) {
 inline bool flag_of(const nlohmann::json& j, const char* key) {
     auto it = j.find(key);
     return it != j.end() && it->is_boolean() && it->get<bool>();
+}
+
+// An exact amount stored as text ("3490.10"); zero when missing or unreadable.
+inline Decimal decimal_of(const nlohmann::json& j, const char* key) {
+    return Decimal::parse(str_of(j, key)).value_or(Decimal{});
 }
 
 // The strings of an array (other entries skipped).

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,10 +22,12 @@
 namespace ozw::daemon {
 
 // Another watch's remembered items of the same account, as last committed in the store (item
-// key -> row; empty when that watch keeps nothing: disabled, or not polled yet). A watch that
-// builds on another's knowledge (finance on the postings delivered) reads it here, never by
-// calling the other watch's code.
-using SnapshotReader = std::function<std::map<std::string, SnapshotItem>(const std::string& watch)>;
+// key -> row); nullopt while that watch has no baseline (disabled, or not polled yet: watches
+// poll concurrently, so a reader must be ready to wait a poll). A watch that builds on
+// another's knowledge (finance on the postings delivered) reads it here, never by calling the
+// other watch's code.
+using SnapshotReader =
+    std::function<std::optional<std::map<std::string, SnapshotItem>>(const std::string& watch)>;
 
 // What a module gets to build one account's watch.
 struct WatchContext {

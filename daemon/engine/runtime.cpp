@@ -56,7 +56,11 @@ Runtime::Runtime(const Config& cfg, Store& store, const Clock& clock, asio::any_
             if (!m->implemented() || !settings->enabled) continue;
             const std::string account = rt.config.name;
             WatchContext ctx{cfg_, rt.config, rt.client, *settings,
-                             [this, account](const std::string& watch) { return store_.load_snapshot(account, watch); }};
+                             [this, account](const std::string& watch) {
+                                 return store_.has_snapshot(account, watch)
+                                            ? std::optional(store_.load_snapshot(account, watch))
+                                            : std::nullopt;
+                             }};
             auto w = m->create(ctx);
             rt.watches.push_back(w);
             scheduler_->add(w);

@@ -148,6 +148,10 @@ protected:
     virtual bool in_window(const Item& /*item*/, TimePoint /*now*/) const { return true; }
     // Forget this item (on whole-window polls).
     virtual bool expired(const Item& /*item*/, TimePoint /*now*/) const { return false; }
+    // A baseline is silent, except for an item whose transitions are a statement the manager
+    // wants on the first day too (the summary of the payout period that has just closed): on a
+    // baseline, those get transitions(nullptr, item) and the runner records them.
+    virtual bool announced_on_baseline(const Item& /*item*/, TimePoint /*now*/) const { return false; }
 
 private:
     struct Pending {
@@ -258,12 +262,17 @@ private:
                                          [&](const std::string& k) { return !changed_set.count(k); }),
                           changed.end());
 
-        // ---- transitions (the runner drops them on a baseline)
-        if (!baseline)
-            for (const auto& key : changed) {
-                auto t = transitions(previous_of(key), items_.at(key), now);
+        // ---- transitions (the runner drops them on a baseline, except announcements)
+        for (const auto& key : changed) {
+            const Item& item = items_.at(key);
+            if (!baseline) {
+                auto t = transitions(previous_of(key), item, now);
                 for (auto& e : t) out.transitions.push_back(std::move(e));
+            } else if (announced_on_baseline(item, now)) {
+                auto t = transitions(nullptr, item, now);
+                for (auto& e : t) out.announcements.push_back(std::move(e));
             }
+        }
 
         // ---- conditions: changed items, due items, or everything
         const bool everything = full_evaluation_ || !conditions_complete_;

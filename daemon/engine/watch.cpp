@@ -63,6 +63,7 @@ awaitable<CycleResult> WatchRunner::run_once() {
     delta.cursors[kStateVersion] = std::to_string(watch_->state_version());
     batch.snapshots.push_back(std::move(delta));
     if (!baseline_) batch.transitions = std::move(out.transitions);
+    for (auto& e : out.announcements) batch.transitions.push_back(std::move(e));
     ConditionSet conditions{account, name, std::move(out.holding)};
     conditions.partial = out.conditions_partial;
     conditions.released = std::move(out.released);

@@ -32,6 +32,9 @@ struct WatchOutput {
     bool replace_all = false;
     std::map<std::string, std::string> cursors;
     std::vector<Event> transitions;
+    // Transitions recorded on a baseline too: statements rather than changes (the summary of
+    // the payout period that has just closed), see SnapshotWatch::announced_on_baseline.
+    std::vector<Event> announcements;
     // The watch's conditions: every one that holds now, or (conditions_partial) only those of
     // the items re-evaluated by this poll, with `released` the keys that stopped holding.
     std::vector<Event> holding;

@@ -23,8 +23,8 @@ AccrualItem AccrualItem::from_json(const json& j) {
     a.posting_number = str_of(j, "posting_number");
     a.delivered_at = time_of(j, "delivered_at").value_or(TimePoint{});
     a.paid = flag_of(j, "paid");
-    a.sale = Decimal::parse(str_of(j, "sale")).value_or(Decimal{});
-    a.charges = Decimal::parse(str_of(j, "charges")).value_or(Decimal{});
+    a.sale = decimal_of(j, "sale");
+    a.charges = decimal_of(j, "charges");
     a.paid_on = str_of(j, "paid_on");
     return a;
 }

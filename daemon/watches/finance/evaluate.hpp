@@ -10,6 +10,7 @@
 #include "common/decimal.hpp"
 #include "common/event.hpp"
 #include "common/ozon/models.hpp"
+#include "common/time.hpp"
 #include "daemon/engine/snapshot_watch.hpp"
 #include "daemon/watches/finance/accrual_item.hpp"
 #include "daemon/watches/finance/settings.hpp"
@@ -19,6 +20,7 @@ namespace ozw::daemon::finance {
 struct EvalContext {
     std::string account;
     FinanceSettings settings;
+    TimeZone tz{"Europe/Moscow"};  // the shop's: payout periods end at its midnight
 };
 
 // The accrual types that are the sale: those whose name contains one of `names` (ASCII letters

@@ -21,6 +21,15 @@ struct FinanceSettings : WatchSettings {
     // /v1/finance/accrual/types; the spec does not list them). Empty = the built-in list;
     // where no type matches, a positive accrued amount is taken for the sale.
     std::vector<std::string> sale_types;
+    // finance.payout_missing: a closed period's payment has not appeared this many days after
+    // the period ended (Ozon pays within a few working days).
+    int payout_days = 7;
+    // How long after a period ends its summary waits for Ozon's statement (and for the postings
+    // watch); after that it is sent with what is known.
+    Millis statement_wait = 48h;
+    // The current period's days (/v1/finance/accrual/by-day) are read again this often while
+    // late accruals can still arrive (today, and days that ended less than two days ago).
+    Millis by_day_refresh = 3h;
 };
 
 }  // namespace ozw::daemon::finance

@@ -1,48 +1,71 @@
 #pragma once
-// The finance watch, first part: every delivered posting paid (issue 12). Each poll:
+// The finance watch (issue 12): every delivered posting paid, every payout period summed up.
+// Each poll:
 // - the delivered postings come from the postings watch's snapshot in the store (status
 //   delivered; status_since is the delivery time as that watch knows it), never from its code;
+//   the watch waits while that watch has no baseline yet;
 // - those delivered more than grace_days ago (and less than give_up_after), not known as paid,
-//   are asked about with /v1/finance/accrual/postings (batches of 200);
-// - which accrual types are the sale comes from /v1/finance/accrual/types (once a day).
+//   are asked about with /v1/finance/accrual/postings (batches of 200); which accrual types are
+//   the sale comes from /v1/finance/accrual/types (once a day);
+// - the payout period just ended is summed up once (its cash-flow statement, with details, and
+//   the count of its delivered postings: finance.period_closed); periods whose payment is
+//   expected are read again until it appears (finance.payout_missing after payout_days);
+// - the current period's days are read with /v1/finance/accrual/by-day (each once, recent ones
+//   every by_day_refresh) for the morning report.
 // A posting once paid is not asked about again; one never paid is asked until give_up_after
-// and its alert stays. Payout periods (cash-flow statement) and the current period by day are
-// not watched yet.
+// and its alert stays. A cash-flow call is made only when a summary or a payment is awaited.
+#include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
 #include "common/ozon/client.hpp"
 #include "daemon/engine/module.hpp"
 #include "daemon/engine/snapshot_watch.hpp"
+#include "daemon/watches/finance/current_period.hpp"
 #include "daemon/watches/finance/evaluate.hpp"
+#include "daemon/watches/finance/finance_item.hpp"
+#include "daemon/watches/finance/periods.hpp"
 
 namespace ozw::daemon::finance {
 
-class FinanceWatch : public SnapshotWatch<AccrualItem> {
+class FinanceWatch : public SnapshotWatch<FinanceItem> {
 public:
     FinanceWatch(std::string account, std::shared_ptr<ozon::Client> client, FinanceSettings settings,
-                 SnapshotReader read_snapshot);
+                 SnapshotReader read_snapshot, const std::string& timezone = "Europe/Moscow");
 
     Millis interval() const override { return ctx_.settings.interval; }
     std::vector<std::string> report_lines(const ReportOptions& o) const override;
     std::string report_title(const ReportOptions& o) const override;
 
-    std::vector<Event> transitions(const AccrualItem*, const AccrualItem&, TimePoint) const override { return {}; }
-    ItemConditions conditions(const AccrualItem& current, TimePoint now) const override {
-        return accrual_conditions(current, now, ctx_);
-    }
+    std::vector<Event> transitions(const FinanceItem* previous, const FinanceItem& current,
+                                   TimePoint now) const override;
+    ItemConditions conditions(const FinanceItem& current, TimePoint now) const override;
+
+    // The remembered posting / period (tests, benchmarks); null when not remembered.
+    const AccrualItem* accrual(const std::string& posting_number) const;
+    const PeriodItem* period(const std::string& id) const;
+    // The current period so far (committed).
+    CurrentPeriod current_period() const;
 
 protected:
-    awaitable<Fetched<AccrualItem>> fetch(TimePoint now, bool baseline) override;
-    std::string key_of(const AccrualItem& a) const override { return a.posting_number; }
-    bool expired(const AccrualItem& a, TimePoint now) const override {
-        return a.paid && a.delivered_at < now - ctx_.settings.give_up_after;
-    }
+    awaitable<Fetched<FinanceItem>> fetch(TimePoint now, bool baseline) override;
+    std::string key_of(const FinanceItem& item) const override { return item.key(); }
+    bool expired(const FinanceItem& item, TimePoint now) const override;
+    bool announced_on_baseline(const FinanceItem& item, TimePoint now) const override;
 
 private:
-    // Delivered postings (number -> delivery time) in the postings watch's snapshot.
-    std::map<std::string, TimePoint> delivered_postings() const;
+    // Delivered postings (number -> delivery time) in the postings watch's snapshot; nullopt
+    // while that watch has no baseline.
+    std::optional<std::map<std::string, TimePoint>> delivered_postings() const;
+    awaitable<void> fetch_accruals(const std::map<std::string, TimePoint>& delivered, TimePoint now,
+                                   Fetched<FinanceItem>& out);
+    awaitable<void> fetch_periods(const std::optional<std::map<std::string, TimePoint>>& delivered, TimePoint now,
+                                  Fetched<FinanceItem>& out);
+    awaitable<void> fetch_current_period(TimePoint now, Fetched<FinanceItem>& out);
+    // When this watch first polled (its cursor), or `now` before that.
+    TimePoint watching_since_or(TimePoint now) const;
 
     std::shared_ptr<ozon::Client> client_;
     EvalContext ctx_;

@@ -1,5 +1,7 @@
 #include "daemon/watches/postings/evaluate.hpp"
 
+#include "common/ozon/cabinet_links.hpp"
+
 #include <algorithm>
 
 namespace ozw::daemon::postings {
@@ -70,8 +72,7 @@ TimePoint status_since_for(const PostingState* previous, const PostingState& nex
 }
 
 std::string posting_url(const std::string& posting_number, bool arbitration) {
-    return std::string("https://seller.ozon.ru/app/postings/fbs?tab=") +
-           (arbitration ? "arbitration" : "all") + "&postingDetails=" + posting_number;
+    return ozon::posting_url(posting_number, arbitration);
 }
 
 std::vector<Event> posting_transitions(const PostingState* prev, const PostingState& p,

@@ -35,13 +35,13 @@ TEST(FinanceSandbox, TheDeliveredPostingWithoutItsSaleIsAnnouncedAndThePaidOnesA
     // delivered two days and one day ago (handed over four and three days ago): not due yet,
     // so not asked about (the first load dated them by their last status change, not by the
     // hand-over).
-    ASSERT_EQ(w.items().count("0122000515-0001-1"), 1u);
-    EXPECT_FALSE(w.items().at("0122000515-0001-1").paid);
-    ASSERT_EQ(w.items().count("0122000514-0001-1"), 1u);
-    EXPECT_TRUE(w.items().at("0122000514-0001-1").paid);
-    EXPECT_GT(w.items().at("0122000514-0001-1").sale, Decimal{});
-    EXPECT_EQ(w.items().count("0124000517-0001-1"), 0u);
-    EXPECT_EQ(w.items().count("0125000518-0001-1"), 0u);
+    ASSERT_NE(w.accrual("0122000515-0001-1"), nullptr);
+    EXPECT_FALSE(w.accrual("0122000515-0001-1")->paid);
+    ASSERT_NE(w.accrual("0122000514-0001-1"), nullptr);
+    EXPECT_TRUE(w.accrual("0122000514-0001-1")->paid);
+    EXPECT_GT(w.accrual("0122000514-0001-1")->sale, Decimal{});
+    EXPECT_EQ(w.accrual("0124000517-0001-1"), nullptr);
+    EXPECT_EQ(w.accrual("0125000518-0001-1"), nullptr);
     std::vector<std::string> keys;
     for (const auto& c : d.store.active_conditions("main"))
         if (c.event.type == "finance.accrual_missing") keys.push_back(c.event.key);
@@ -71,4 +71,129 @@ TEST(FinanceSandbox, TheDeliveredPostingWithoutItsSaleIsAnnouncedAndThePaidOnesA
         ++asked_again;
     }
     EXPECT_EQ(asked_again, 1);
+}
+
+namespace {
+
+std::vector<Event> events_of(Store& store, const std::string& type) {
+    std::vector<Event> out;
+    for (auto& e : store.events_since(TimePoint{}))
+        if (e.type == type) out.push_back(std::move(e));
+    return out;
+}
+
+std::vector<std::string> active_keys(Store& store, const std::string& type) {
+    std::vector<std::string> keys;
+    for (const auto& c : store.active_conditions("main"))
+        if (c.event.type == type) keys.push_back(c.event.key);
+    return keys;
+}
+
+int calls_to(const sandbox::Sandbox& sb, const std::string& path) {
+    int n = 0;
+    for (const auto& r : ozon_requests(sb)) n += r.path == path;
+    return n;
+}
+
+std::string report_text(finance::FinanceWatch& w, TimePoint now) {
+    ReportOptions o;
+    o.now = now;
+    std::string text;
+    for (const auto& l : w.report_lines(o)) text += l + "\n";
+    return text;
+}
+
+}  // namespace
+
+// demo.yaml at 07:00 Moscow on 26.11: 1-15 November closed ten days ago and was never paid;
+// 16-31 October was paid on 5 November. The first day already brings the last period's summary
+// (the one transition a baseline sends) and the missing payout; the earlier period is quiet.
+TEST(FinanceSandbox, TheLastClosedPeriodIsSummedUpOnTheFirstDayAndItsMissingPayoutAnnounced) {
+    sandbox::Sandbox sb(sandbox::load_scenario_file(scenario_path("demo.yaml")));
+    sb.start();
+    TempDir dir;
+    Config cfg = sandbox_config(sb, dir.path.string(), false);
+    edit_settings_base(cfg, "returns").enabled = false;
+    Daemon d(cfg, (dir.path / "ozonwatch.db").string(), sb, /*notify=*/false);
+    d.cycle();
+    const auto closed = events_of(d.store, "finance.period_closed");
+    ASSERT_EQ(closed.size(), 1u);
+    const auto& e = closed[0];
+    EXPECT_EQ(e.key, "finance.period_closed:2026-11-01");
+    EXPECT_EQ(e.details.at("period"), "01.11.2026–15.11.2026");
+    EXPECT_EQ(e.details.at("statement"), true);
+    // demo.yaml's accruals of 1-15 November, summed by hand: sales 3490 + 3290 + 1990; to be
+    // paid = everything accrued: the sales, commissions -1315.50, logistics -335, last mile -75,
+    // acquiring -131.55, the promotion -350 and the correction -64.80.
+    EXPECT_EQ(e.details.at("orders"), "8770.00");
+    EXPECT_EQ(e.details.at("to_pay"), "6498.15");
+    EXPECT_TRUE(e.details.at("paid").is_null());
+    // Its three postings were taken into work before the postings watch's 14-day first load
+    // (2, 6 and 10 November): ozonwatch does not know them, and the summary says its count is
+    // incomplete since when it has watched.
+    EXPECT_EQ(e.details.at("delivered"), 0);
+    EXPECT_EQ(e.details.at("missing_count"), 0);
+    EXPECT_EQ(e.details.at("counted_since"), "2026-11-26T04:00:00Z");
+    EXPECT_EQ(active_keys(d.store, "finance.payout_missing"),
+              std::vector<std::string>{"finance.payout_missing:2026-11-01"});
+    auto& w = d.watch<finance::FinanceWatch>("finance");
+    ASSERT_NE(w.period("2026-10-16"), nullptr);
+    EXPECT_TRUE(w.period("2026-10-16")->payment_seen);
+    EXPECT_EQ(calls_to(sb, "/v1/finance/cash-flow-statement/list"), 1);
+    EXPECT_TRUE(sb.retired_calls().empty());
+
+    // The report: the current period so far from accrual/by-day (0122000514 on the 23rd and
+    // 0123000516 on the 24th: sales 3490 + 2490, charges -720.85 - 555.85) and the last period.
+    const std::string report = report_text(w, sb.now());
+    EXPECT_NE(report.find("текущий период 16.11.2026–30.11.2026, по 26.11: начислено 4 703,30 ₽ (продажи 5 980 ₽, "
+                          "удержания -1 276,70 ₽)"),
+              std::string::npos)
+        << report;
+    EXPECT_NE(report.find("прошлый период 01.11.2026–15.11.2026: к выплате 6 498,15 ₽, выплаты ещё нет"),
+              std::string::npos)
+        << report;
+
+    // 0124000517's accrual, dated the 25th, appears at 12:00 Moscow: the 25th is read again
+    // (by_day_refresh 3 h) and the period grows by its sale; no summary is sent again.
+    sb.set_time(*parse_iso8601("2026-11-26T09:30:00Z"));
+    d.cycle();
+    EXPECT_NE(report_text(w, sb.now()).find("(продажи 7 970 ₽"), std::string::npos) << report_text(w, sb.now());
+    EXPECT_EQ(events_of(d.store, "finance.period_closed").size(), 1u);
+}
+
+// The period 16-30 November ends at local midnight (21:00 UTC on the 30th): the hourly poll
+// before it says nothing, the first poll after it sends the summary, with the posting whose sale
+// never came by its link; the summary is sent once.
+TEST(FinanceSandbox, APeriodIsSummedUpOnTheFirstPollAfterLocalMidnight) {
+    sandbox::Sandbox sb(sandbox::load_scenario_file(scenario_path("demo.yaml")));
+    sb.start();
+    TempDir dir;
+    Config cfg = sandbox_config(sb, dir.path.string(), false);
+    edit_settings_base(cfg, "returns").enabled = false;
+    Daemon d(cfg, (dir.path / "ozonwatch.db").string(), sb, /*notify=*/false);
+    d.cycle();
+    sb.set_time(*parse_iso8601("2026-11-30T20:00:00Z"));
+    d.cycle();
+    EXPECT_EQ(events_of(d.store, "finance.period_closed").size(), 1u);  // 1-15 November's only
+    sb.set_time(*parse_iso8601("2026-11-30T21:00:00Z"));
+    d.cycle();
+    const auto closed = events_of(d.store, "finance.period_closed");
+    ASSERT_EQ(closed.size(), 2u);
+    const auto& e = closed[1];
+    EXPECT_EQ(e.key, "finance.period_closed:2026-11-16");
+    EXPECT_EQ(e.details.at("period"), "16.11.2026–30.11.2026");
+    // Never accrued: 0122000515 (delivered on the 22nd) and 0125000518 (the 25th, due on the
+    // 28th); accrued: 0122000514, 0123000516 and the late 0124000517.
+    EXPECT_EQ(e.details.at("missing"), nlohmann::json::array({"0122000515-0001-1", "0125000518-0001-1"}));
+    EXPECT_EQ(e.details.at("missing_links").at(0),
+              "https://seller.ozon.ru/app/postings/fbs?tab=all&postingDetails=0122000515-0001-1");
+    EXPECT_EQ(e.details.at("accrued"), 3);
+    EXPECT_EQ(e.details.at("delivered").get<int>(),
+              3 + 2 + e.details.at("waiting").get<int>());
+    EXPECT_EQ(e.details.at("statement"), true);
+    // ozonwatch began watching on the 26th, within the period: its count says so.
+    EXPECT_EQ(e.details.at("counted_since"), "2026-11-26T04:00:00Z");
+    sb.advance(1h);
+    d.cycle();
+    EXPECT_EQ(events_of(d.store, "finance.period_closed").size(), 2u);
 }

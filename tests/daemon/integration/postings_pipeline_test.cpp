@@ -433,7 +433,14 @@ TEST(DemoRun, PlaysTheDayAndEndsWithTheReport) {
     EXPECT_NE(out.find("Заявка на возврат ждёт решения 0125000733-0001-1"), std::string::npos) << out;
     EXPECT_NE(out.find("📷 альбом из 2 фото"), std::string::npos) << out;
     EXPECT_NE(out.find("Возвраты:"), std::string::npos);                  // its report section
-    // The delivered order whose sale never came (issue 12's first part).
+    // Issue 12: the delivered order whose sale never came, the summary of the last payout
+    // period (1-15 November) and its missing payout, the report's accruals and payouts.
     EXPECT_NE(out.find("Нет начисления за доставленный заказ 0122000515-0001-1"), std::string::npos) << out;
-    EXPECT_NE(out.find("Начисления за доставленные отправления:"), std::string::npos);
+    EXPECT_NE(out.find("Закрыт период выплат 01.11.2026–15.11.2026"), std::string::npos) << out;
+    EXPECT_NE(out.find("Нет выплаты за период 01.11.2026–15.11.2026"), std::string::npos) << out;
+    EXPECT_NE(out.find("Начисления и выплаты:"), std::string::npos);
+    EXPECT_NE(out.find("текущий период 16.11.2026–30.11.2026"), std::string::npos) << out;
+    EXPECT_NE(out.find("прошлый период 01.11.2026–15.11.2026: к выплате 6 498,15 ₽, выплаты ещё нет"),
+              std::string::npos)
+        << out;
 }
