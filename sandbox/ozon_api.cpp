@@ -1,6 +1,7 @@
 // The Ozon Seller API methods (2026 versions) over the scenario state: request validation with
 // Ozon's error bodies, filtering, pagination and the documented response shapes.
 #include <algorithm>
+#include <unordered_map>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -942,12 +943,19 @@ ApiResult accrual_postings(const json& req, const Scenario& s, TimePoint now) {
     auto numbers = string_list(member(req, "posting_numbers"), "posting_numbers");
     if (numbers.empty()) throw BadRequest{"posting_numbers: value is required"};
     if (numbers.size() > 200) throw BadRequest{"posting_numbers: at most 200 values"};
+    // One pass over the accruals (a generated month has ~60,000), grouped by posting.
+    std::unordered_map<std::string_view, std::vector<const Accrual*>> by_posting;
+    for (const auto& n : numbers) by_posting.emplace(n, std::vector<const Accrual*>{});
+    for (const auto& a : s.accruals)
+        if (auto it = by_posting.find(a.posting_number); it != by_posting.end() && accrual_visible(a, now))
+            it->second.push_back(&a);
     json out = json::array();
     for (const auto& n : numbers) {
         json acc = json::array();
-        for (const auto& a : s.accruals) {
-            if (a.posting_number != n || !accrual_visible(a, now)) continue;
-            const Posting* p = find_posting(s, n);
+        const auto& mine = by_posting.at(n);
+        const Posting* p = mine.empty() ? nullptr : find_posting(s, n);
+        for (const Accrual* ap : mine) {
+            const Accrual& a = *ap;
             const std::int64_t sku = accrual_sku(s, a);
             int qty = 0;
             double price = 0;

@@ -477,10 +477,153 @@ void add_generated_returns(Scenario& s, int n, TimePoint start) {
 }
 
 namespace {
+// splitmix64: a small fixed-seed generator, the same numbers on every platform (std::
+// distributions are not specified bit for bit).
+struct SplitMix {
+    std::uint64_t x;
+    std::uint64_t next() {
+        std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        return z ^ (z >> 31);
+    }
+    long long below(long long n) { return static_cast<long long>(next() % static_cast<std::uint64_t>(n)); }
+};
+double money2(double v) { return std::round(v * 100) / 100; }
+}  // namespace
+
+void add_generated_finance(Scenario& s, int n, TimePoint start) {
+    using namespace std::chrono;
+    constexpr long long kWarehouse = 1;
+    constexpr hours kMoscow{3};
+    if (n <= 0) return;
+    if (std::none_of(s.warehouses.begin(), s.warehouses.end(), [](const Warehouse& w) { return w.id == kWarehouse; }))
+        s.warehouses.push_back({kWarehouse, "Склад", false, "created"});
+    static const char* const kNames[] = {"Футболка базовая", "Платье летнее",  "Джинсы прямые", "Рубашка льняная",
+                                         "Юбка миди",        "Худи оверсайз",  "Брюки палаццо", "Кардиган вязаный",
+                                         "Пальто демисезонное", "Куртка утеплённая"};
+    static const double kPrices[] = {990, 1490, 1990, 2490, 2990, 3490, 3990, 4490, 5990, 7990};
+    static const double kCommission[] = {0.12, 0.15, 0.17, 0.20};  // by product group
+    const std::size_t first_product = s.products.size();
+    for (int j = 0; j < 10; ++j) {
+        Product pr;
+        pr.product_id = 1700000 + j + 1;
+        pr.sku = 1700000001LL + j;
+        pr.offer_id = "FIN-" + std::to_string(j + 1);
+        pr.name = kNames[j];
+        pr.price = kPrices[j];
+        s.products.push_back(pr);
+    }
+    // Hours of the day (MSK, 08..21) a delivery happens in, weighted: more after work.
+    static const int kHourWeight[14] = {2, 3, 4, 5, 6, 6, 6, 7, 8, 9, 10, 10, 8, 5};
+    int weight_total = 0;
+    for (int w : kHourWeight) weight_total += w;
+
+    SplitMix rng{0x6f7a6f6e66696e31ULL};  // fixed seed: the same month on every run
+    // Day 0 = 30 Moscow days before start's Moscow date; the last day is the day before it.
+    const sys_days today{floor<days>(start + kMoscow)};
+    const TimePoint first_midnight = TimePoint(time_point_cast<Millis>(today - days(30) - kMoscow));
+    std::int64_t next_id = 2000000001;
+    auto add_accrual = [&](Accrual a) {
+        a.id = next_id++;
+        if (a.date > start) a.appears_at = a.date;  // not there before its day
+        s.accruals.push_back(std::move(a));
+    };
+    s.postings.reserve(s.postings.size() + static_cast<std::size_t>(n));
+    s.accruals.reserve(s.accruals.size() + static_cast<std::size_t>(n) * 2 + 16);
+    for (int i = 0; i < n; ++i) {
+        Posting p;
+        char num[32];
+        std::snprintf(num, sizeof num, "7%08d-0002-1", i + 1);
+        p.posting_number = num;
+        p.order_number = p.posting_number.substr(0, p.posting_number.size() - 2);
+        p.order_id = 70000000000LL + i + 1;
+        p.warehouse_id = kWarehouse;
+        const long long day = static_cast<long long>(i) * 30 / n;
+        long long pick = rng.below(weight_total);
+        int hour = 0;
+        while (pick >= kHourWeight[hour]) pick -= kHourWeight[hour++];
+        const TimePoint delivered = first_midnight + days(day) + hours(8 + hour) + minutes(rng.below(60)) +
+                                    seconds(rng.below(60));
+        // Ordered 2-7 days before the delivery, handed over within the shipping day.
+        p.in_process_at = delivered - hours(48 + rng.below(120));
+        p.shipment_date = p.in_process_at + hours(24);
+        p.delivering_date = p.in_process_at + hours(4 + rng.below(18));
+        p.status = "delivered";
+        p.substatus = default_substatus(p.status);
+        p.history.push_back({p.in_process_at, "awaiting_packaging", default_substatus("awaiting_packaging")});
+        p.history.push_back({*p.delivering_date, "delivering", default_substatus("delivering")});
+        p.history.push_back({delivered, "delivered", p.substatus});
+        p.status_changed_at = delivered;
+        // 85 % one item, 10 % two of the same, 5 % two different products.
+        const long long shape = rng.below(100);
+        const int j = static_cast<int>(rng.below(10));
+        const Product& pr = s.products[first_product + static_cast<std::size_t>(j)];
+        p.products.push_back({pr.sku, pr.offer_id, pr.name, shape >= 85 && shape < 95 ? 2 : 1, pr.price});
+        if (shape >= 95) {
+            const Product& other = s.products[first_product + static_cast<std::size_t>((j + 3) % 10)];
+            p.products.push_back({other.sku, other.offer_id, other.name, 1, other.price});
+        }
+        double total = 0;
+        for (const auto& x : p.products) total += x.price * x.quantity;
+        // 7919 is prime to 1000: every run of 1000 indices gets the whole mix.
+        const int k = static_cast<int>((static_cast<long long>(i) * 7919) % 1000);
+        const std::int64_t sku = p.products.front().sku;
+        const TimePoint accrued = delivered + hours(24 + rng.below(48)) + minutes(rng.below(60));
+        const double commission = -money2(total * kCommission[j % 4]);
+        const double logistics = -static_cast<double>(63 + rng.below(118));
+        const double last_mile = -money2(std::min(std::max(total * 0.055, 20.0), 500.0));
+        if (k >= 10) {
+            Accrual a;
+            a.posting_number = p.posting_number;
+            a.unit_number = p.posting_number;
+            a.date = accrued;
+            a.sku = sku;
+            if (k >= 20) a.items.push_back({1, find_accrual_type(1)->name, total});
+            a.items.push_back({2, find_accrual_type(2)->name, commission});
+            a.items.push_back({3, find_accrual_type(3)->name, logistics});
+            a.items.push_back({6, find_accrual_type(6)->name, last_mile});
+            add_accrual(std::move(a));
+            if (k >= 20) {
+                Accrual b;
+                b.posting_number = p.posting_number;
+                b.unit_number = p.posting_number;
+                b.date = accrued + hours(24 * rng.below(2)) + minutes(rng.below(120));
+                b.sku = sku;
+                b.items.push_back({10, find_accrual_type(10)->name, -money2(total * 0.015)});
+                add_accrual(std::move(b));
+            }
+        }
+        s.postings.push_back(std::move(p));
+    }
+    // Not tied to a posting: every third day a promotion, storage, correction or compensation.
+    static const char* const kNonItem[] = {"promotion", "storage", "correction", "compensation"};
+    for (int d = 1, m = 0; d < 30; d += 3, ++m) {
+        const AccrualType* t = find_accrual_type(kNonItem[m % 4]);
+        Accrual a;
+        a.category = "NON_ITEM";
+        char unit[32];
+        std::snprintf(unit, sizeof unit, "ДОК-%06d", 100 + m);
+        a.unit_number = unit;
+        a.date = first_midnight + days(d) + hours(20);
+        const double amount = m % 4 == 3 ? 1500.0 + rng.below(3000) : -(150.0 + rng.below(1500));
+        a.items.push_back({t->id, t->name, amount});
+        add_accrual(std::move(a));
+    }
+}
+
+namespace {
 
 void parse_generate(const Ctx& c, const YAML::Node& n, Scenario& s) {
-    check_keys(c, n, "generate", {"postings", "returns", "reviews", "products", "chats", "status", "shop"});
+    check_keys(c, n, "generate", {"postings", "returns", "reviews", "products", "chats", "status", "shop", "finance"});
     if (const int shop = static_cast<int>(i64(c, n, "shop", 0)); shop > 0) add_generated_shop(s, shop, c.start);
+    if (const int finance = static_cast<int>(i64(c, n, "finance", 0)); finance > 0) {
+        for (const auto& a : s.accruals)  // the generated ids must not meet a listed one
+            if (a.id > 2000000000LL && a.id <= 2000000000LL + 2LL * finance + 16)
+                fail(c, n["finance"], "generate: finance: accrual id " + std::to_string(a.id) +
+                                          " is listed under 'accruals' and taken by the generated ones");
+        add_generated_finance(s, finance, c.start);
+    }
     auto wh = s.warehouses.empty() ? 0 : s.warehouses.front().id;
     int products = static_cast<int>(i64(c, n, "products", 0));
     for (int i = 1; i <= products; ++i) {

@@ -436,6 +436,21 @@ void add_generated_shop(Scenario& s, int postings, TimePoint start);
 // way; the last day: a few OnSellerApproval), spread over five drop-off points.
 void add_generated_returns(Scenario& s, int returns, TimePoint start);
 
+// `generate: {finance: N}`: a month of accruals. N FBS postings delivered on the 30 Moscow days
+// before start's (08:00-22:00 MSK, more in the afternoon and evening), numbers
+// "700000001-0002-1" up, one or two items of ten generated products (FIN-1..FIN-10, SKUs
+// 1700000001..), history awaiting_packaging -> delivering -> delivered. Per posting (fixed
+// seed; every run of 1000 consecutive postings gets exactly this mix):
+//   98 %  a POSTING accrual (sale, commission, logistics, last_mile) 1-3 days after delivery
+//         and an acquiring accrual the same or the next day;
+//    1 %  no accrual at all;
+//    1 %  charges only: one accrual (commission, logistics, last_mile; no sale) 1-3 days after.
+// Plus a NON_ITEM accrual every third day (promotion, storage, a correction, a compensation).
+// Accrual ids from 2000000001; accruals dated after start appear at their date (appears_at).
+// Closed payout periods are paid by the default rule; the 30 days always hold a whole closed
+// period before start's. Appended to `s` (warehouse 1 added if missing).
+void add_generated_finance(Scenario& s, int postings, TimePoint start);
+
 // Inserts `r` keeping Scenario::returns sorted by id (after equal ids).
 void insert_return(Scenario& s, Return r);
 

@@ -29,7 +29,7 @@ struct FinanceSettings : WatchSettings {
     Millis statement_wait = 48h;
     // The current period's days (/v1/finance/accrual/by-day) are read again this often while
     // late accruals can still arrive (today, and days that ended less than two days ago).
-    Millis by_day_refresh = 3h;
+    Millis by_day_refresh = 6h;
 };
 
 }  // namespace ozw::daemon::finance

@@ -11,6 +11,7 @@ namespace ozw::daemon::finance {
 
 namespace {
 constexpr Millis kTypesEvery = std::chrono::hours(24);
+constexpr Millis kAskHourlyFor = std::chrono::hours(24 * 7);  // after a posting was due
 constexpr const char* kCurrentPeriodCursor = "current_period";
 constexpr const char* kWatchingSinceCursor = "watching_since";  // the first poll
 }  // namespace
@@ -26,16 +27,30 @@ FinanceWatch::FinanceWatch(std::string account, std::shared_ptr<ozon::Client> cl
     : SnapshotWatch("finance", account), client_(std::move(client)),
       ctx_{std::move(account), std::move(settings), TimeZone(timezone)}, read_snapshot_(std::move(read_snapshot)) {}
 
-std::optional<std::map<std::string, TimePoint>> FinanceWatch::delivered_postings() const {
+std::optional<std::map<std::string, TimePoint>> FinanceWatch::delivered_postings() {
     if (!read_snapshot_) return std::nullopt;
     auto rows = read_snapshot_("postings");
     if (!rows) return std::nullopt;
+    // A row parsed before and unchanged since (same text) is not parsed again: at 30,000
+    // postings parsing every row each hour was most of this watch's CPU.
+    std::unordered_map<std::string, ParsedPosting> parsed;
+    parsed.reserve(rows->size());
     std::map<std::string, TimePoint> out;
-    for (const auto& [number, row] : *rows) {
-        const auto j = nlohmann::json::parse(row.data, nullptr, false);
-        if (!j.is_object() || item_json::str_of(j, "status") != "delivered") continue;
-        if (auto since = item_json::time_of(j, "status_since")) out.emplace(number, *since);
+    for (auto& [number, row] : *rows) {
+        const std::size_t hash = std::hash<std::string_view>{}(row.data);
+        ParsedPosting p;
+        if (auto known = parsed_postings_.find(number); known != parsed_postings_.end() && known->second.hash == hash) {
+            p = known->second;
+        } else {
+            p.hash = hash;
+            const auto j = nlohmann::json::parse(row.data, nullptr, false);
+            if (j.is_object() && item_json::str_of(j, "status") == "delivered")
+                p.delivered_at = item_json::time_of(j, "status_since");
+        }
+        if (p.delivered_at) out.emplace(number, *p.delivered_at);
+        parsed.emplace(number, p);
     }
+    parsed_postings_ = std::move(parsed);
     return out;
 }
 
@@ -149,6 +164,7 @@ awaitable<Fetched<FinanceItem>> FinanceWatch::fetch(TimePoint now, bool /*baseli
     if (delivered) co_await fetch_accruals(*delivered, now, out);
     co_await fetch_periods(delivered, now, out);
     co_await fetch_current_period(now, out);
+    last_fetch_ = now;
     out.forget_expired = true;
     out.mode = "accruals";
     out.api_calls = client_->stats().requests - requests_before;
@@ -160,16 +176,23 @@ awaitable<void> FinanceWatch::fetch_accruals(const std::map<std::string, TimePoi
     const FinanceSettings& cfg = ctx_.settings;
     const TimePoint due_before = now - std::chrono::hours(24) * cfg.grace_days;
     const TimePoint oldest = now - cfg.give_up_after;
-    // Ask about: delivered long enough ago, not too long, not known as paid.
+    // Ask about: delivered long enough ago, not too long, not known as paid. One still unpaid
+    // a week after it was due is asked about once a day (the first poll of a local day), not
+    // every hour: a sale that late comes, if at all, when support has been asked.
+    const bool first_poll_of_day = !last_fetch_ || ctx_.tz.local_midnight(now) != ctx_.tz.local_midnight(*last_fetch_);
+    const TimePoint hourly_since = due_before - kAskHourlyFor;
+    auto wanted = [&](TimePoint at) {
+        return at <= due_before && at >= oldest && (at >= hourly_since || first_poll_of_day);
+    };
     std::map<std::string, TimePoint> ask;
     for (const auto& [number, at] : delivered) {
         const AccrualItem* known = accrual(number);
         if (known && known->paid) continue;
-        if (at <= due_before && at >= oldest) ask.emplace(number, at);
+        if (wanted(at)) ask.emplace(number, at);
     }
     for (const auto& [_, item] : items()) {  // remembered unpaid ones the postings watch forgot
         const AccrualItem* a = item.accrual();
-        if (a && !a->paid && a->delivered_at >= oldest && !ask.count(a->posting_number))
+        if (a && !a->paid && wanted(a->delivered_at) && !ask.count(a->posting_number))
             ask.emplace(a->posting_number, a->delivered_at);
     }
     if (ask.empty()) co_return;

@@ -12,13 +12,14 @@
 //   expected are read again until it appears (finance.payout_missing after payout_days);
 // - the current period's days are read with /v1/finance/accrual/by-day (each once, recent ones
 //   every by_day_refresh) for the morning report.
-// A posting once paid is not asked about again; one never paid is asked until give_up_after
-// and its alert stays. A cash-flow call is made only when a summary or a payment is awaited.
+// A posting once paid is not asked about again; one never paid is asked every poll for a week
+// after it was due, then daily until give_up_after, and its alert stays. A cash-flow call is made only when a summary or a payment is awaited.
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 
 #include "common/ozon/client.hpp"
 #include "daemon/engine/module.hpp"
@@ -58,7 +59,7 @@ protected:
 private:
     // Delivered postings (number -> delivery time) in the postings watch's snapshot; nullopt
     // while that watch has no baseline.
-    std::optional<std::map<std::string, TimePoint>> delivered_postings() const;
+    std::optional<std::map<std::string, TimePoint>> delivered_postings();
     awaitable<void> fetch_accruals(const std::map<std::string, TimePoint>& delivered, TimePoint now,
                                    Fetched<FinanceItem>& out);
     awaitable<void> fetch_periods(const std::optional<std::map<std::string, TimePoint>>& delivered, TimePoint now,
@@ -73,6 +74,13 @@ private:
     std::set<int> sale_types_;
     std::optional<TimePoint> types_read_at_;
     bool logged_no_postings_ = false;
+    std::optional<TimePoint> last_fetch_;
+    // The postings watch's rows as last parsed: the text's hash and its delivery time.
+    struct ParsedPosting {
+        std::size_t hash = 0;
+        std::optional<TimePoint> delivered_at;
+    };
+    std::unordered_map<std::string, ParsedPosting> parsed_postings_;
 };
 
 }  // namespace ozw::daemon::finance

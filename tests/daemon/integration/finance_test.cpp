@@ -154,8 +154,9 @@ TEST(FinanceSandbox, TheLastClosedPeriodIsSummedUpOnTheFirstDayAndItsMissingPayo
         << report;
 
     // 0124000517's accrual, dated the 25th, appears at 12:00 Moscow: the 25th is read again
-    // (by_day_refresh 3 h) and the period grows by its sale; no summary is sent again.
-    sb.set_time(*parse_iso8601("2026-11-26T09:30:00Z"));
+    // (by_day_refresh 6 h: at 13:00 Moscow) and the period grows by its sale; no summary is
+    // sent again.
+    sb.set_time(*parse_iso8601("2026-11-26T10:00:00Z"));
     d.cycle();
     EXPECT_NE(report_text(w, sb.now()).find("(продажи 7 970 ₽"), std::string::npos) << report_text(w, sb.now());
     EXPECT_EQ(events_of(d.store, "finance.period_closed").size(), 1u);
@@ -188,12 +189,49 @@ TEST(FinanceSandbox, APeriodIsSummedUpOnTheFirstPollAfterLocalMidnight) {
     EXPECT_EQ(e.details.at("missing_links").at(0),
               "https://seller.ozon.ru/app/postings/fbs?tab=all&postingDetails=0122000515-0001-1");
     EXPECT_EQ(e.details.at("accrued"), 3);
-    EXPECT_EQ(e.details.at("delivered").get<int>(),
-              3 + 2 + e.details.at("waiting").get<int>());
+    // 0126000809, delivered at 13:00 on the 26th after the first poll read its row as not yet
+    // delivered: its changed row is read again, and it is not due yet when the period closes.
+    EXPECT_EQ(e.details.at("waiting"), 1);
+    EXPECT_EQ(e.details.at("delivered"), 6);
     EXPECT_EQ(e.details.at("statement"), true);
     // ozonwatch began watching on the 26th, within the period: its count says so.
     EXPECT_EQ(e.details.at("counted_since"), "2026-11-26T04:00:00Z");
     sb.advance(1h);
     d.cycle();
     EXPECT_EQ(events_of(d.store, "finance.period_closed").size(), 2u);
+}
+
+// 0122000515 was due on the 25th (delivered on the 22nd): asked about every hour for a week after
+// that, then on the first poll of each local day only.
+TEST(FinanceSandbox, AnAccrualOverdueForAWeekIsAskedAboutDailyNotHourly) {
+    sandbox::Sandbox sb(sandbox::load_scenario_file(scenario_path("demo.yaml")));
+    sb.start();
+    TempDir dir;
+    Config cfg = sandbox_config(sb, dir.path.string(), false);
+    edit_settings_base(cfg, "returns").enabled = false;
+    Daemon d(cfg, (dir.path / "ozonwatch.db").string(), sb, /*notify=*/false);
+    auto asked = [&] {
+        int n = 0;
+        for (const auto& r : ozon_requests(sb)) {
+            if (r.path != "/v1/finance/accrual/postings") continue;
+            const auto numbers = nlohmann::json::parse(r.body)["posting_numbers"];
+            n += std::find(numbers.begin(), numbers.end(), "0122000515-0001-1") != numbers.end();
+        }
+        return n;
+    };
+    d.cycle();
+    EXPECT_EQ(asked(), 1);
+    auto poll_at = [&](const char* when) {
+        sb.clear_logs();
+        sb.set_time(*parse_iso8601(when));
+        d.cycle();
+        return asked();
+    };
+    EXPECT_EQ(poll_at("2026-11-26T05:00:00Z"), 1);  // within the week: hourly
+    EXPECT_EQ(poll_at("2026-12-03T05:00:00Z"), 1);  // 08:00 Moscow, the first poll of the 3rd
+    EXPECT_EQ(poll_at("2026-12-03T06:00:00Z"), 0);  // an hour later: not again
+    EXPECT_EQ(poll_at("2026-12-03T20:59:00Z"), 0);  // 23:59 Moscow: still the 3rd
+    EXPECT_EQ(poll_at("2026-12-03T21:59:00Z"), 1);  // 00:59 Moscow on the 4th
+    const auto firing = active_keys(d.store, "finance.accrual_missing");  // and the alert stays
+    EXPECT_NE(std::find(firing.begin(), firing.end(), "finance.accrual_missing:0122000515-0001-1"), firing.end());
 }
