@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -156,6 +157,8 @@ private:
     }
 
     void accounts(const YAML::Node& root, Config& c);
+    OnecConfig onec(const YAML::Node& n, const std::string& op);
+    OnecCsvColumn csv_column(const YAML::Node& n, const std::string& path, bool header);
     void watches(const YAML::Node& m, WatchesConfig& w);
     void notify(const YAML::Node& m, NotifyConfig& n);
     void check_account_refs(const Config& c, const YAML::Node& notify_node);
@@ -225,19 +228,79 @@ void Loader::accounts(const YAML::Node& root, Config& c) {
             in.password = secret(n, ip, "password", true);
             ac.insales = in;
         }
-        if (auto n = get(a, "onec"); n.IsDefined()) {
-            const std::string op = p + ".onec";
-            if (!n.IsMap()) fail(n, op, "expected a mapping (offers, max_age)");
-            check_keys(n, op, {"offers", "max_age"});
-            OnecConfig oc;
-            YAML::Node offers = get(n, "offers");
-            if (!offers.IsDefined()) fail(n, op + ".offers", "missing offers (path to offers.xml)");
-            oc.offers = resolve(str(offers, op + ".offers")).string();
-            if (auto m = get(n, "max_age"); m.IsDefined()) oc.max_age = duration(m, op + ".max_age");
-            ac.onec = oc;
-        }
+        if (auto n = get(a, "onec"); n.IsDefined()) ac.onec = onec(n, p + ".onec");
         c.accounts.push_back(std::move(ac));
     }
+}
+
+// A CSV column: a header name or a 1-based position ("article: Артикул", "quantity: 3").
+OnecCsvColumn Loader::csv_column(const YAML::Node& n, const std::string& path, bool header) {
+    OnecCsvColumn col;
+    const std::string s = str(n, path);
+    if (s.empty()) fail(n, path, "must not be empty (a column name or a 1-based column number)");
+    if (s.find_first_not_of("0123456789") == std::string::npos) {
+        col.index = static_cast<int>(integer(n, path, 1, 10000));
+    } else {
+        if (!header)
+            fail(n, path, "a column name (\"" + s + "\") needs header: true; give the column number instead");
+        col.name = s;
+    }
+    return col;
+}
+
+OnecConfig Loader::onec(const YAML::Node& n, const std::string& op) {
+    if (!n.IsMap()) fail(n, op, "expected a mapping (offers, format, csv, max_age)");
+    check_keys(n, op, {"offers", "format", "csv", "max_age"});
+    OnecConfig oc;
+    YAML::Node offers = get(n, "offers");
+    if (!offers.IsDefined())
+        fail(n, op + ".offers", "missing offers (the offers.xml or CSV file, or the exchange folder)");
+    const std::string raw = str(offers, op + ".offers");
+    if (raw.empty()) fail(offers, op + ".offers", "must not be empty");
+    oc.offers = resolve(raw).string();
+    if (auto f = get(n, "format"); f.IsDefined()) {
+        const std::string s = one_of(f, op + ".format", {"auto", "commerceml", "csv"});
+        oc.format = s == "csv" ? OnecFormat::csv : s == "commerceml" ? OnecFormat::commerceml
+                                                                     : OnecFormat::auto_detect;
+    }
+    if (auto m = get(n, "max_age"); m.IsDefined()) oc.max_age = duration(m, op + ".max_age");
+    // Lower-case extension of a path given as a file (a folder is decided when it is read).
+    std::string ext = std::filesystem::path(raw).extension().string();
+    for (auto& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    const bool csv_file = oc.format == OnecFormat::csv ||
+                          (oc.format == OnecFormat::auto_detect && ext == ".csv");
+    YAML::Node cn = get(n, "csv");
+    if (cn.IsDefined() && !cn.IsNull()) {
+        const std::string cp = op + ".csv";
+        if (!cn.IsMap()) fail(cn, cp, "expected a mapping (delimiter, article, quantity, barcode, header)");
+        check_keys(cn, cp, {"delimiter", "article", "quantity", "barcode", "header"});
+        if (oc.format == OnecFormat::commerceml)
+            warn(cn, cp, "ignored: format is commerceml");
+        OnecCsvConfig cc;
+        if (auto h = get(cn, "header"); h.IsDefined()) cc.header = boolean(h, cp + ".header");
+        if (auto d = get(cn, "delimiter"); d.IsDefined()) {
+            std::string s = str(d, cp + ".delimiter");
+            if (s == "tab" || s == "\\t") s = "\t";
+            if (s.size() != 1 || s[0] == '"' || s[0] == '\n' || s[0] == '\r')
+                fail(d, cp + ".delimiter", "expected one character like \";\" or \",\" (or tab)");
+            cc.delimiter = s[0];
+        }
+        YAML::Node art = get(cn, "article");
+        if (!art.IsDefined())
+            fail(cn, cp + ".article", "missing article (the column name or 1-based number of the article)");
+        cc.article = csv_column(art, cp + ".article", cc.header);
+        YAML::Node qty = get(cn, "quantity");
+        if (!qty.IsDefined())
+            fail(cn, cp + ".quantity", "missing quantity (the column name or 1-based number of the stock)");
+        cc.quantity = csv_column(qty, cp + ".quantity", cc.header);
+        if (auto b = get(cn, "barcode"); b.IsDefined() && !b.IsNull())
+            cc.barcode = csv_column(b, cp + ".barcode", cc.header);
+        oc.csv = cc;
+    } else if (csv_file) {
+        fail(cn.IsDefined() ? cn : n, op + ".csv",
+             "missing csv (the columns of the CSV file: csv: {article: ..., quantity: ...})");
+    }
+    return oc;
 }
 
 void Loader::watches(const YAML::Node& m, WatchesConfig& w) {

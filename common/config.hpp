@@ -46,8 +46,30 @@ struct InsalesConfig {
     std::string password;  // from password or password_file
 };
 
+// A CSV column: a name from the header row, or a 1-based position.
+struct OnecCsvColumn {
+    std::string name;  // set when given by name (needs header: true)
+    int index = 0;     // 1-based; set when given by position
+    bool empty() const { return name.empty() && index == 0; }
+};
+
+// onec.csv: an article;quantity export instead of CommerceML.
+struct OnecCsvConfig {
+    char delimiter = ';';
+    OnecCsvColumn article;   // required
+    OnecCsvColumn quantity;  // required
+    OnecCsvColumn barcode;   // optional (empty = none)
+    bool header = true;      // the first row names the columns
+};
+
+enum class OnecFormat { auto_detect, commerceml, csv };
+
 struct OnecConfig {
-    std::string offers;  // path to CommerceML offers.xml
+    // A file, or a folder: then its newest regular file (mtime) of the format: commerceml
+    // offers*.xml (else any *.xml); csv *.csv; auto: offers*.xml or *.csv (else any *.xml).
+    std::string offers;
+    OnecFormat format = OnecFormat::auto_detect;  // auto: by the file's extension
+    std::optional<OnecCsvConfig> csv;  // required for CSV files
     Millis max_age = 24h;
 };
 

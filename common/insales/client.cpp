@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <mutex>
@@ -67,6 +68,10 @@ struct Client::Impl {
     std::string base;
     mutable std::mutex mutex;
     std::optional<Usage> usage;
+    // The usage the next request paces on, and when it was seen (reset by a 429: its
+    // Retry-After already says when to come back).
+    std::optional<Usage> pace_usage;
+    std::chrono::steady_clock::time_point pace_seen{};
 
     Impl(asio::any_io_executor e, InsalesConfig c, Options o)
         : ex(e),
@@ -77,10 +82,44 @@ struct Client::Impl {
         while (!base.empty() && base.back() == '/') base.pop_back();
     }
 
-    // Variants of page n; `products` gets the number of products on it.
-    asio::awaitable<std::vector<Variant>> page(int n, std::size_t& products) {
+    // Waits, on the timer, until the next request keeps the usage under the budget.
+    asio::awaitable<void> pace(std::chrono::steady_clock::time_point deadline) {
+        std::optional<Usage> u;
+        std::chrono::steady_clock::time_point seen;
+        {
+            std::lock_guard lock(mutex);
+            u = pace_usage;
+            seen = pace_seen;
+        }
+        if (!u) co_return;
+        const Millis wait = usage_wait(*u, options);
+        if (wait.count() <= 0) co_return;
+        const auto until = seen + wait;
+        const auto now = std::chrono::steady_clock::now();
+        if (until <= now) co_return;
+        if (until > deadline) {
+            Error e(ErrorKind::rate_limited,
+                    "insales: API usage " + std::to_string(u->used) + "/" + std::to_string(u->limit) +
+                        " (requests per 5 minutes): the next request would wait past the deadline");
+            e.retry_after = std::chrono::duration_cast<Millis>(until - now);
+            throw e;
+        }
+        const auto left = std::chrono::duration_cast<Millis>(until - now);
+        if (options.on_usage_wait) options.on_usage_wait(left, *u);
+        spdlog::debug("insales: API usage {}/{}; next request in {} ms", u->used, u->limit, left.count());
+        asio::steady_timer t(ex);
+        t.expires_at(until);
+        co_await t.async_wait(asio::use_awaitable);
+    }
+
+    // Variants of page n; `products` gets the number of products on it. Archived products are
+    // left out (no with_deleted).
+    asio::awaitable<std::vector<Variant>> page(int n, std::size_t& products,
+                                               std::chrono::steady_clock::time_point walk_deadline) {
         const auto start = std::chrono::steady_clock::now();
+        const auto deadline = std::min(walk_deadline, start + options.total_deadline);
         for (int attempt = 0;; ++attempt) {
+            co_await pace(walk_deadline);
             http::Request req;
             req.method = "GET";
             req.url = base + "/admin/products.json?page=" + std::to_string(n) +
@@ -90,11 +129,18 @@ struct Client::Impl {
             std::optional<Error> err;
             try {
                 http::Response resp = co_await http.request(std::move(req));
-                if (auto h = resp.header("API-Usage-Limit"))
-                    if (auto u = parse_usage_limit(*h)) {
-                        std::lock_guard lock(mutex);
-                        usage = u;
+                {
+                    std::optional<Usage> u;
+                    if (auto h = resp.header("API-Usage-Limit")) u = parse_usage_limit(*h);
+                    std::lock_guard lock(mutex);
+                    if (u) usage = u;
+                    if (resp.status == 429 || resp.status == 503) {
+                        pace_usage.reset();
+                    } else if (u) {
+                        pace_usage = u;
+                        pace_seen = std::chrono::steady_clock::now();
                     }
+                }
                 if (resp.status == 200) co_return detail::parse_products_page(resp.body, &products);
                 if (resp.status == 401 || resp.status == 403) {
                     throw Error(ErrorKind::auth, "insales: HTTP " + std::to_string(resp.status) +
@@ -114,7 +160,7 @@ struct Client::Impl {
             }
             Millis wait = err->retry_after.value_or(
                 Millis{options.backoff_base.count() * (1LL << std::min(attempt, 6))});
-            if (std::chrono::steady_clock::now() - start + wait > options.total_deadline) throw *err;
+            if (std::chrono::steady_clock::now() + wait > deadline) throw *err;
             spdlog::debug("insales: {}; retry in {} ms", err->what(), wait.count());
             asio::steady_timer t(ex);
             t.expires_after(wait);
@@ -129,9 +175,10 @@ Client::~Client() = default;
 
 asio::awaitable<std::vector<Variant>> Client::all_variants() {
     std::vector<Variant> all;
+    const auto deadline = std::chrono::steady_clock::now() + impl_->options.walk_deadline;
     for (int n = 1; n <= impl_->options.max_pages; ++n) {
         std::size_t products = 0;
-        auto vs = co_await impl_->page(n, products);
+        auto vs = co_await impl_->page(n, products, deadline);
         std::move(vs.begin(), vs.end(), std::back_inserter(all));
         if (products < static_cast<std::size_t>(impl_->options.per_page)) break;
     }

@@ -7,6 +7,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -53,12 +54,22 @@ private:
 
 struct Options {
     int per_page = 250;
-    Millis total_deadline{60000};  // retries of 429/5xx stop after this long
+    Millis total_deadline{60000};  // retries of 429/5xx of one page stop after this long
     Millis default_retry_after{5000};
     Millis backoff_base{1000};
     int max_pages = 1000;
     Millis request_timeout{30000};
     std::string ca_file;
+    // Staying under the budget (500 requests per 5 minutes, API-Usage-Limit "used/limit"): once
+    // used >= usage_threshold * limit, the next request waits usage_window / (limit - used)
+    // after the last reply (460/500: 7.5 s; 495/500: 60 s; 500/500: the whole window), on the
+    // executor's timer. A wait that would pass the deadline ends the walk with rate_limited.
+    double usage_threshold = 0.9;
+    Millis usage_window{300000};
+    // The whole walk (every page, retry and usage wait) ends by this deadline.
+    Millis walk_deadline{600000};
+    // Called with each usage wait just before it starts (tests, logging).
+    std::function<void(Millis, const Usage&)> on_usage_wait;
 };
 
 // Parses one products.json page into variants (tolerant: strings or numbers, nulls).
@@ -70,6 +81,9 @@ std::vector<Variant> parse_products_page(std::string_view body, std::size_t* pro
 }  // namespace detail
 // "17/500" -> {17, 500}; nullopt when malformed.
 std::optional<Usage> parse_usage_limit(std::string_view header);
+// How long to wait after a reply that reported `usage` before the next request (zero when
+// below options.usage_threshold).
+Millis usage_wait(const Usage& usage, const Options& options);
 
 class Client {
 public:

@@ -27,6 +27,14 @@ std::optional<Usage> parse_usage_limit(std::string_view header) {
     return u;
 }
 
+Millis usage_wait(const Usage& u, const Options& o) {
+    if (u.limit <= 0 || u.used < 0) return Millis{0};
+    if (static_cast<double>(u.used) < o.usage_threshold * u.limit) return Millis{0};
+    const int left = u.limit - u.used;
+    if (left <= 0) return o.usage_window;
+    return Millis{o.usage_window.count() / left};
+}
+
 std::vector<Variant> parse_products_page(std::string_view body) { return detail::parse_products_page(body, nullptr); }
 
 std::vector<Variant> detail::parse_products_page(std::string_view body, std::size_t* products) {

@@ -1,72 +1,241 @@
 #include "common/onec/offers.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <pugixml.hpp>
 
+#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <fstream>
-#include <sstream>
+#include <cstring>
+#include <unordered_map>
 
 namespace ozw::onec {
 
 namespace {
 
-// Element names compared without a namespace prefix ("cml:Предложение" == "Предложение").
-std::string_view local_name(const pugi::xml_node& n) {
-    std::string_view s = n.name();
+// pugixml flags: no end-of-line normalisation, no attribute whitespace conversion, no
+// comments/PI/doctype nodes; entities (&amp;) and CDATA are kept (an article may hold them).
+// Text is embedded into its element (one node less per field).
+constexpr unsigned kParseFlags = pugi::parse_minimal | pugi::parse_escapes | pugi::parse_cdata |
+                                 pugi::parse_embed_pcdata;
+
+// Element/attribute names compared without a namespace prefix ("cml:Предложение").
+std::string_view local(std::string_view s) {
     auto colon = s.find(':');
     return colon == std::string_view::npos ? s : s.substr(colon + 1);
 }
+std::string_view local_name(const pugi::xml_node& n) { return local(n.name()); }
 
 pugi::xml_node child(const pugi::xml_node& parent, std::string_view name) {
-    for (auto c : parent.children())
+    for (auto c = parent.first_child(); c; c = c.next_sibling())
         if (c.type() == pugi::node_element && local_name(c) == name) return c;
     return {};
 }
 
 template <class F>
 void for_children(const pugi::xml_node& parent, std::string_view name, F&& f) {
-    for (auto c : parent.children())
+    for (auto c = parent.first_child(); c; c = c.next_sibling())
         if (c.type() == pugi::node_element && local_name(c) == name) f(c);
 }
 
-std::string trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return std::string(s);
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+std::string_view trim_view(std::string_view s) {
+    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+    return s;
 }
+
+// The element's text (embedded or as a child text/CDATA node), trimmed.
+std::string_view text_view(const pugi::xml_node& n) { return trim_view(n.child_value()); }
 
 std::string text_of(const pugi::xml_node& parent, std::string_view name) {
     auto c = child(parent, name);
-    return c ? trim(c.child_value()) : std::string();
+    return c ? std::string(text_view(c)) : std::string();
 }
 
-// 1C writes "12", "12.000", sometimes "12,5" (locale comma).
-std::optional<double> number(std::string s) {
-    s = trim(s);
-    if (s.empty()) return std::nullopt;
-    for (auto& ch : s)
-        if (ch == ',') ch = '.';
-    std::string compact;
-    for (char ch : s)
-        if (ch != ' ') compact += ch;
-    double d = 0;
-    auto [p, ec] = std::from_chars(compact.data(), compact.data() + compact.size(), d);
-    if (ec != std::errc() || p != compact.data() + compact.size() || !std::isfinite(d)) return std::nullopt;
-    return d;
-}
-
-std::string attr(const pugi::xml_node& n, std::string_view name) {
-    for (auto a : n.attributes()) {
-        std::string_view an = a.name();
-        auto colon = an.find(':');
-        if (colon != std::string_view::npos) an = an.substr(colon + 1);
-        if (an == name) return a.value();
-    }
+std::string_view attr(const pugi::xml_node& n, std::string_view name) {
+    for (auto a = n.first_attribute(); a; a = a.next_attribute())
+        if (local(a.name()) == name) return a.value();
     return {};
 }
 
+std::string where(const std::string& source) { return source.empty() ? "1C offers.xml" : "1C " + source; }
+
+// Line and column (1-based, in bytes) of `offset` in `data`.
+std::pair<std::size_t, std::size_t> line_col(const char* data, std::size_t size, std::size_t offset) {
+    offset = std::min(offset, size);
+    std::size_t line = 1, col = 1;
+    for (std::size_t i = 0; i < offset; ++i) {
+        if (data[i] == '\n') ++line, col = 1;
+        else ++col;
+    }
+    return {line, col};
+}
+
+// A declared encoding other than UTF-8 (1C 7.7 wrote windows-1251) would be read as garbage.
+void check_encoding(std::string_view head, const std::string& source) {
+    head = head.substr(0, std::min<std::size_t>(head.size(), 200));
+    if (head.rfind("<?xml", 0) != 0) return;
+    auto end = head.find("?>");
+    auto decl = head.substr(0, end);
+    auto pos = decl.find("encoding");
+    if (pos == std::string_view::npos) return;
+    auto q = decl.find_first_of("\"'", pos);
+    if (q == std::string_view::npos) return;
+    auto q2 = decl.find(decl[q], q + 1);
+    if (q2 == std::string_view::npos) return;
+    std::string enc(decl.substr(q + 1, q2 - q - 1));
+    for (auto& ch : enc) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (enc == "utf-8" || enc == "utf8") return;
+    throw Error(where(source) + ": encoded in " + enc +
+                "; only UTF-8 is read (set the 1C exchange to write UTF-8)");
+}
+
 }  // namespace
+
+namespace detail {
+
+bool has_bom(std::string_view s) {
+    return s.size() >= 3 && static_cast<unsigned char>(s[0]) == 0xEF &&
+           static_cast<unsigned char>(s[1]) == 0xBB && static_cast<unsigned char>(s[2]) == 0xBF;
+}
+
+// 1C writes "12", "12.000", "12,5" (locale comma), sometimes "1 234" or "1\u00A0234".
+std::optional<double> parse_quantity(std::string_view s) {
+    s = trim_view(s);
+    if (s.empty()) return std::nullopt;
+    char buf[64];
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char ch = s[i];
+        if (ch == ' ' || ch == '\'') continue;  // thousands separators
+        // NO-BREAK SPACE (C2 A0) and NARROW NO-BREAK SPACE (E2 80 AF): thousands separators.
+        if (static_cast<unsigned char>(ch) == 0xC2 && i + 1 < s.size() &&
+            static_cast<unsigned char>(s[i + 1]) == 0xA0) {
+            ++i;
+            continue;
+        }
+        if (static_cast<unsigned char>(ch) == 0xE2 && i + 2 < s.size() &&
+            static_cast<unsigned char>(s[i + 1]) == 0x80 && static_cast<unsigned char>(s[i + 2]) == 0xAF) {
+            i += 2;
+            continue;
+        }
+        if (ch == ',') ch = '.';
+        if (n == sizeof buf) return std::nullopt;
+        buf[n++] = ch;
+    }
+    const char* b = buf;
+    if (n > 0 && *b == '+') ++b;
+    double d = 0;
+    auto [p, ec] = std::from_chars(b, buf + n, d);
+    if (ec != std::errc() || p != buf + n || b == buf + n || !std::isfinite(d)) return std::nullopt;
+    return d;
+}
+
+Offers parse_offers_inplace(std::string& buf, const std::string& source) {
+    char* data = buf.data();
+    std::size_t size = buf.size();
+    if (has_bom(buf)) data += 3, size -= 3;
+    check_encoding(std::string_view(data, size), source);
+    pugi::xml_document doc;
+    auto res = doc.load_buffer_inplace(data, size, kParseFlags, pugi::encoding_utf8);
+    if (!res) {
+        auto [line, col] = line_col(data, size, static_cast<std::size_t>(std::max<std::ptrdiff_t>(res.offset, 0)));
+        throw Error(where(source) + ": malformed XML at line " + std::to_string(line) + ", column " +
+                    std::to_string(col) + " (byte " + std::to_string(res.offset) + "): " + res.description());
+    }
+    pugi::xml_node root = doc.document_element();
+    if (!root || local_name(root) != "КоммерческаяИнформация")
+        throw Error(where(source) + ": root element КоммерческаяИнформация not found");
+    Offers out;
+    out.schema_version = std::string(attr(root, "ВерсияСхемы"));
+    pugi::xml_node pkg = child(root, "ПакетПредложений");
+    if (!pkg)
+        throw Error(where(source) + ": ПакетПредложений not found (is it offers.xml, not import.xml?)");
+    out.only_changes = trim_view(attr(pkg, "СодержитТолькоИзменения")) == "true" ||
+                       text_of(pkg, "СодержитТолькоИзменения") == "true";
+    if (auto whs = child(pkg, "Склады"))
+        for_children(whs, "Склад", [&](pugi::xml_node w) {
+            out.warehouses[text_of(w, "Ид")] = text_of(w, "Наименование");
+        });
+    if (auto offers = child(pkg, "Предложения")) {
+        std::size_t count = 0;
+        for (auto o = offers.first_child(); o; o = o.next_sibling()) ++count;
+        out.offers.reserve(count);
+        for_children(offers, "Предложение", [&](pugi::xml_node o) {
+            Offer x;
+            // One pass over the offer's children.
+            for (auto c = o.first_child(); c; c = c.next_sibling()) {
+                if (c.type() != pugi::node_element) continue;
+                const std::string_view n = local_name(c);
+                if (n == "Ид") x.id = text_view(c);
+                else if (n == "Артикул") x.article = text_view(c);
+                else if (n == "Штрихкод") x.barcode = text_view(c);
+                else if (n == "Наименование") x.name = text_view(c);
+                else if (n == "Количество") x.quantity = parse_quantity(c.child_value());
+                else if (n == "Склад") {
+                    // <Склад ИдСклада="..." КоличествоНаСкладе="..."/>
+                    auto id = attr(c, "ИдСклада");
+                    auto q = parse_quantity(attr(c, "КоличествоНаСкладе"));
+                    if (!id.empty() && q) x.by_warehouse[std::string(id)] += *q;
+                } else if (n == "Остатки") {
+                    // Some exports: <Остатки><Остаток><Склад><Ид/><Количество/></Склад></Остаток>
+                    for_children(c, "Остаток", [&](pugi::xml_node r) {
+                        for_children(r, "Склад", [&](pugi::xml_node w) {
+                            auto id = text_of(w, "Ид");
+                            auto q = parse_quantity(text_of(w, "Количество"));
+                            if (!id.empty() && q) x.by_warehouse[id] += *q;
+                        });
+                    });
+                }
+            }
+            if (x.id.empty() && x.article.empty()) return;
+            out.offers.push_back(std::move(x));
+        });
+    }
+    return out;
+}
+
+FileData read_whole_file(const std::filesystem::path& path, const std::string& what) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        throw Error(what + " " + path.string() + ": " +
+                    (e == ENOENT ? std::string("not found") : std::string("cannot open: ") + std::strerror(e)));
+    }
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat st{};
+    if (::fstat(fd, &st) != 0) throw Error(what + " " + path.string() + ": " + std::strerror(errno));
+    if (S_ISDIR(st.st_mode)) throw Error(what + " " + path.string() + ": is a folder, not a file");
+    constexpr off_t kMax = 1024LL * 1024 * 1024;
+    if (st.st_size > kMax) throw Error(what + " " + path.string() + ": larger than 1 GiB");
+    FileData f;
+    f.mtime = TimePoint{std::chrono::duration_cast<Millis>(std::chrono::seconds{st.st_mtim.tv_sec} +
+                                                          std::chrono::nanoseconds{st.st_mtim.tv_nsec})};
+    f.data.resize(static_cast<std::size_t>(st.st_size));
+    std::size_t got = 0;
+    for (;;) {
+        if (got == f.data.size()) f.data.resize(f.data.size() + 65536);  // grew while read
+        ssize_t n = ::read(fd, f.data.data() + got, f.data.size() - got);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw Error(what + " " + path.string() + ": read error: " + std::strerror(errno));
+        }
+        if (n == 0) break;
+        got += static_cast<std::size_t>(n);
+        if (got > static_cast<std::size_t>(kMax)) throw Error(what + " " + path.string() + ": larger than 1 GiB");
+    }
+    f.data.resize(got);
+    return f;
+}
+
+}  // namespace detail
 
 std::optional<double> Offer::total() const {
     if (quantity) return quantity;
@@ -82,68 +251,14 @@ std::optional<Millis> Offers::age(TimePoint now) const {
 }
 
 Offers parse_offers(std::string_view xml) {
-    // pugixml skips a UTF-8 BOM itself with encoding_utf8/auto; strip it anyway for safety.
-    if (xml.size() >= 3 && static_cast<unsigned char>(xml[0]) == 0xEF &&
-        static_cast<unsigned char>(xml[1]) == 0xBB && static_cast<unsigned char>(xml[2]) == 0xBF)
-        xml.remove_prefix(3);
-    pugi::xml_document doc;
-    auto res = doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
-    if (!res)
-        throw Error(std::string("1C offers.xml: malformed XML at byte ") +
-                    std::to_string(res.offset) + ": " + res.description());
-    pugi::xml_node root = doc.document_element();
-    if (!root || local_name(root) != "КоммерческаяИнформация")
-        throw Error("1C offers.xml: root element КоммерческаяИнформация not found");
-    Offers out;
-    out.schema_version = attr(root, "ВерсияСхемы");
-    pugi::xml_node pkg = child(root, "ПакетПредложений");
-    if (!pkg) throw Error("1C offers.xml: ПакетПредложений not found");
-    out.only_changes = attr(pkg, "СодержитТолькоИзменения") == "true" || text_of(pkg, "СодержитТолькоИзменения") == "true";
-    if (auto whs = child(pkg, "Склады"))
-        for_children(whs, "Склад", [&](pugi::xml_node w) {
-            out.warehouses[text_of(w, "Ид")] = text_of(w, "Наименование");
-        });
-    if (auto offers = child(pkg, "Предложения"))
-        for_children(offers, "Предложение", [&](pugi::xml_node o) {
-            Offer x;
-            x.id = text_of(o, "Ид");
-            x.article = text_of(o, "Артикул");
-            x.barcode = text_of(o, "Штрихкод");
-            x.name = text_of(o, "Наименование");
-            if (auto q = child(o, "Количество")) x.quantity = number(q.child_value());
-            // Per-warehouse stock: <Склад ИдСклада="..." КоличествоНаСкладе="..."/>, also
-            // inside an <Остатки> wrapper in some exports.
-            auto read_wh = [&](pugi::xml_node w) {
-                std::string id = attr(w, "ИдСклада");
-                auto q = number(attr(w, "КоличествоНаСкладе"));
-                if (!id.empty() && q) x.by_warehouse[id] += *q;
-            };
-            for_children(o, "Склад", read_wh);
-            if (auto rests = child(o, "Остатки"))
-                for_children(rests, "Остаток", [&](pugi::xml_node r) {
-                    for_children(r, "Склад", [&](pugi::xml_node w) {
-                        auto id = text_of(w, "Ид");
-                        auto q = number(text_of(w, "Количество"));
-                        if (!id.empty() && q) x.by_warehouse[id] += *q;
-                    });
-                });
-            if (x.id.empty() && x.article.empty()) return;
-            out.offers.push_back(std::move(x));
-        });
-    return out;
+    std::string buf(xml);
+    return detail::parse_offers_inplace(buf, "");
 }
 
 Offers read_offers_file(const std::filesystem::path& path) {
-    std::error_code ec;
-    auto mtime = std::filesystem::last_write_time(path, ec);
-    if (ec) throw Error("1C offers.xml: cannot read " + path.string() + ": " + ec.message());
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error("1C offers.xml: cannot open " + path.string());
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    Offers o = parse_offers(ss.str());
-    auto sys = std::chrono::file_clock::to_sys(mtime);
-    o.file_mtime = std::chrono::time_point_cast<Millis>(sys);
+    auto f = detail::read_whole_file(path, "1C offers file");
+    Offers o = detail::parse_offers_inplace(f.data, path.string());
+    o.file_mtime = f.mtime;
     return o;
 }
 
@@ -153,15 +268,18 @@ Offers merge_offers(const Offers& previous, const Offers& package) {
     out.schema_version = package.schema_version;
     out.file_mtime = package.file_mtime;
     for (const auto& [id, name] : package.warehouses) out.warehouses[id] = name;
+    std::unordered_map<std::string, std::size_t> index;
+    index.reserve(out.offers.size());
+    // Keyed by Ид; an offer without one by its article.
+    auto key = [](const Offer& o) -> const std::string& { return o.id.empty() ? o.article : o.id; };
+    for (std::size_t i = 0; i < out.offers.size(); ++i) index.emplace(key(out.offers[i]), i);
     for (const auto& o : package.offers) {
-        bool replaced = false;
-        for (auto& p : out.offers)
-            if (p.id == o.id) {
-                p = o;
-                replaced = true;
-                break;
-            }
-        if (!replaced) out.offers.push_back(o);
+        if (auto it = index.find(key(o)); it != index.end()) {
+            out.offers[it->second] = o;
+        } else {
+            index.emplace(key(o), out.offers.size());
+            out.offers.push_back(o);
+        }
     }
     out.only_changes = false;
     return out;

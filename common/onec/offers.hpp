@@ -41,12 +41,28 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-// Throws Error for malformed XML or a missing root/package.
+// Throws Error for malformed XML (with line, column and byte offset), a missing root/package or
+// a declared encoding other than UTF-8.
 Offers parse_offers(std::string_view xml);
 Offers read_offers_file(const std::filesystem::path& path);
 
 // Apply a package to a previous full state: a full package replaces it; a partial package
-// (only_changes) replaces only the offers it lists. Offers are keyed by Ид.
+// (only_changes) replaces only the offers it lists. Offers are keyed by Ид (by Артикул when
+// they have no Ид).
 Offers merge_offers(const Offers& previous, const Offers& package);
+
+namespace detail {
+bool has_bom(std::string_view s);
+// "12", "12.000", "12,5", "1 234,5" (spaces, no-break spaces); nullopt when not a number.
+std::optional<double> parse_quantity(std::string_view s);
+// Parses `buf` in place (it is modified); `source` names the file in error messages.
+Offers parse_offers_inplace(std::string& buf, const std::string& source);
+struct FileData {
+    std::string data;
+    TimePoint mtime{};
+};
+// The whole file and its modification time; Error names `what` and the path.
+FileData read_whole_file(const std::filesystem::path& path, const std::string& what);
+}  // namespace detail
 
 }  // namespace ozw::onec

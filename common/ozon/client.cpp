@@ -540,19 +540,47 @@ awaitable<StockPage> Client::stocks(const StocksFilter& f, std::string cursor) {
 awaitable<std::vector<StockItem>> Client::stocks_all(const StocksFilter& f) {
     std::vector<StockItem> all;
     std::string cursor;
-    const std::size_t limit = static_cast<std::size_t>(std::clamp(f.limit, 1, 1000));
     const auto walk_started = std::chrono::steady_clock::now();
     for (int pages = 0;; ++pages) {
         check_walk(impl_->account.name, paths::stocks, pages, impl_->retry, walk_started);
         StockPage p = co_await stocks(f, cursor);
-        const std::size_t n = p.items.size();
+        const bool empty = p.items.empty();
         std::move(p.items.begin(), p.items.end(), std::back_inserter(all));
-        // Ozon returns a cursor on the last page too: stop on a short page or when every item
-        // announced by total_items has arrived.
-        if (n < limit || p.cursor.empty() || p.cursor == cursor ||
-            (p.total_items > 0 && all.size() >= static_cast<std::size_t>(p.total_items)))
-            break;
+        // Follow the cursor until it ends: Ozon sends one on the last page too, and neither a
+        // short page nor total_items (whose meaning the spec leaves open) is proof of the end.
+        if (empty || p.cursor.empty() || p.cursor == cursor) break;
         cursor = std::move(p.cursor);
+    }
+    co_return all;
+}
+
+awaitable<WarehouseStockPage> Client::stocks_by_warehouse(std::vector<std::string> offer_ids, std::string cursor,
+                                                          int limit) {
+    if (offer_ids.empty() || offer_ids.size() > kWarehouseStockBatch)
+        throw ApiError(ErrorKind::bad_request,
+                       "ozon " + std::string(paths::stocks_by_warehouse) + ": 1 to 1000 offer_id values per request",
+                       0, std::string(paths::stocks_by_warehouse));
+    json body = {{"offer_id", offer_ids}, {"cursor", cursor}, {"limit", std::clamp(limit, 1, 1000)}};
+    co_return co_await impl_->request(paths::stocks_by_warehouse, body.dump(), parse_stocks_by_warehouse);
+}
+
+awaitable<std::vector<WarehouseStock>> Client::stocks_by_warehouse_all(std::vector<std::string> offer_ids) {
+    std::vector<WarehouseStock> all;
+    const auto walk_started = std::chrono::steady_clock::now();
+    int pages = 0;
+    for (std::size_t i = 0; i < offer_ids.size(); i += kWarehouseStockBatch) {
+        std::vector<std::string> batch(offer_ids.begin() + static_cast<std::ptrdiff_t>(i),
+                                       offer_ids.begin() + static_cast<std::ptrdiff_t>(
+                                                               std::min(offer_ids.size(), i + kWarehouseStockBatch)));
+        std::string cursor;
+        for (;; ++pages) {
+            check_walk(impl_->account.name, paths::stocks_by_warehouse, pages, impl_->retry, walk_started);
+            WarehouseStockPage p = co_await stocks_by_warehouse(batch, cursor);
+            const bool empty = p.stocks.empty();
+            std::move(p.stocks.begin(), p.stocks.end(), std::back_inserter(all));
+            if (empty || !p.has_next || p.cursor.empty() || p.cursor == cursor) break;
+            cursor = std::move(p.cursor);
+        }
     }
     co_return all;
 }

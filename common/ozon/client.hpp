@@ -61,6 +61,7 @@ inline constexpr std::string_view accrual_by_day = "/v1/finance/accrual/by-day";
 inline constexpr std::string_view accrual_types = "/v1/finance/accrual/types";
 inline constexpr std::string_view cash_flow_statement = "/v1/finance/cash-flow-statement/list";
 inline constexpr std::string_view stocks = "/v4/product/info/stocks";
+inline constexpr std::string_view stocks_by_warehouse = "/v2/product/info/stocks-by-warehouse/fbs";
 inline constexpr std::string_view reviews = "/v2/review/list";
 inline constexpr std::string_view chats = "/v3/chat/list";
 inline constexpr std::string_view roles = "/v1/roles";
@@ -198,6 +199,12 @@ public:
     // Stocks (cursor, limit <= 1000).
     awaitable<StockPage> stocks(const StocksFilter& f, std::string cursor = {});
     awaitable<std::vector<StockItem>> stocks_all(const StocksFilter& f);
+    // FBS stock per warehouse (present, reserved, free) of up to kWarehouseStockBatch articles a
+    // request; the _all form splits any number of articles and follows each batch's cursor.
+    static constexpr std::size_t kWarehouseStockBatch = 1000;
+    awaitable<WarehouseStockPage> stocks_by_warehouse(std::vector<std::string> offer_ids, std::string cursor = {},
+                                                      int limit = 1000);
+    awaitable<std::vector<WarehouseStock>> stocks_by_warehouse_all(std::vector<std::string> offer_ids);
 
     // Reviews v2 (ApiError{not_available} without the subscription).
     awaitable<ReviewPage> reviews(const ReviewsFilter& f, std::string last_id = {});

@@ -791,6 +791,34 @@ AccrualDayPage detail::parse_accrual_by_day_dom(std::string_view body) {
     return page;
 }
 
+WarehouseStockPage parse_stocks_by_warehouse(std::string_view body) {
+    const char* method = "/v2/product/info/stocks-by-warehouse/fbs";
+    json j = detail::parse_body(body, method);
+    const json& top = detail::top_object(j, method);
+    Reader r{method};
+    WarehouseStockPage out;
+    // No schema in the spec: the rows under the first of these names that is an array.
+    const json* rows = nullptr;
+    for (const char* key : {"stocks", "result", "items"})
+        if ((rows = detail::field(top, key)) && rows->is_array()) break;
+    if (rows && !rows->is_array()) rows = nullptr;
+    for_each_object(rows, r, "stocks[]", [&](const json& x) {
+        WarehouseStock w;
+        w.sku = r.integer(x, "sku");
+        w.offer_id = r.str(x, "offer_id");
+        w.product_id = r.integer(x, "product_id");
+        w.warehouse_id = r.integer(x, "warehouse_id");
+        w.warehouse_name = r.str(x, "warehouse_name");
+        w.present = r.integer(x, "present");
+        w.reserved = r.integer(x, "reserved");
+        w.free_stock = r.opt_int(x, "free_stock");
+        out.stocks.push_back(std::move(w));
+    });
+    out.cursor = r.str(top, "cursor");
+    out.has_next = r.boolean(top, "has_next");
+    return out;
+}
+
 std::vector<AccrualType> parse_accrual_types(std::string_view body) {
     const char* method = "/v1/finance/accrual/types";
     json j = detail::parse_body(body, method);

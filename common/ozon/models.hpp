@@ -446,6 +446,26 @@ struct StockPage {
     long long total_items = 0;  // NOT the deprecated `total`
 };
 
+// /v2/product/info/stocks-by-warehouse/fbs: one row per article and FBS warehouse (NOTES.md;
+// the spec has no schema for it: the rows are read from `stocks`, `result` or `items`).
+struct WarehouseStock {
+    long long sku = 0;
+    std::string offer_id;
+    long long product_id = 0;
+    long long warehouse_id = 0;
+    std::string warehouse_name;
+    long long present = 0;
+    long long reserved = 0;
+    std::optional<long long> free_stock;  // present - reserved when Ozon does not say
+    long long free() const { return free_stock ? *free_stock : present - reserved; }
+};
+
+struct WarehouseStockPage {
+    std::vector<WarehouseStock> stocks;
+    std::string cursor;
+    bool has_next = false;
+};
+
 // ---------------------------------------------------------------- reviews
 
 struct Review {
@@ -538,6 +558,7 @@ AccrualDayPage parse_accrual_by_day(std::string_view body);    // /v1/finance/ac
 std::vector<AccrualType> parse_accrual_types(std::string_view body);  // /v1/finance/accrual/types
 CashFlowStatementPage parse_cash_flow_statement(std::string_view body);  // /v1/finance/cash-flow-statement/list
 StockPage parse_stocks(std::string_view body);                 // /v4/product/info/stocks
+WarehouseStockPage parse_stocks_by_warehouse(std::string_view body);  // /v2/.../stocks-by-warehouse/fbs
 ReviewPage parse_reviews(std::string_view body);               // /v2/review/list
 ChatPage parse_chats(std::string_view body);                   // /v3/chat/list
 KeyInfo parse_roles(std::string_view body);                    // /v1/roles

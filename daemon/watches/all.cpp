@@ -6,6 +6,7 @@
 #include "daemon/watches/finance/module.hpp"
 #include "daemon/watches/postings/module.hpp"
 #include "daemon/watches/returns/module.hpp"
+#include "daemon/watches/stocks/module.hpp"
 
 namespace ozw::daemon {
 
@@ -16,11 +17,7 @@ std::vector<const WatchModule*> all_watch_modules() {
         &postings::module(),
         &returns::module(),
         &finance::module(),
-        &planned_watch("stocks", "остатки", "stocks", 15min,
-                       {{"suspicious_values", whole_numbers(0, 1'000'000'000)},
-                        {"jump_factor", number_above(1)},
-                        {"compare_with", each_one_of({"insales", "onec"})},
-                        {"mismatch_grace", duration_value(true)}}),
+        &stocks::module(),
         &planned_watch("reviews", "отзывы", "reviews", 10min, {{"alert_rating", whole_number(0, 5)}}),
         &planned_watch("chats", "чаты", "chats", 5min, {}),
     };

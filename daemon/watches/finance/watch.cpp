@@ -302,7 +302,10 @@ awaitable<void> FinanceWatch::fetch_current_period(TimePoint now, Fetched<Financ
     if (known.id != id) known = CurrentPeriod{id, {}};
     const auto wanted = days_to_read(known, days_begun(current, now, ctx_.tz), now, ctx_.settings.by_day_refresh);
     if (wanted.empty()) co_return;
-    for (const auto& date : wanted) known.days[date] = day_totals(co_await client_->accruals_by_day_all(date), now);
+    for (const auto& date : wanted) {
+        const auto accruals = co_await client_->accruals_by_day_all(date);
+        known.days[date] = day_totals(accruals, now);
+    }
     out.cursors[kCurrentPeriodCursor] = known.to_json_text();
 }
 

@@ -189,6 +189,64 @@ TEST_F(ConfigTest, DesignShapeLoadsWithSecretFiles) {
         EXPECT_NE(std::find(secrets.begin(), secrets.end(), s), secrets.end()) << s;
 }
 
+TEST_F(ConfigTest, OnecSourceFormatsAndCsvColumns) {
+    auto onec_of = [&](const std::string& onec) {
+        return *load_config_text(std::string(kMinimal) + "    onec: " + onec + "\n", "config.yaml", &no_env_)
+                    .config.accounts[0].onec;
+    };
+    OnecConfig plain = onec_of("{offers: /srv/1c/offers.xml}");
+    EXPECT_EQ(plain.format, OnecFormat::auto_detect);
+    EXPECT_FALSE(plain.csv);
+    EXPECT_EQ(plain.max_age, Millis{24h});
+    OnecConfig folder = onec_of("{offers: /srv/1c/, format: commerceml, max_age: 2h}");
+    EXPECT_EQ(folder.offers, "/srv/1c/");
+    EXPECT_EQ(folder.format, OnecFormat::commerceml);
+    EXPECT_EQ(folder.max_age, Millis{2h});
+    OnecConfig byname = onec_of(
+        "{offers: /srv/1c/stock.csv, csv: {article: Артикул, quantity: Остаток, barcode: 3}}");
+    ASSERT_TRUE(byname.csv);
+    EXPECT_EQ(byname.csv->delimiter, ';');
+    EXPECT_TRUE(byname.csv->header);
+    EXPECT_EQ(byname.csv->article.name, "Артикул");
+    EXPECT_EQ(byname.csv->quantity.name, "Остаток");
+    EXPECT_EQ(byname.csv->barcode.index, 3);
+    OnecConfig byindex = onec_of(
+        "{offers: /srv/1c, format: csv, csv: {delimiter: \"\\t\", header: false, article: 1, quantity: 4}}");
+    EXPECT_EQ(byindex.format, OnecFormat::csv);
+    EXPECT_EQ(byindex.csv->delimiter, '\t');
+    EXPECT_FALSE(byindex.csv->header);
+    EXPECT_EQ(byindex.csv->article.index, 1);
+    EXPECT_EQ(byindex.csv->quantity.index, 4);
+    EXPECT_TRUE(byindex.csv->barcode.empty());
+}
+
+TEST_F(ConfigTest, OnecErrorsNameTheKeyPath) {
+    auto err = [&](const std::string& onec) {
+        return std::string(error_of(std::string(kMinimal) + "    onec: " + onec + "\n").what());
+    };
+    EXPECT_THAT(err("{offers: /x/offers.xml, format: xml}"),
+                HasSubstr("accounts[0].onec.format: expected one of auto, commerceml, csv, got \"xml\""));
+    EXPECT_THAT(err("{offers: /x/stock.csv}"), HasSubstr("accounts[0].onec.csv: missing csv"));
+    EXPECT_THAT(err("{offers: /x, format: csv}"), HasSubstr("accounts[0].onec.csv: missing csv"));
+    EXPECT_THAT(err("{offers: /x, format: csv, csv: {article: A}}"),
+                HasSubstr("accounts[0].onec.csv.quantity: missing quantity"));
+    EXPECT_THAT(err("{offers: /x, format: csv, csv: {quantity: 2}}"),
+                HasSubstr("accounts[0].onec.csv.article: missing article"));
+    EXPECT_THAT(err("{offers: /x, format: csv, csv: {header: false, article: Артикул, quantity: 2}}"),
+                HasSubstr("accounts[0].onec.csv.article: a column name (\"Артикул\") needs header: true"));
+    EXPECT_THAT(err("{offers: /x, format: csv, csv: {article: 0, quantity: 2}}"),
+                HasSubstr("accounts[0].onec.csv.article: must be between 1"));
+    EXPECT_THAT(err("{offers: /x, format: csv, csv: {delimiter: ';;', article: 1, quantity: 2}}"),
+                HasSubstr("accounts[0].onec.csv.delimiter: expected one character"));
+    EXPECT_THAT(err("{offers: /x, format: csv, csv: {article: 1, quantity: 2, column: 3}}"),
+                HasSubstr("accounts[0].onec.csv.column: unknown key"));
+    EXPECT_THAT(err("{max_age: 1h}"), HasSubstr("accounts[0].onec.offers: missing offers"));
+    // The line and column of the offending value.
+    auto e = error_of(std::string(kMinimal) + "    onec:\n      offers: /x\n      format: xls\n");
+    EXPECT_EQ(e.line(), 7);
+    EXPECT_EQ(e.column(), 15);
+}
+
 TEST_F(ConfigTest, BadDurationNamesFileLineColumnAndKeyPath) {
     auto e = error_of(std::string(kMinimal) +
                       "notify:\n"

@@ -125,3 +125,113 @@ TEST(InsalesProducts, AQuantityNoWholeNumberCanHoldIsUnknownNotAHugeNegative) {
     ASSERT_TRUE(v[3].quantity);
     EXPECT_EQ(*v[3].quantity, 5);
 }
+
+namespace {
+
+std::string page_of(int id) { return "[" + product(id, "S" + std::to_string(id), "1") + "]"; }
+
+}  // namespace
+
+TEST(InsalesClient, ForbiddenIsAnAuthErrorAndNotRetried) {
+    TestServer server([](const TestRequest&) {
+        return TestReply{403, R"({"status":"error","message":"forbidden"})"};
+    });
+    try {
+        all(server);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::auth);
+        EXPECT_EQ(e.status(), 403);
+    }
+    EXPECT_EQ(server.requests(), 1);
+}
+
+TEST(InsalesClient, RetryAfterIsWaitedThenTheSameRequestIsRepeated) {
+    std::atomic<int> calls{0};
+    TestServer server([&](const TestRequest&) {
+        if (++calls == 1) return TestReply{429, "", {{"Retry-After", "0.05"}, {"API-Usage-Limit", "500/500"}}};
+        return TestReply{200, page_of(1), {{"API-Usage-Limit", "20/500"}}};
+    });
+    std::vector<Usage> waits;
+    Options opt;
+    opt.on_usage_wait = [&](Millis, const Usage& u) { waits.push_back(u); };
+    auto vs = all(server, opt);
+    EXPECT_EQ(vs.size(), 1u);
+    auto got = server.received();
+    ASSERT_EQ(got.size(), 2u);
+    EXPECT_EQ(got[0].target, got[1].target);
+    EXPECT_TRUE(waits.empty());  // the 429's Retry-After governs, not the 500/500 usage
+}
+
+TEST(InsalesClient, RetryAfterPastTheDeadlineEndsWithRateLimited) {
+    TestServer server([](const TestRequest&) { return TestReply{429, "", {{"Retry-After", "120"}}}; });
+    Options opt;
+    opt.total_deadline = Millis{1000};
+    try {
+        all(server, opt);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::rate_limited);
+        EXPECT_EQ(e.status(), 429);
+        ASSERT_TRUE(e.retry_after);
+        EXPECT_EQ(*e.retry_after, Millis{120000});
+    }
+    EXPECT_EQ(server.requests(), 1);  // not hammered
+}
+
+TEST(InsalesClient, SlowsDownNearTheUsageLimit) {
+    // per_page 1: pages 1..3 have one product, page 4 is empty. The usage climbs to 90 % and more.
+    TestServer server([](const TestRequest& r) {
+        for (int n = 1; n <= 3; ++n)
+            if (r.target.find("page=" + std::to_string(n) + "&") != std::string::npos) {
+                const char* usage = n == 1 ? "100/500" : n == 2 ? "460/500" : "470/500";
+                return TestReply{200, page_of(n), {{"API-Usage-Limit", usage}}};
+            }
+        return TestReply{200, "[]", {{"API-Usage-Limit", "480/500"}}};
+    });
+    Options opt;
+    opt.per_page = 1;
+    opt.usage_window = Millis{3000};  // 460/500 -> 75 ms, 470/500 -> 100 ms (real: 7.5 s, 10 s)
+    std::vector<std::pair<int, int>> waits;  // (usage seen, requests already sent)
+    opt.on_usage_wait = [&](Millis, const Usage& u) { waits.emplace_back(u.used, server.requests()); };
+    auto vs = all(server, opt);
+    EXPECT_EQ(vs.size(), 3u);
+    EXPECT_EQ(server.requests(), 4);
+    ASSERT_EQ(waits.size(), 2u);  // none after 100/500
+    EXPECT_EQ(waits[0], std::make_pair(460, 2));  // before the 3rd request
+    EXPECT_EQ(waits[1], std::make_pair(470, 3));  // before the 4th
+    for (const auto& r : server.received()) EXPECT_EQ(r.target.find("with_deleted"), std::string::npos);
+}
+
+TEST(InsalesClient, AtTheLimitAWaitPastTheDeadlineIsRateLimitedWithoutARequest) {
+    TestServer server([](const TestRequest&) {
+        return TestReply{200, page_of(1), {{"API-Usage-Limit", "500/500"}}};
+    });
+    Options opt;
+    opt.per_page = 1;
+    opt.walk_deadline = Millis{2000};  // the window is 5 minutes: the next request cannot wait
+    bool waited = false;
+    opt.on_usage_wait = [&](Millis, const Usage&) { waited = true; };
+    try {
+        all(server, opt);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::rate_limited);
+        EXPECT_NE(std::string(e.what()).find("500/500"), std::string::npos);
+        ASSERT_TRUE(e.retry_after);
+        EXPECT_GT(*e.retry_after, Millis{200000});
+    }
+    EXPECT_FALSE(waited);
+    EXPECT_EQ(server.requests(), 1);
+}
+
+TEST(InsalesClient, UsageWaitSpreadsTheRestOfTheBudgetOverTheWindow) {
+    Options o;  // 90 %, 5 minutes
+    EXPECT_EQ(usage_wait({17, 500}, o), Millis{0});
+    EXPECT_EQ(usage_wait({449, 500}, o), Millis{0});
+    EXPECT_EQ(usage_wait({450, 500}, o), Millis{6000});
+    EXPECT_EQ(usage_wait({495, 500}, o), Millis{60000});
+    EXPECT_EQ(usage_wait({500, 500}, o), Millis{300000});
+    EXPECT_EQ(usage_wait({510, 500}, o), Millis{300000});
+    EXPECT_EQ(usage_wait({5, 0}, o), Millis{0});  // nonsense header: no wait
+}

@@ -246,17 +246,18 @@ TEST(OzonClient, RfbsPagesPastInt32SplitTheCreatedWindowInsteadOfSendingABadLast
     EXPECT_EQ(bad_last_id.load(), 0);
 }
 
-TEST(OzonClient, StocksStopOnAShortPageEvenWithACursor) {
+TEST(OzonClient, StocksFollowTheCursorUntilItEndsPastShortPagesAndTotalItems) {
     std::atomic<int> calls{0};
     TestServer server([&](const TestRequest&) {
         int n = ++calls;
         std::string items;
-        int count = n < 3 ? 2 : 1;  // limit 2: pages of 2, 2, 1
+        // limit 2: pages of 2, 1 (short), 2 and then an empty one; total_items says 3.
+        const int count = n == 1 ? 2 : n == 2 ? 1 : n == 3 ? 2 : 0;
         for (int i = 0; i < count; ++i)
             items += std::string(i ? "," : "") + R"({"offer_id":"o)" + std::to_string(n * 10 + i) +
                      R"(","product_id":1,"stocks":[{"type":"fbs","present":1000,"reserved":0}]})";
         return TestReply{200, R"({"cursor":"next)" + std::to_string(n) + R"(","items":[)" + items +
-                                  R"(],"total_items":5})"};
+                                  R"(],"total_items":3})"};
     });
     auto acc = account_for(server);
     auto items = run([&](auto ex) -> boost::asio::awaitable<std::vector<StockItem>> {
@@ -266,7 +267,44 @@ TEST(OzonClient, StocksStopOnAShortPageEvenWithACursor) {
         co_return co_await c.stocks_all(f);
     });
     EXPECT_EQ(items.size(), 5u);
-    EXPECT_EQ(server.requests(), 3);
+    EXPECT_EQ(server.requests(), 4);
+}
+
+TEST(OzonClient, StocksByWarehouseAskAThousandArticlesARequestAndFollowHasNext) {
+    std::atomic<int> calls{0};
+    TestServer server([&](const TestRequest& r) {
+        ++calls;
+        const auto body = json::parse(r.body);
+        const auto ids = body["offer_id"];
+        json rows = json::array();
+        // The first batch answers in two pages (has_next), the second in one.
+        const bool first_page = body["cursor"] == "";
+        if (first_page)
+            rows.push_back({{"offer_id", ids[0]}, {"warehouse_id", 1}, {"present", 10}, {"reserved", 3}});
+        else
+            rows.push_back({{"offer_id", ids[1]}, {"warehouse_id", 2}, {"present", "7"}, {"reserved", 0},
+                            {"free_stock", 7}});
+        const bool more = first_page && ids.size() == 1000;
+        return TestReply{200, json{{"stocks", rows}, {"cursor", more ? "c1" : ""}, {"has_next", more}}.dump()};
+    });
+    auto acc = account_for(server);
+    auto rows = run([&](auto ex) -> boost::asio::awaitable<std::vector<WarehouseStock>> {
+        Client c(ex, acc, nullptr, fast_retry());
+        std::vector<std::string> ids;
+        for (int i = 0; i < 1500; ++i) ids.push_back("A-" + std::to_string(i));
+        co_return co_await c.stocks_by_warehouse_all(ids);
+    });
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[0].offer_id, "A-0");
+    EXPECT_EQ(rows[0].free(), 7);  // present - reserved: Ozon did not say
+    EXPECT_EQ(rows[1].offer_id, "A-1");
+    EXPECT_EQ(rows[1].present, 7);  // a number as text
+    EXPECT_EQ(rows[2].offer_id, "A-1000");
+    auto got = server.received();
+    ASSERT_EQ(got.size(), 3u);
+    EXPECT_EQ(json::parse(got[0].body)["offer_id"].size(), 1000u);
+    EXPECT_EQ(json::parse(got[2].body)["offer_id"].size(), 500u);
+    for (const auto& g : got) EXPECT_EQ(g.target, "/v2/product/info/stocks-by-warehouse/fbs");
 }
 
 TEST(OzonClient, AccrualsAreAskedInBatchesOf200) {

@@ -338,6 +338,7 @@ TEST(CheckSandbox, ReportTableEqualsTheScenarioAndExitCodeIsCritical) {
     Config cfg = sandbox_config(sb, dir.path.string(), false);
     daemon::edit_settings_base(cfg, "returns").enabled = false;  // the postings' report alone
     daemon::edit_settings_base(cfg, "finance").enabled = false;
+    daemon::edit_settings_base(cfg, "stocks").enabled = false;
     std::ostringstream out, err;
     auto r = run_check(cfg, sb.clock(), "text", out, err);
     EXPECT_EQ(r.exit_code, 2) << err.str();  // disputes are critical
@@ -385,6 +386,7 @@ TEST(CheckSandbox, ExitCodesOkWarningCriticalAndSourceFailure) {
     Config cfg = sandbox_config(sb, dir.path.string(), false);
     daemon::edit_settings_base(cfg, "returns").enabled = false;  // the postings' exit codes alone
     daemon::edit_settings_base(cfg, "finance").enabled = false;
+    daemon::edit_settings_base(cfg, "stocks").enabled = false;
     cfg.accounts.resize(1);  // "demo"
     // 07:00 Moscow: nothing is due yet.
     std::ostringstream out0, err0;

@@ -251,11 +251,11 @@ TEST(FakeWatchSkeleton, ItsTransitionsAndEscalationGoThroughTheSharedEngineAndSt
 
 TEST(FakeWatchSkeleton, APlannedWatchIsAcceptedAndSaidToBeNotWatched) {
     GaugeEnv g;
-    Config cfg = load_config_text(g.yaml("{}") + "  stocks: {interval: 15m}\n", "gauge.yaml").config;
+    Config cfg = load_config_text(g.yaml("{}") + "  reviews: {interval: 15m}\n", "gauge.yaml").config;
     auto names = configured_but_not_implemented(cfg, "ru");
-    EXPECT_NE(std::find(names.begin(), names.end(), "остатки"), names.end());
+    EXPECT_NE(std::find(names.begin(), names.end(), "отзывы"), names.end());
     std::string text;
     g.check(cfg, text);
-    EXPECT_NE(text.find("Не проверяется в этой версии (смотрите в кабинете сами): остатки"),
+    EXPECT_NE(text.find("Не проверяется в этой версии (смотрите в кабинете сами): отзывы"),
               std::string::npos) << text;
 }

@@ -1,0 +1,273 @@
+// GCC 12 reports a false -Wmismatched-new-delete on asio coroutine frames.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#include "daemon/watches/stocks/watch.hpp"
+
+#include <boost/asio/this_coro.hpp>
+#include <spdlog/spdlog.h>
+
+#include "common/onec/stock.hpp"
+#include "common/time.hpp"
+#include "daemon/watches/stocks/event_types.hpp"
+
+namespace ozw::daemon::stocks {
+
+namespace {
+
+bool wants(const StocksSettings& s, const char* source) {
+    return std::find(s.compare_with.begin(), s.compare_with.end(), source) != s.compare_with.end();
+}
+
+}  // namespace
+
+StocksWatch::StocksWatch(std::string account, std::shared_ptr<ozon::Client> client, StocksSettings settings,
+                         std::optional<InsalesConfig> insales, std::optional<OnecConfig> onec)
+    : SnapshotWatch("stocks", account), client_(std::move(client)),
+      ctx_{std::move(account), std::move(settings), onec ? onec->max_age : Millis(24h)}, insales_(std::move(insales)),
+      onec_(std::move(onec)) {
+    configured_.insales = wants(ctx_.settings, "insales") && insales_.has_value();
+    configured_.onec = wants(ctx_.settings, "onec") && onec_.has_value();
+    if (wants(ctx_.settings, "insales") && !insales_)
+        spdlog::warn("stocks [{}]: watches.stocks.compare_with names insales, but the account has no insales "
+                     "section: not compared", this->account());
+    if (wants(ctx_.settings, "onec") && !onec_)
+        spdlog::warn("stocks [{}]: watches.stocks.compare_with names onec, but the account has no onec section: "
+                     "not compared", this->account());
+}
+
+const ArticleStock* StocksWatch::article(const std::string& offer_id) const {
+    auto it = items().find(offer_id);
+    return it == items().end() ? nullptr : it->second.article();
+}
+
+const StockGroup* StocksWatch::group(const std::string& key) const {
+    auto it = items().find(key);
+    return it == items().end() ? nullptr : it->second.group();
+}
+
+const SourceState* StocksWatch::source_state(const std::string& source) const {
+    auto it = items().find("source:" + source);
+    return it == items().end() ? nullptr : it->second.source();
+}
+
+std::vector<Event> StocksWatch::transitions(const StocksItem* previous, const StocksItem& current,
+                                            TimePoint now) const {
+    if (const auto* a = current.article())
+        return article_transitions(previous ? previous->article() : nullptr, *a, now, ctx_);
+    return {};
+}
+
+ItemConditions StocksWatch::conditions(const StocksItem& current, TimePoint now) const {
+    if (const auto* g = current.group()) return group_conditions(*g, now, ctx_);
+    if (const auto* s = current.source()) return source_conditions(*s, now, ctx_);
+    return {};
+}
+
+awaitable<bool> StocksWatch::read_insales(TimePoint now, SourceState& state, std::map<std::string, long long>& values) {
+    try {
+        if (!insales_client_) {
+            auto ex = co_await boost::asio::this_coro::executor;
+            insales_client_ = std::make_unique<insales::Client>(ex, *insales_, insales_options_);
+        }
+        const auto variants = co_await insales_client_->all_variants();
+        std::map<std::string, long long> fresh;
+        for (const auto& v : variants)
+            if (!v.sku.empty() && v.quantity) fresh[v.sku] += *v.quantity;  // null: not tracked
+        values = std::move(fresh);
+        state.read_at = now;
+        state.failing_since.reset();
+        state.error.clear();
+        co_return true;
+    } catch (const std::exception& e) {
+        if (!state.failing_since) {
+            state.failing_since = now;
+            spdlog::warn("stocks [{}]: InSales failed: {} (its last figures are kept and not compared)", account(),
+                         e.what());
+        }
+        state.error = e.what();
+        co_return false;
+    }
+}
+
+bool StocksWatch::read_onec(TimePoint now, SourceState& state, std::map<std::string, double>& values) {
+    try {
+        // Which file, and when it was written: an unchanged file is not read again.
+        const auto located = onec::locate_stock_source(*onec_);
+        if (state.read_at && state.written_at == located.mtime && state.path == located.path.string() &&
+            !state.failing_since) {
+            state.stale = now - located.mtime > ctx_.onec_max_age;
+            return true;
+        }
+        const onec::StockFile file = onec::read_stock_source(*onec_);
+        std::map<std::string, double> fresh;
+        if (file.partial) fresh = values;  // a partial package alone: only the listed offers change
+        for (const auto& item : file.items) {
+            if (item.article.empty()) continue;
+            if (item.quantity) fresh[item.article] = *item.quantity;
+            else if (file.partial) fresh.erase(item.article);  // no figure: not zero, unknown
+        }
+        values = std::move(fresh);
+        state.path = file.path.string();
+        state.written_at = file.mtime;
+        state.read_at = now;
+        state.failing_since.reset();
+        state.error.clear();
+        state.stale = now - file.mtime > ctx_.onec_max_age;
+        return true;
+    } catch (const std::exception& e) {
+        if (!state.failing_since) {
+            state.failing_since = now;
+            spdlog::warn("stocks [{}]: the 1C stock file cannot be read: {} (its last good figures are kept, not "
+                         "compared)", account(), e.what());
+        }
+        state.error = e.what();
+        return false;
+    }
+}
+
+awaitable<Fetched<StocksItem>> StocksWatch::fetch(TimePoint now, bool /*baseline*/) {
+    const long long requests_before = client_->stats().requests;
+    Fetched<StocksItem> out;
+    out.full_window = true;  // every article, group and source is in every answer
+    out.mode = "stocks";
+
+    // What was remembered: each source's figures and state, the previous groups.
+    std::map<std::string, long long> insales_values;
+    std::map<std::string, double> onec_values;
+    std::map<std::string, const StockGroup*> previous_groups;
+    SourceState insales_state{"insales"}, onec_state{"onec"};
+    for (const auto& [key, item] : items()) {
+        if (const auto* a = item.article()) {
+            if (a->insales) insales_values[a->offer_id] = *a->insales;
+            if (a->onec) onec_values[a->offer_id] = *a->onec;
+        } else if (const auto* g = item.group()) {
+            previous_groups.emplace(key, g);
+        } else if (const auto* s = item.source()) {
+            (s->source == "insales" ? insales_state : onec_state) = *s;
+        }
+    }
+
+    std::map<std::string, ArticleStock> articles;
+    const ozon::StocksFilter every_article;  // named: GCC 12 mishandles temporaries inside co_await
+    auto ozon_stocks = co_await client_->stocks_all(every_article);
+    for (auto& x : ozon_stocks) {
+        if (x.offer_id.empty()) continue;
+        ArticleStock& a = articles[x.offer_id];
+        a.offer_id = x.offer_id;
+        a.on_ozon = true;
+        for (const auto& s : x.stocks) {
+            if (s.type != "fbs" && s.type != "rfbs") continue;  // FBO is Ozon's warehouse, not the shop's
+            a.present += s.present;
+            a.reserved += s.reserved;
+            if (!a.sku) a.sku = s.sku;
+        }
+    }
+
+    Compared compared;
+    if (configured_.insales) compared.insales = co_await read_insales(now, insales_state, insales_values);
+    if (configured_.onec) compared.onec = read_onec(now, onec_state, onec_values) && !onec_state.stale;
+    if (!configured_.insales) insales_values.clear();
+    if (!configured_.onec) onec_values.clear();
+    for (const auto& [sku, q] : insales_values) {
+        ArticleStock& a = articles[sku];
+        a.offer_id = sku;
+        a.insales = q;
+    }
+    for (const auto& [article, q] : onec_values) {
+        ArticleStock& a = articles[article];
+        a.offer_id = article;
+        a.onec = q;
+    }
+    // A jump is remembered until the figure changes again.
+    for (auto& [offer_id, a] : articles) {
+        const ArticleStock* prev = article(offer_id);
+        if (!prev || !prev->on_ozon || !a.on_ozon) continue;
+        if (prev->present == a.present) a.jumped_from = prev->jumped_from;
+        else if (is_jump(prev->present, a.present, ctx_.settings)) a.jumped_from = prev->present;
+    }
+
+    GroupInputs in;
+    in.compared = compared;
+    in.configured = configured_;
+    if (compared.insales) in.insales_read_at = insales_state.read_at;
+    if (compared.onec) in.onec_written_at = onec_state.written_at;
+    auto groups = build_groups(articles, previous_groups, in, now, ctx_.settings);
+    // Where a suspicious figure is: its FBS warehouses (one request per 1000 such articles;
+    // none on a poll without any).
+    for (auto& g : groups) {
+        if (g.kind != "suspicious" || g.entries.empty()) continue;
+        std::vector<std::string> ids;
+        for (const auto& e : g.entries) ids.push_back(e.offer_id);
+        std::map<std::string, std::vector<WarehouseFigure>> where;
+        const auto rows = co_await client_->stocks_by_warehouse_all(std::move(ids));
+        for (const auto& w : rows)
+            where[w.offer_id].push_back(
+                {w.warehouse_name.empty() ? std::to_string(w.warehouse_id) : w.warehouse_name, w.present, w.reserved});
+        for (auto& e : g.entries)
+            if (auto it = where.find(e.offer_id); it != where.end()) e.warehouses = std::move(it->second);
+    }
+
+    out.items.reserve(articles.size() + groups.size() + 2);
+    for (auto& [_, a] : articles) out.items.emplace_back(std::move(a));
+    for (auto& g : groups) out.items.emplace_back(std::move(g));
+    if (configured_.insales) out.items.emplace_back(std::move(insales_state));
+    if (configured_.onec) out.items.emplace_back(std::move(onec_state));
+    out.api_calls = client_->stats().requests - requests_before;
+    co_return out;
+}
+
+std::vector<std::string> StocksWatch::report_lines(const ReportOptions& o) const {
+    const bool ru = o.language != "en";
+    const TimeZone tz(o.timezone);
+    std::vector<std::string> lines = {ru ? "Остатки:" : "Stocks:"};
+    auto listed = [&](const StockGroup& g) {
+        std::string text;
+        for (std::size_t i = 0; i < g.entries.size() && i < 5; ++i) {
+            const auto& e = g.entries[i];
+            text += (i ? ", " : "") + e.offer_id + " (Ozon " + std::to_string(e.ozon);
+            if (e.insales) text += ", InSales " + std::to_string(*e.insales);
+            if (e.onec) text += (ru ? ", 1С " : ", 1C ") + std::to_string(static_cast<long long>(*e.onec));
+            text += ")";
+        }
+        if (g.entries.size() > 5) text += ru ? " и ещё " + std::to_string(g.entries.size() - 5) : " and " + std::to_string(g.entries.size() - 5) + " more";
+        return text;
+    };
+    std::size_t articles = 0, only_ozon = 0, only_insales = 0, only_onec = 0;
+    for (const auto& [key, item] : items()) {
+        const auto* a = item.article();
+        if (!a) continue;
+        ++articles;
+        const bool in_insales = configured_.insales && a->insales, in_onec = configured_.onec && a->onec;
+        if (a->on_ozon && (configured_.insales || configured_.onec) && !in_insales && !in_onec) ++only_ozon;
+        else if (!a->on_ozon && in_insales && !in_onec) ++only_insales;
+        else if (!a->on_ozon && in_onec && !in_insales) ++only_onec;
+    }
+    lines.push_back((ru ? "  артикулов: " : "  articles: ") + std::to_string(articles));
+    for (const auto& [key, item] : items()) {
+        const auto* g = item.group();
+        if (!g || g->entries.empty()) continue;
+        if (g->kind == "suspicious")
+            lines.push_back((ru ? "  подозрительные: " : "  suspicious: ") + listed(*g));
+        else
+            lines.push_back("  " + link_title(g->link, ru) + (ru ? " расходится: " : " differs: ") + listed(*g));
+    }
+    if (only_ozon) lines.push_back((ru ? "  только на Ozon: " : "  on Ozon only: ") + std::to_string(only_ozon));
+    if (only_insales) lines.push_back((ru ? "  только в InSales: " : "  in InSales only: ") + std::to_string(only_insales));
+    if (only_onec) lines.push_back((ru ? "  только в 1С: " : "  in 1C only: ") + std::to_string(only_onec));
+    for (const auto* s : {source_state("insales"), source_state("onec")}) {
+        if (!s) continue;
+        const std::string name = s->source == "onec" ? (ru ? "1С" : "1C") : "InSales";
+        if (s->failing_since)
+            lines.push_back("  " + name + (ru ? ": не читается с " : ": failing since ") + tz.format_local(*s->failing_since) +
+                            " (" + s->error + ")");
+        else if (s->stale && s->written_at)
+            lines.push_back("  " + name + (ru ? ": выгрузка устарела, от " : ": export out of date, of ") +
+                            tz.format_local(*s->written_at));
+    }
+    return lines;
+}
+
+std::string StocksWatch::report_title(const ReportOptions& o) const {
+    return o.language == "en" ? "Stocks" : "Остатки";
+}
+
+}  // namespace ozw::daemon::stocks

@@ -1,0 +1,60 @@
+#pragma once
+// The stocks watch (issue 13): suspicious Ozon figures, and Ozon against InSales and 1C. Each
+// poll reads every article's Ozon stock (/v4/product/info/stocks, the cursor followed to its
+// end), InSales' variants (when compared; its failures are its own: the last figures stay and
+// are not compared) and the 1C file (read again only when it changed; a partial CommerceML
+// package updates the articles it lists; a broken file keeps the last good figures; figures
+// older than max_age are not compared). The pure evaluation (evaluate.hpp) groups the trouble:
+// one alert for every suspicious figure, one per broken link of the sync chain.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/config.hpp"
+#include "common/insales/client.hpp"
+#include "common/ozon/client.hpp"
+#include "daemon/engine/snapshot_watch.hpp"
+#include "daemon/watches/stocks/evaluate.hpp"
+#include "daemon/watches/stocks/stock_item.hpp"
+
+namespace ozw::daemon::stocks {
+
+class StocksWatch : public SnapshotWatch<StocksItem> {
+public:
+    StocksWatch(std::string account, std::shared_ptr<ozon::Client> client, StocksSettings settings,
+                std::optional<InsalesConfig> insales, std::optional<OnecConfig> onec);
+
+    Millis interval() const override { return ctx_.settings.interval; }
+    std::vector<std::string> report_lines(const ReportOptions& o) const override;
+    std::string report_title(const ReportOptions& o) const override;
+
+    std::vector<Event> transitions(const StocksItem* previous, const StocksItem& current, TimePoint now) const override;
+    ItemConditions conditions(const StocksItem& current, TimePoint now) const override;
+
+    const ArticleStock* article(const std::string& offer_id) const;
+    const StockGroup* group(const std::string& key) const;  // "group:suspicious", "group:mismatch:insales_ozon"
+    const SourceState* source_state(const std::string& source) const;
+    // Tests: the InSales client's options (a short deadline).
+    void set_insales_options(insales::Options o) { insales_options_ = o; }
+
+protected:
+    awaitable<Fetched<StocksItem>> fetch(TimePoint now, bool baseline) override;
+    std::string key_of(const StocksItem& item) const override { return item.key(); }
+
+private:
+    // Reads InSales into `values` (sku -> quantity); false (and `state` failing) when it fails.
+    awaitable<bool> read_insales(TimePoint now, SourceState& state, std::map<std::string, long long>& values);
+    // Reads the 1C file when it changed; `values` holds the previous figures and gets the new.
+    bool read_onec(TimePoint now, SourceState& state, std::map<std::string, double>& values);
+
+    std::shared_ptr<ozon::Client> client_;
+    EvalContext ctx_;
+    std::optional<InsalesConfig> insales_;
+    std::optional<OnecConfig> onec_;
+    Compared configured_;
+    insales::Options insales_options_;
+    std::unique_ptr<insales::Client> insales_client_;
+};
+
+}  // namespace ozw::daemon::stocks
