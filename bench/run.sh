@@ -13,6 +13,10 @@ echo "== bench_postings: a shop with 50,000 postings against the sandbox (increm
 "$build/bench/bench_postings" 50000 10
 echo "== bench_returns: a shop with 20,000 returns against the sandbox (initial load, steady cycles, reconciliation)"
 "$build/bench/bench_returns" 20000 10
+echo "== bench_finance: a month of 30,000 delivered postings (first start, steady hours, a payout boundary)"
+"$build/bench/bench_finance" 30000 5
+echo "== bench_stocks: 100,000 articles on Ozon, in InSales and in 1C (first start, steady polls, a new 1C file)"
+"$build/bench/bench_stocks" 100000 3
 echo "== harness: the real daemon against the sandbox, beside a plain Python poller"
 python3 "$(dirname "$0")/harness.py" --ozonwatch "$build/daemon/ozonwatch" \
     --sizes "${HARNESS_SIZES:-5000,50000,200000}" --interval "${HARNESS_INTERVAL:-30}" \

@@ -21,6 +21,8 @@
 #include "daemon/demo.hpp"
 #include "daemon/engine/module.hpp"
 #include "daemon/engine/runtime.hpp"
+#include "daemon/watches/stocks/settings.hpp"
+#include "sandbox/onec.hpp"
 #include "sandbox/sandbox.hpp"
 
 namespace ozw::daemon {
@@ -71,6 +73,27 @@ Config demo_config(const sandbox::Scenario& sc, const std::string& base_url, con
         s.enabled = m->implemented();
         s.interval = std::chrono::minutes(10);
     }
+    // The shop's InSales (the sandbox serves it) and its 1C stock file (written into the state
+    // dir as the 1C exchange would): the stocks watch compares Ozon with both.
+    std::vector<std::string> compare_with;
+    if (sc.insales) {
+        InsalesConfig insales;
+        insales.url = base_url;
+        insales.login = sc.insales->login;
+        insales.password = sc.insales->password;
+        for (auto& a : cfg.accounts) a.insales = insales;
+        compare_with.push_back("insales");
+    }
+    if (sc.onec) {
+        const fs::path file = fs::path(state_dir) / "1c" / "offers.xml";
+        fs::create_directories(file.parent_path());
+        sandbox::write_onec_offers(sc, file);
+        OnecConfig onec;
+        onec.offers = file.string();
+        for (auto& a : cfg.accounts) a.onec = onec;
+        compare_with.push_back("onec");
+    }
+    edit_settings<stocks::StocksSettings>(cfg, "stocks").compare_with = compare_with;
     // The day goes by in seconds: no grouping delays, so each alert shows at its moment.
     cfg.notify.language = language;
     cfg.notify.group_wait = Millis{0};
@@ -175,6 +198,10 @@ int run_demo(const DemoRunOptions& o) {
             // The next morning at report.at: one more poll, then the morning report.
             std::cout << "\n" << (ru ? "Ночь прошла. " : "The night passed. ");
             sb.set_time(pipeline.next_report_time(sb.now()));
+            // The 1C exchange ran at night, as it does every night: its file is fresh again.
+            const auto& accounts = cfg.accounts;
+            if (!accounts.empty() && accounts.front().onec)
+                sandbox::write_onec_offers(sb.snapshot(), accounts.front().onec->offers, sb.now() - std::chrono::hours(4));
             std::cout << "── " << tz.format_local(sb.now(), "%d.%m %H:%M") << " ──\n";
             run([&] { return pipeline.scheduler().run_once_due(); });
             run([&] { return pipeline.dispatcher()->tick(); });

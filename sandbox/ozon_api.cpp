@@ -2,6 +2,7 @@
 // Ozon's error bodies, filtering, pagination and the documented response shapes.
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -1244,17 +1245,33 @@ ApiResult cash_flow_statement(const json& req, const Scenario& s, TimePoint now)
 
 // ---------------------------------------------------------------- stocks, reviews, chats, account
 
+// The warehouses of `s` by id (rFBS flag and name), for the stock methods.
+struct WarehouseInfo {
+    bool is_rfbs = false;
+    const std::string* name = nullptr;
+};
+std::unordered_map<std::int64_t, WarehouseInfo> warehouse_index(const Scenario& s) {
+    std::unordered_map<std::int64_t, WarehouseInfo> m;
+    for (const auto& w : s.warehouses) m[w.id] = {w.is_rfbs, &w.name};
+    return m;
+}
+
+// /v4/product/info/stocks: per product one row per scheme with stock -- `fbs` (the seller's
+// FBS warehouses), `rfbs` (its rFBS warehouses, is_rfbs), `fbo` -- each summing the
+// scenario's per-warehouse figures; warehouse_ids lists the warehouses summed.
 ApiResult stocks(const json& req, const Scenario& s, TimePoint now) {
     const json& f = member(req, "filter");
     if (!f.is_object()) throw BadRequest{"filter: value is required"};
     const auto limit = static_cast<std::size_t>(limit_in(req, 1, 1000, true));
-    auto offers = string_list(member(f, "offer_id"), "filter.offer_id");
-    auto ids = int_list(member(f, "product_id"), "filter.product_id");
+    auto offer_list = string_list(member(f, "offer_id"), "filter.offer_id");
+    auto id_list = int_list(member(f, "product_id"), "filter.product_id");
+    const std::unordered_set<std::string> offers(offer_list.begin(), offer_list.end());
+    const std::unordered_set<std::int64_t> ids(id_list.begin(), id_list.end());
     auto visibility = as_string(member(f, "visibility"), "filter.visibility");
     std::vector<const Product*> sel;
     for (const auto& p : s.products) {
-        if (!offers.empty() && std::find(offers.begin(), offers.end(), p.offer_id) == offers.end()) continue;
-        if (!ids.empty() && std::find(ids.begin(), ids.end(), p.product_id) == ids.end()) continue;
+        if (!offers.empty() && !offers.count(p.offer_id)) continue;
+        if (!ids.empty() && !ids.count(p.product_id)) continue;
         if (visibility == "EMPTY_STOCK") {
             int total = p.fbo_present;
             for (const auto& st : p.fbs) total += st.present;
@@ -1264,20 +1281,24 @@ ApiResult stocks(const json& req, const Scenario& s, TimePoint now) {
     }
     const std::size_t offset = std::min(read_cursor(req), sel.size());
     const std::size_t end = std::min(sel.size(), offset + limit);
+    const auto whs = warehouse_index(s);
     json items = json::array();
     for (std::size_t i = offset; i < end; ++i) {
         const Product& p = *sel[i];
         json st = json::array();
-        if (!p.fbs.empty()) {
+        for (const bool rfbs : {false, true}) {
             int present = 0, reserved = 0;
-            json whs = json::array();
+            json ids_of = json::array();
             for (const auto& w : p.fbs) {
+                auto it = whs.find(w.warehouse_id);
+                if ((it != whs.end() && it->second.is_rfbs) != rfbs) continue;
                 present += w.present;
                 reserved += w.reserved;
-                whs.push_back(w.warehouse_id);
+                ids_of.push_back(w.warehouse_id);
             }
+            if (ids_of.empty()) continue;
             st.push_back({{"present", present}, {"reserved", reserved}, {"shipment_type", "SHIPMENT_TYPE_GENERAL"},
-                          {"sku", p.sku}, {"type", "fbs"}, {"warehouse_ids", whs}});
+                          {"sku", p.sku}, {"type", rfbs ? "rfbs" : "fbs"}, {"warehouse_ids", ids_of}});
         }
         if (p.fbo_present || p.fbo_reserved)
             st.push_back({{"present", p.fbo_present}, {"reserved", p.fbo_reserved},
@@ -1291,6 +1312,51 @@ ApiResult stocks(const json& req, const Scenario& s, TimePoint now) {
     // `total` was switched off on 23 Nov 2026; before that date both fields are sent.
     if (now < *parse_iso8601("2026-11-23T00:00:00Z")) body["total"] = sel.size();
     return {200, body, {}};
+}
+
+// /v2/product/info/stocks-by-warehouse/fbs (NOTES.md; the spec has no schema for v2): `sku[]`
+// or `offer_id[]` (one of them, 1..1000 values), `limit` 1..1000 (default 1000), `cursor`.
+// One row per requested product and FBS or rFBS warehouse it has stock figures on, in the
+// scenario's product order; unknown values give no rows. free_stock = present - reserved (not
+// below 0).
+ApiResult stocks_by_warehouse(const json& req, const Scenario& s) {
+    constexpr std::size_t kMaxValues = 1000;
+    const auto limit = static_cast<std::size_t>(limit_in(req, 1, 1000, false, 1000));
+    auto sku_list = int_list(member(req, "sku"), "sku");
+    auto offer_list = string_list(member(req, "offer_id"), "offer_id");
+    sku_list.erase(std::remove(sku_list.begin(), sku_list.end(), 0), sku_list.end());
+    offer_list.erase(std::remove(offer_list.begin(), offer_list.end(), std::string()), offer_list.end());
+    if (sku_list.empty() && offer_list.empty()) throw BadRequest{"sku or offer_id: pass one of them (1 to 1000 values)"};
+    if (!sku_list.empty() && !offer_list.empty()) throw BadRequest{"pass either sku or offer_id, not both"};
+    if (sku_list.size() > kMaxValues) throw BadRequest{"sku: at most 1000 values"};
+    if (offer_list.size() > kMaxValues) throw BadRequest{"offer_id: at most 1000 values"};
+    const std::unordered_set<std::int64_t> skus(sku_list.begin(), sku_list.end());
+    const std::unordered_set<std::string> offers(offer_list.begin(), offer_list.end());
+    struct Row {
+        const Product* p;
+        const StockAtWarehouse* w;
+    };
+    std::vector<Row> rows;
+    for (const auto& p : s.products) {
+        if (!skus.empty() ? !skus.count(p.sku) : !offers.count(p.offer_id)) continue;
+        for (const auto& w : p.fbs) rows.push_back({&p, &w});
+    }
+    const std::size_t offset = std::min(read_cursor(req), rows.size());
+    const std::size_t end = std::min(rows.size(), offset + limit);
+    const auto whs = warehouse_index(s);
+    json out = json::array();
+    for (std::size_t i = offset; i < end; ++i) {
+        const Product& p = *rows[i].p;
+        const StockAtWarehouse& w = *rows[i].w;
+        auto it = whs.find(w.warehouse_id);
+        out.push_back({{"sku", p.sku}, {"offer_id", p.offer_id}, {"product_id", p.product_id},
+                       {"warehouse_id", w.warehouse_id},
+                       {"warehouse_name", it != whs.end() ? *it->second.name : std::to_string(w.warehouse_id)},
+                       {"present", w.present}, {"reserved", w.reserved},
+                       {"free_stock", std::max(0, w.present - w.reserved)}});
+    }
+    return {200, {{"stocks", out}, {"cursor", end < rows.size() ? make_cursor(end) : std::string()},
+                  {"has_next", end < rows.size()}}, {}};
 }
 
 ApiResult reviews(const json& req, const Scenario& s, const Account& acc) {
@@ -1430,7 +1496,8 @@ const std::vector<std::string>& served_methods() {
         "/v4/posting/fbs/list", "/v4/posting/fbs/unfulfilled/list", "/v3/posting/fbs/get",
         "/v1/returns/list", "/v2/returns/rfbs/list", "/v2/returns/rfbs/get", "/v1/returns/company/fbs/info",
         "/v1/finance/accrual/postings", "/v1/finance/accrual/by-day", "/v1/finance/accrual/types",
-        "/v1/finance/cash-flow-statement/list", "/v4/product/info/stocks", "/v2/review/list", "/v3/chat/list", "/v1/roles", "/v2/warehouse/list"};
+        "/v1/finance/cash-flow-statement/list", "/v4/product/info/stocks", "/v2/product/info/stocks-by-warehouse/fbs",
+        "/v2/review/list", "/v3/chat/list", "/v1/roles", "/v2/warehouse/list"};
     return m;
 }
 
@@ -1465,7 +1532,7 @@ std::vector<std::string> role_methods(const std::string& role) {
                      "/v1/returns/company/fbs/info"}},
         {"Finance", {"/v1/finance/accrual/postings", "/v1/finance/accrual/by-day", "/v1/finance/accrual/types",
                      "/v1/finance/cash-flow-statement/list"}},
-        {"Product", {"/v4/product/info/stocks"}},
+        {"Product", {"/v4/product/info/stocks", "/v2/product/info/stocks-by-warehouse/fbs"}},
         {"Reviews", {"/v2/review/list"}},
         {"Chat", {"/v3/chat/list"}},
         {"Warehouse", {"/v2/warehouse/list"}},
@@ -1500,6 +1567,7 @@ ApiResult ozon_call(const std::string& path, const json& req, Scenario& s, const
         if (path == "/v1/finance/accrual/types") return accrual_types_call();
         if (path == "/v1/finance/cash-flow-statement/list") return cash_flow_statement(req, s, now);
         if (path == "/v4/product/info/stocks") return stocks(req, s, now);
+        if (path == "/v2/product/info/stocks-by-warehouse/fbs") return stocks_by_warehouse(req, s);
         if (path == "/v2/review/list") return reviews(req, s, acc);
         if (path == "/v3/chat/list") return chats(req, s);
         if (path == "/v1/roles") return roles(acc);

@@ -22,6 +22,7 @@
 #include "common/http/server.hpp"
 #include "common/time.hpp"
 #include "sandbox/internal.hpp"
+#include "sandbox/onec.hpp"
 
 namespace ozw::sandbox {
 
@@ -588,8 +589,9 @@ struct Sandbox::Impl {
                 variants.push_back({{"id", v.id}, {"product_id", p.id}, {"sku", v.sku},
                                     {"barcode", v.barcode.empty() ? json(nullptr) : json(v.barcode)},
                                     {"price", insales_price(v.price)}, {"old_price", nullptr},
-                                    {"quantity", v.quantity},
-                                    {"quantity_at_warehouse0", insales_price(v.quantity)},
+                                    {"quantity", v.quantity ? json(*v.quantity) : json(nullptr)},
+                                    {"quantity_at_warehouse0",
+                                     v.quantity ? json(insales_price(*v.quantity)) : json(nullptr)},
                                     {"title", p.title}, {"updated_at", stamp}});
             out.push_back({{"id", p.id}, {"title", p.title}, {"is_hidden", false}, {"archived", false},
                            {"available", true}, {"created_at", stamp}, {"updated_at", stamp},
@@ -708,6 +710,20 @@ struct Sandbox::Impl {
                 if (!set_stock_locked(body.value("offer_id", ""), body.value("warehouse_id", 0LL),
                                       body.value("present", 0), body.value("reserved", 0)))
                     return bad("unknown offer_id");
+                return ok();
+            }
+            if (p == "/__sandbox/onec/write") {
+                auto path = body.value("path", std::string());
+                if (path.empty()) return bad("path is required");
+                if (!sc.onec) return bad("the scenario has no onec section");
+                auto mt = body.value("mtime", std::string());
+                std::optional<TimePoint> t;
+                if (!mt.empty() && !(t = parse_iso8601(mt))) return bad("mtime: want 2026-11-26T04:00:00Z");
+                try {
+                    ozw::sandbox::write_onec_offers(sc, path, t ? *t : sc.onec->mtime);
+                } catch (const std::exception& e) {
+                    return bad(e.what());
+                }
                 return ok();
             }
             if (p == "/__sandbox/telegram/messages") {
@@ -973,7 +989,27 @@ bool Sandbox::set_chat_unread(const std::string& chat_id, int unread) {
     return false;
 }
 
-bool Sandbox::set_insales_quantity(const std::string& sku, int quantity) {
+bool Sandbox::set_onec_quantity(const std::string& article, int quantity,
+                                std::optional<TimePoint> mtime) {
+    std::lock_guard lock(impl_->mu);
+    if (!impl_->sc.onec) return false;
+    for (auto& o : impl_->sc.onec->offers)
+        if (o.article == article) {
+            o.quantity = quantity;
+            o.by_warehouse.clear();  // all on the first warehouse
+            if (mtime) impl_->sc.onec->mtime = *mtime;
+            return true;
+        }
+    return false;
+}
+
+void Sandbox::write_onec_offers(const std::filesystem::path& file, std::optional<TimePoint> mtime) const {
+    std::lock_guard lock(impl_->mu);
+    if (!impl_->sc.onec) throw std::runtime_error("Sandbox::write_onec_offers: the scenario has no 'onec' section");
+    ozw::sandbox::write_onec_offers(impl_->sc, file, mtime ? *mtime : impl_->sc.onec->mtime);
+}
+
+bool Sandbox::set_insales_quantity(const std::string& sku, std::optional<int> quantity) {
     std::lock_guard lock(impl_->mu);
     if (!impl_->sc.insales) return false;
     for (auto& p : impl_->sc.insales->products)

@@ -8,8 +8,8 @@
 //             /v1/returns/list, /v2/returns/rfbs/list, /v2/returns/rfbs/get,
 //             /v1/returns/company/fbs/info,
 //             /v1/finance/accrual/{postings,by-day,types}, /v1/finance/cash-flow-statement/list,
-//             /v4/product/info/stocks, /v2/review/list, /v3/chat/list, /v1/roles,
-//             /v2/warehouse/list
+//             /v4/product/info/stocks, /v2/product/info/stocks-by-warehouse/fbs,
+//             /v2/review/list, /v3/chat/list, /v1/roles, /v2/warehouse/list
 //             (headers Client-Id + Api-Key; retired methods -- the table in
 //             common/ozon/retired.hpp, among them /v3/finance/transaction/list and /totals,
 //             switched off 08.09.2026 -- answer 404 {"code":5,"message":"Method <path> is
@@ -46,8 +46,20 @@
 //                       for a period the scenario marks unpaid. page_count in `result` (schema)
 //                       and at the top level (the spec's example).
 //     Late accruals (`appears_at`/`late`) are invisible to all four methods before their time.
+//   Stocks    /v4/product/info/stocks: per product a `fbs` row (the FBS warehouses' figures
+//             summed), an `rfbs` row (warehouses with is_rfbs) and an `fbo` row, each only when
+//             the product has figures there.
+//             /v2/product/info/stocks-by-warehouse/fbs (no schema in the spec; NOTES.md):
+//             request `sku[]` OR `offer_id[]` (1..1000 values; none, both or more than 1000:
+//             400), `limit` 1..1000 (default 1000), `cursor`; answer {"stocks": [{sku, offer_id,
+//             product_id, warehouse_id, warehouse_name, present, reserved, free_stock}],
+//             "cursor", "has_next"}: one row per product and FBS/rFBS warehouse, products in
+//             scenario order, free_stock = present - reserved (not below 0).
 //   InSales   GET /admin/products.json?page=&per_page=, GET /admin/products/count.json
-//             (Basic auth; InSales base URL = base_url()).
+//             (Basic auth; InSales base URL = base_url()). A variant's quantity may be null
+//             (and quantity_at_warehouse0 with it): stock not tracked.
+//   1C        not a service: write_onec_offers() (sandbox/onec.hpp, or the Sandbox method)
+//             writes the scenario's `onec` as a CommerceML 2.10 offers.xml and sets its mtime.
 //   Telegram  POST /bot<token>/sendMessage, /bot<token>/sendPhoto, /bot<token>/sendMediaGroup,
 //             /bot<token>/getUpdates, /bot<token>/getMe
 //             (Telegram api_base = base_url()). Photos are taken by URL and never fetched; a
@@ -64,6 +76,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -192,7 +205,14 @@ public:
     bool set_stock(const std::string& offer_id, std::int64_t warehouse_id, int present,
                    int reserved = 0);
     bool set_chat_unread(const std::string& chat_id, int unread);
-    bool set_insales_quantity(const std::string& sku, int quantity);
+    // nullopt: the variant's quantity becomes null (stock not tracked).
+    bool set_insales_quantity(const std::string& sku, std::optional<int> quantity);
+    // 1C (a file, see sandbox/onec.hpp): an offer's total changes (all of it on the first 1C
+    // warehouse); `mtime` also moves the file time the next write uses. False if unknown.
+    bool set_onec_quantity(const std::string& article, int quantity, std::optional<TimePoint> mtime = {});
+    // Writes the current 1C data as offers.xml to `file` with modification time `mtime`
+    // (default: the scenario's onec.mtime). Throws std::runtime_error without an `onec` section.
+    void write_onec_offers(const std::filesystem::path& file, std::optional<TimePoint> mtime = {}) const;
     // Anything else: runs `fn` on the scenario under the lock.
     void mutate(const std::function<void(Scenario&)>& fn);
     Scenario snapshot() const;
@@ -215,6 +235,8 @@ private:
 //   POST /__sandbox/rfbs/state {"return_id":8000000101,"state":"APPROVED","state_name":"",
 //                               "group_state":""}
 //   POST /__sandbox/stocks    {"offer_id":"...","warehouse_id":1,"present":5,"reserved":0}
+//   POST /__sandbox/onec/write {"path":"/tmp/offers.xml","mtime":"2026-11-26T02:00:00Z"}
+//                               (mtime optional: the scenario's onec.mtime)
 //   GET  /__sandbox/telegram/messages, GET /__sandbox/requests, GET /__sandbox/retired
 //   POST /__sandbox/logs/clear
 

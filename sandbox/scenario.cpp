@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <numeric>
 #include <fstream>
 #include <functional>
 #include <initializer_list>
@@ -152,6 +154,20 @@ std::int64_t stable_id(const std::string& s, std::int64_t base) {
     std::uint64_t h = 1469598103934665603ULL;
     for (unsigned char ch : s) h = (h ^ ch) * 1099511628211ULL;
     return base + static_cast<std::int64_t>(h % 1000000000ULL);
+}
+
+// A GUID-shaped 1C id ("8d2c1f3a-5b7e-11ee-9c3a-00155d0a1b2c"), the same for the same text.
+std::string onec_guid(const std::string& text) {
+    auto fnv = [&](std::uint64_t h) {
+        for (unsigned char ch : text) h = (h ^ ch) * 1099511628211ULL;
+        return h;
+    };
+    const std::uint64_t a = fnv(1469598103934665603ULL), b = fnv(0x84222325cbf29ce4ULL ^ a);
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%08llx-%04llx-%04llx-%04llx-%012llx", static_cast<unsigned long long>(a >> 32),
+                  static_cast<unsigned long long>((a >> 16) & 0xffff), static_cast<unsigned long long>(a & 0xffff),
+                  static_cast<unsigned long long>(b >> 48), static_cast<unsigned long long>(b & 0xffffffffffffULL));
+    return buf;
 }
 
 const std::set<std::string>& known_statuses() {
@@ -612,10 +628,190 @@ void add_generated_finance(Scenario& s, int n, TimePoint start) {
     }
 }
 
+GeneratedStocks generated_stock_counts(int n) {
+    GeneratedStocks g;
+    if (n <= 0) return g;
+    const long long per_mille = n;
+    g.suspicious = static_cast<int>(per_mille / 1000);
+    g.insales_differs = static_cast<int>(per_mille * 3 / 1000);
+    g.onec_differs = static_cast<int>(per_mille * 2 / 1000);
+    g.only_ozon = static_cast<int>(per_mille / 1000);
+    g.only_insales = static_cast<int>(per_mille / 1000);
+    g.insales_null = static_cast<int>(per_mille * 5 / 1000);
+    return g;
+}
+
+void add_generated_stocks(Scenario& s, int n, TimePoint start) {
+    if (n <= 0) return;
+    constexpr std::int64_t kWh1 = 1020000000000901LL, kWh2 = 1020000000000902LL;
+    auto add_warehouse = [&](std::int64_t id, const char* name) {
+        if (std::none_of(s.warehouses.begin(), s.warehouses.end(), [&](const Warehouse& w) { return w.id == id; }))
+            s.warehouses.push_back({id, name, false, "created"});
+    };
+    add_warehouse(kWh1, "Склад Москва, Каширское шоссе 41");
+    add_warehouse(kWh2, "Склад Подольск, Комсомольская 2");
+    if (!s.insales) {
+        InsalesShop shop;
+        shop.login = "stocks-app";
+        shop.password = "stocks-pass";
+        s.insales = std::move(shop);
+    }
+    if (!s.onec) {
+        Onec o;
+        o.mtime = start;
+        for (const char* name : {"Основной склад", "Магазин на Тверской"})
+            o.warehouses.push_back({onec_guid(std::string("warehouse:") + name), name});
+        s.onec = std::move(o);
+    }
+    if (s.onec->warehouses.empty()) s.onec->warehouses.push_back({onec_guid("warehouse:Основной склад"), "Основной склад"});
+
+    static const char* const kNames[] = {"Футболка базовая",   "Платье миди",      "Джинсы прямые",  "Рубашка льняная",
+                                         "Юбка плиссе",        "Худи оверсайз",    "Брюки палаццо",  "Кардиган вязаный",
+                                         "Свитшот с принтом",  "Жакет укороченный", "Топ на бретелях", "Шорты джинсовые"};
+    static const char* const kColours[] = {"белый", "чёрный", "бежевый", "синий", "графит", "молочный", "оливковый"};
+    static const char* const kSizes[] = {"XS", "S", "M", "L", "XL", "42", "44", "46", "48"};
+    static const double kPrices[] = {990, 1490, 1990, 2490, 2990, 3490, 3990, 4490, 5990};
+
+    enum Kind : unsigned char { agree, suspicious, insales_differs, onec_differs, only_ozon, insales_null };
+    const GeneratedStocks counts = generated_stock_counts(n);
+    SplitMix rng{0x73746f636b733031ULL};  // fixed seed: the same shop on every run
+    std::vector<int> order(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
+    for (int i = n - 1; i > 0; --i)
+        std::swap(order[static_cast<std::size_t>(i)], order[static_cast<std::size_t>(rng.below(i + 1))]);
+    std::vector<unsigned char> kind(static_cast<std::size_t>(n), agree);
+    std::size_t pos = 0;
+    auto take = [&](int count, Kind k) {
+        for (int j = 0; j < count; ++j) kind[static_cast<std::size_t>(order[pos++])] = k;
+    };
+    take(counts.suspicious, suspicious);
+    take(counts.insales_differs, insales_differs);
+    take(counts.onec_differs, onec_differs);
+    take(counts.only_ozon, only_ozon);
+    take(counts.insales_null, insales_null);
+
+    // EAN-13 from a 12-digit body.
+    auto ean13 = [](long long body) {
+        char d[14];
+        std::snprintf(d, sizeof d, "%012lld", body);
+        int sum = 0;
+        for (int k = 0; k < 12; ++k) sum += (d[k] - '0') * (k % 2 ? 3 : 1);
+        d[12] = static_cast<char>('0' + (10 - sum % 10) % 10);
+        d[13] = 0;
+        return std::string(d);
+    };
+    auto differ = [&](int q) {  // another plausible figure
+        if (q >= 3 && rng.below(2)) return q - 1 - static_cast<int>(rng.below(std::min(q, 5)));
+        return q + 1 + static_cast<int>(rng.below(5));
+    };
+    auto& shop = *s.insales;
+    auto& onec = *s.onec;
+    const std::string wh_main = onec.warehouses.front().id;
+    const std::string wh_shop = onec.warehouses.size() > 1 ? onec.warehouses[1].id : std::string();
+    s.products.reserve(s.products.size() + static_cast<std::size_t>(n));
+    shop.products.reserve(shop.products.size() + static_cast<std::size_t>(n / 2 + counts.only_insales + 1));
+    onec.offers.reserve(onec.offers.size() + static_cast<std::size_t>(n));
+    std::int64_t next_shop_product = 400000001;
+    int left_in_group = 0;
+    std::string title, product_guid;
+    double price = 0;
+    int suspicious_seen = 0;
+    for (int i = 0; i < n; ++i) {
+        if (left_in_group == 0) {  // a new InSales product: one to three sizes of one item
+            left_in_group = 1 + static_cast<int>(rng.below(3));
+            title = std::string(kNames[rng.below(12)]) + ", " + kColours[rng.below(7)];
+            price = kPrices[rng.below(9)];
+            shop.products.push_back({next_shop_product, title, {}});
+            product_guid = onec_guid("product:" + std::to_string(next_shop_product));
+            ++next_shop_product;
+        }
+        --left_in_group;
+        char art[24];
+        std::snprintf(art, sizeof art, "STK-%06d", i + 1);
+        const Kind k = static_cast<Kind>(kind[static_cast<std::size_t>(i)]);
+        Product p;
+        p.offer_id = art;
+        p.product_id = 190000001LL + i;
+        p.sku = 1900000001LL + i;
+        p.name = title + ", " + kSizes[rng.below(9)];
+        p.price = price;
+        int q = rng.below(100) < 6 ? 0 : 1 + static_cast<int>(rng.below(60));
+        int ozon = q, in_shop = q, in_onec = q;
+        if (k == suspicious) {
+            q = 1 + static_cast<int>(rng.below(9));
+            ozon = suspicious_seen++ % 2 == 0 ? 1000 : 100;
+            in_shop = in_onec = q;
+        } else if (k == insales_differs) {
+            in_shop = in_onec = differ(q);
+        } else if (k == onec_differs) {
+            in_onec = differ(q);
+        }
+        if (k != suspicious && rng.below(3) == 0) {  // on two warehouses
+            const int a = static_cast<int>(rng.below(ozon + 1));
+            p.fbs.push_back({kWh1, a, 0});
+            p.fbs.push_back({kWh2, ozon - a, 0});
+        } else {
+            p.fbs.push_back({rng.below(4) == 0 ? kWh2 : kWh1, ozon, 0});
+        }
+        const std::string barcode = ean13(460000000000LL + i + 1);
+        if (k != only_ozon) {
+            InsalesVariant v;
+            v.id = 500000001LL + i;
+            v.sku = p.offer_id;
+            v.barcode = barcode;
+            v.price = price;
+            v.quantity = k == insales_null ? std::optional<int>() : std::optional<int>(in_shop);
+            shop.products.back().variants.push_back(std::move(v));
+            OnecOffer o;
+            o.id = product_guid + "#" + onec_guid(std::string("offer:") + art);
+            o.article = p.offer_id;
+            o.barcode = barcode;
+            o.name = p.name;
+            o.price = price;
+            o.quantity = in_onec;
+            if (!wh_shop.empty() && in_onec > 0) {
+                const int at_shop = static_cast<int>(rng.below(std::min(in_onec, 3) + 1));
+                o.by_warehouse.emplace_back(wh_main, in_onec - at_shop);
+                if (at_shop > 0) o.by_warehouse.emplace_back(wh_shop, at_shop);
+            } else {
+                o.by_warehouse.emplace_back(wh_main, in_onec);
+            }
+            onec.offers.push_back(std::move(o));
+        }
+        s.products.push_back(std::move(p));
+    }
+    // An InSales product whose only variants are on Ozon only would be empty: drop it.
+    shop.products.erase(std::remove_if(shop.products.begin(), shop.products.end(),
+                                       [](const InsalesProduct& p) { return p.variants.empty(); }),
+                        shop.products.end());
+    // Articles the shop has but never put on Ozon (and 1C does not list).
+    for (int j = 0; j < counts.only_insales; ++j) {
+        char art[24];
+        std::snprintf(art, sizeof art, "STK-I%06d", j + 1);
+        InsalesProduct p{next_shop_product++, std::string(kNames[rng.below(12)]) + ", " + kColours[rng.below(7)], {}};
+        InsalesVariant v;
+        v.id = 590000001LL + j;
+        v.sku = art;
+        v.barcode = ean13(469000000000LL + j + 1);
+        v.price = kPrices[rng.below(9)];
+        v.quantity = 1 + static_cast<int>(rng.below(20));
+        p.variants.push_back(std::move(v));
+        shop.products.push_back(std::move(p));
+    }
+}
+
 namespace {
 
 void parse_generate(const Ctx& c, const YAML::Node& n, Scenario& s) {
-    check_keys(c, n, "generate", {"postings", "returns", "reviews", "products", "chats", "status", "shop", "finance"});
+    check_keys(c, n, "generate",
+               {"postings", "returns", "reviews", "products", "chats", "status", "shop", "finance", "stocks"});
+    if (const int stocks = static_cast<int>(i64(c, n, "stocks", 0)); stocks > 0) {
+        for (const auto& p : s.products)  // the generated articles must not meet a listed one
+            if (p.offer_id.rfind("STK-", 0) == 0)
+                fail(c, n["stocks"], "generate: stocks: offer_id " + p.offer_id +
+                                         " is listed under 'products' and taken by the generated ones");
+        add_generated_stocks(s, stocks, c.start);
+    }
     if (const int shop = static_cast<int>(i64(c, n, "shop", 0)); shop > 0) add_generated_shop(s, shop, c.start);
     if (const int finance = static_cast<int>(i64(c, n, "finance", 0)); finance > 0) {
         for (const auto& a : s.accruals)  // the generated ids must not meet a listed one
@@ -679,13 +875,70 @@ void parse_generate(const Ctx& c, const YAML::Node& n, Scenario& s) {
     }
 }
 
+Onec parse_onec(const Ctx& c, const YAML::Node& n, const Scenario& s) {
+    check_keys(c, n, "onec", {"mtime", "partial", "warehouses", "offers"});
+    Onec x;
+    x.mtime = time_or(c, n, "mtime", s.start);
+    x.partial = boolean(c, n, "partial", false);
+    for (const auto& w : seq(c, n, "warehouses")) {
+        check_keys(c, w, "onec warehouse", {"id", "name"});
+        OnecWarehouse y;
+        y.name = str(c, w, "name", "Основной склад");
+        y.id = str(c, w, "id", onec_guid("warehouse:" + y.name));
+        for (const auto& other : x.warehouses)
+            if (other.id == y.id) fail(c, w, "onec warehouse: duplicate id " + y.id);
+        x.warehouses.push_back(y);
+    }
+    if (x.warehouses.empty()) x.warehouses.push_back({onec_guid("warehouse:Основной склад"), "Основной склад"});
+    const Product* ozon = nullptr;
+    for (const auto& o : seq(c, n, "offers")) {
+        check_keys(c, o, "onec offer", {"article", "quantity", "barcode", "id", "name", "price", "by_warehouse"});
+        OnecOffer y;
+        y.article = req_str(c, o, "article", "onec offer");
+        if (!o["quantity"].IsDefined() || o["quantity"].IsNull())
+            fail(c, o, "onec offer " + y.article + ": 'quantity' is required");
+        y.quantity = static_cast<int>(i64(c, o, "quantity"));
+        ozon = find_product(&s.products, y.article);
+        const InsalesVariant* shop = nullptr;
+        const InsalesProduct* shop_product = nullptr;
+        if (s.insales)
+            for (const auto& p : s.insales->products)
+                for (const auto& v : p.variants)
+                    if (!shop && v.sku == y.article) {
+                        shop = &v;
+                        shop_product = &p;
+                    }
+        y.id = str(c, o, "id", onec_guid("offer:" + y.article));
+        y.name = str(c, o, "name", ozon ? ozon->name : shop_product ? shop_product->title : y.article);
+        y.barcode = str(c, o, "barcode", shop ? shop->barcode : std::string());
+        y.price = num(c, o, "price", ozon ? ozon->price : shop ? shop->price : 0);
+        if (auto bw = o["by_warehouse"]; bw.IsDefined() && !bw.IsNull()) {
+            if (!bw.IsMap()) fail(c, bw, "onec offer " + y.article + ": 'by_warehouse' must map warehouse ids to quantities");
+            for (const auto& kv : bw) {
+                auto id = kv.first.as<std::string>();
+                if (std::none_of(x.warehouses.begin(), x.warehouses.end(), [&](const OnecWarehouse& w) { return w.id == id; }))
+                    fail(c, kv.first, "onec offer " + y.article + ": unknown warehouse '" + id + "' (not under onec.warehouses)");
+                try {
+                    y.by_warehouse.emplace_back(id, kv.second.as<int>());
+                } catch (const YAML::Exception&) {
+                    fail(c, kv.second, "onec offer " + y.article + ": quantity at '" + id + "' must be an integer");
+                }
+            }
+        }
+        for (const auto& other : x.offers)
+            if (other.id == y.id) fail(c, o, "onec offer " + y.article + ": duplicate id " + y.id);
+        x.offers.push_back(std::move(y));
+    }
+    return x;
+}
+
 Scenario parse_root(const YAML::Node& root, const std::string& origin) {
     Ctx c{origin, {}};
     if (!root.IsMap()) fail(c, root, "a scenario must be a YAML mapping");
     check_keys(c, root, "scenario",
                {"name", "description", "start", "accounts", "warehouses", "products", "postings",
                 "returns", "rfbs_returns", "dropoff_points", "accruals", "payouts", "reviews", "chats",
-                "insales", "telegram", "events", "generate"});
+                "insales", "onec", "telegram", "events", "generate"});
     Scenario s;
     s.name = str(c, root, "name", origin);
     s.description = str(c, root, "description");
@@ -910,7 +1163,10 @@ Scenario parse_root(const YAML::Node& root, const std::string& origin) {
                 y.id = i64(c, v, "id", stable_id(y.sku, 300000000LL));
                 y.barcode = str(c, v, "barcode");
                 y.price = num(c, v, "price", 0);
-                y.quantity = static_cast<int>(i64(c, v, "quantity", 0));
+                if (auto q = v["quantity"]; q.IsDefined() && q.IsNull())
+                    y.quantity = std::nullopt;  // `quantity: null`: stock not tracked
+                else
+                    y.quantity = static_cast<int>(i64(c, v, "quantity", 0));
                 x.variants.push_back(y);
             }
             shop.products.push_back(x);
@@ -931,6 +1187,7 @@ Scenario parse_root(const YAML::Node& root, const std::string& origin) {
         }
         s.telegram.push_back(bot);
     }
+    if (auto o = root["onec"]; o.IsDefined() && !o.IsNull()) s.onec = parse_onec(c, o, s);
     if (auto g = root["generate"]; g.IsDefined() && !g.IsNull()) parse_generate(c, g, s);
     // Returns are kept sorted by id: /v1/returns/list pages by last_id with a binary search.
     std::stable_sort(s.returns.begin(), s.returns.end(),

@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/clock.hpp"
@@ -337,7 +338,7 @@ struct InsalesVariant {
     std::string sku;      // article, compared with Ozon offer_id
     std::string barcode;
     double price = 0;
-    int quantity = 0;
+    std::optional<int> quantity = 0;  // nullopt: served as null (stock not tracked)
 };
 
 struct InsalesProduct {
@@ -351,6 +352,32 @@ struct InsalesShop {
     std::string password;
     int api_usage = 0;  // requests counted in API-Usage-Limit "N/500"
     std::vector<InsalesProduct> products;
+};
+
+// The shop's 1C: what its exchange last wrote to offers.xml (CommerceML 2.10). Not served over
+// HTTP: write_onec_offers() (sandbox/onec.hpp) writes the file and sets its modification time.
+struct OnecWarehouse {
+    std::string id;    // Ид (a GUID in real exports)
+    std::string name;  // Наименование
+};
+
+struct OnecOffer {
+    std::string id;       // Ид: "GUID" or "GUID#GUID" (product#characteristic)
+    std::string article;  // Артикул: the Ozon offer_id / InSales sku
+    std::string barcode;  // Штрихкод (empty: not written)
+    std::string name;     // Наименование
+    double price = 0;     // Цены/Цена/ЦенаЗаЕдиницу (0: no Цены written)
+    int quantity = 0;     // Количество (total)
+    // Склад ИдСклада="..." КоличествоНаСкладе="..."; empty = the whole quantity on the first
+    // warehouse.
+    std::vector<std::pair<std::string, int>> by_warehouse;
+};
+
+struct Onec {
+    std::vector<OnecWarehouse> warehouses;  // never empty after parsing (default: one)
+    std::vector<OnecOffer> offers;
+    TimePoint mtime{};     // the file's modification time (the 1C exchange's last run)
+    bool partial = false;  // СодержитТолькоИзменения="true": only changed offers listed
 };
 
 struct TelegramChat {
@@ -407,6 +434,7 @@ struct Scenario {
     std::vector<Review> reviews;
     std::vector<Chat> chats;
     std::optional<InsalesShop> insales;
+    std::optional<Onec> onec;
     std::vector<TelegramBot> telegram;
     std::vector<TimedEvent> events;
 };
@@ -450,6 +478,30 @@ void add_generated_returns(Scenario& s, int returns, TimePoint start);
 // Closed payout periods are paid by the default rule; the 30 days always hold a whole closed
 // period before start's. Appended to `s` (warehouse 1 added if missing).
 void add_generated_finance(Scenario& s, int postings, TimePoint start);
+
+// `generate: {stocks: N}`: the stock comparison's world. N products on Ozon (offer_ids
+// "STK-000001" up, SKUs 1900000001 up, product_ids 190000001 up; FBS stock on one warehouse, or
+// two for about a third; reserved 0), the same articles as InSales variants (sku = offer_id,
+// one to three variants per InSales product) and as 1C offers (two 1C warehouses). Every figure
+// agrees except, at exactly these counts (per mille of N, rounded down; disjoint articles,
+// chosen by a fixed-seed shuffle):
+//   suspicious     N/1000    Ozon shows 1000 or 100 (alternately, 1000 first) on one warehouse,
+//                            InSales and 1C agree on the real figure (1..9);
+//   insales_differs 3N/1000  InSales (and 1C with it) differ from Ozon: Ozon missed an update;
+//   onec_differs   2N/1000   Ozon = InSales, 1C differs;
+//   only_ozon      N/1000    on Ozon only (not in InSales, not in 1C);
+//   only_insales   N/1000    EXTRA articles "STK-I000001" up, in InSales only;
+//   insales_null   5N/1000   InSales quantity null (not tracked); Ozon = 1C.
+// Apart from the suspicious ones no Ozon total is 100 or 1000 (normal figures are 0..60).
+// Creates the InSales shop (login "stocks-app", password "stocks-pass") and the 1C data
+// (mtime = start) when the scenario has none; adds the two Ozon warehouses 1020000000000901
+// and 1020000000000902 when missing. Deterministic; about 0.3 s for N = 100,000.
+struct GeneratedStocks {
+    int suspicious = 0, insales_differs = 0, onec_differs = 0, only_ozon = 0, only_insales = 0,
+        insales_null = 0;
+};
+GeneratedStocks generated_stock_counts(int n);
+void add_generated_stocks(Scenario& s, int n, TimePoint start);
 
 // Inserts `r` keeping Scenario::returns sorted by id (after equal ids).
 void insert_return(Scenario& s, Return r);

@@ -87,7 +87,11 @@ std::vector<StockGroup> build_groups(const std::map<std::string, ArticleStock>& 
     StockGroup suspicious;
     suspicious.kind = "suspicious";
     groups.emplace(suspicious.key(), suspicious);
-    for (const auto& link : links_of(in.configured)) {
+    // The configured links, and those compared now (1C against Ozon while InSales fails).
+    std::vector<std::string> links = links_of(in.configured);
+    for (const auto& link : links_of(in.compared))
+        if (std::find(links.begin(), links.end(), link) == links.end()) links.push_back(link);
+    for (const auto& link : links) {
         StockGroup g;
         g.kind = "mismatch";
         g.link = link;
@@ -192,7 +196,8 @@ ItemConditions source_conditions(const SourceState& s, TimePoint now, const Eval
     }
     if (s.read_at) e.details["read_at"] = format_iso8601(*s.read_at);
     if (s.written_at) e.details["written_at"] = format_iso8601(*s.written_at);
-    if (s.stale) e.details["max_age"] = format_duration(ctx.onec_max_age);
+    if (s.stale)
+        e.details["max_age_hours"] = std::chrono::duration_cast<std::chrono::hours>(ctx.onec_max_age).count();
     c.holding.push_back(std::move(e));
     return c;
 }

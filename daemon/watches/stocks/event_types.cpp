@@ -83,9 +83,8 @@ void stale_facts(const DetailsView& d, FactSink& s) {
     s.time_fact("Не отвечает с", "Failing since", d.str("failing_since"));
     s.time_fact("Последнее успешное чтение", "Last good read", d.str("read_at"));
     s.time_fact("Файл выгрузки от", "Export file of", d.str("written_at"));
-    if (!d.str("max_age").empty())
-        s.fact("Допустимый возраст", "Allowed age", d.str("max_age"));
-    (void)ru;
+    if (!d.str("max_age_hours").empty())
+        s.fact("Допустимый возраст", "Allowed age", d.str("max_age_hours") + (ru ? " ч" : " h"));
 }
 
 EventType base(const char* type, EventKind kind, Severity severity, const char* source) {

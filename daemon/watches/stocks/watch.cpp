@@ -198,7 +198,16 @@ awaitable<Fetched<StocksItem>> StocksWatch::fetch(TimePoint now, bool /*baseline
         std::vector<std::string> ids;
         for (const auto& e : g.entries) ids.push_back(e.offer_id);
         std::map<std::string, std::vector<WarehouseFigure>> where;
-        const auto rows = co_await client_->stocks_by_warehouse_all(std::move(ids));
+        std::vector<ozon::WarehouseStock> rows;
+        try {
+            rows = co_await client_->stocks_by_warehouse_all(std::move(ids));
+        } catch (const ozon::ApiError& e) {
+            // Where the figure is only adds to the alert: without it the alert still goes.
+            if (!logged_no_warehouses_)
+                spdlog::warn("stocks [{}]: stock by warehouse not read ({}); alerts go without it (logged once)",
+                             account(), e.what());
+            logged_no_warehouses_ = true;
+        }
         for (const auto& w : rows)
             where[w.offer_id].push_back(
                 {w.warehouse_name.empty() ? std::to_string(w.warehouse_id) : w.warehouse_name, w.present, w.reserved});

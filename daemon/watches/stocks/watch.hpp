@@ -55,6 +55,7 @@ private:
     Compared configured_;
     insales::Options insales_options_;
     std::unique_ptr<insales::Client> insales_client_;
+    bool logged_no_warehouses_ = false;
 };
 
 }  // namespace ozw::daemon::stocks

@@ -445,4 +445,10 @@ TEST(DemoRun, PlaysTheDayAndEndsWithTheReport) {
     EXPECT_NE(out.find("прошлый период 01.11.2026–15.11.2026: к выплате 6 498,15 ₽, выплаты ещё нет"),
               std::string::npos)
         << out;
+    // Issue 13: the "1000 pieces of a dress" and the shirt Ozon did not update from InSales.
+    EXPECT_NE(out.find("stock.suspicious: Подозрительный остаток на Ozon"), std::string::npos) << out;
+    EXPECT_NE(out.find("stock.mismatch: Остатки расходятся"), std::string::npos) << out;
+    EXPECT_NE(out.find("InSales → Ozon расходится: DRS-003 (Ozon 1000, InSales 3, 1С 3), SHR-001 (Ozon 7, InSales 3, 1С 3)"),
+              std::string::npos)
+        << out;
 }

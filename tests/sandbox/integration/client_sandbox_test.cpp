@@ -9,6 +9,7 @@
 #include <boost/asio/use_future.hpp>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "common/http/client.hpp"
@@ -172,6 +173,34 @@ TEST_F(ClientSandbox, CursorPaginationWalksEveryPage) {
     EXPECT_GE(count_requests("/v4/posting/fbs/list"), 3);
     EXPECT_GE(count_requests("/v4/product/info/stocks"), 3);
     EXPECT_GE(count_requests("/v3/chat/list"), 3);
+}
+
+// The stock comparison's Ozon source: 2,500 articles in batches of 1000, each batch's rows (one
+// per article and warehouse, more than 1000) over several cursor pages.
+TEST_F(ClientSandbox, StocksByWarehouseWalksBatchesAndCursors) {
+    start("test-stocks.yaml");
+    std::vector<std::string> offers;
+    std::size_t expected_rows = 0;
+    std::map<std::string, long long> expected;
+    for (const auto& p : box_->snapshot().products) {
+        offers.push_back(p.offer_id);
+        expected_rows += p.fbs.size();
+        for (const auto& w : p.fbs) expected[p.offer_id] += w.present;
+    }
+    auto rows = run([&](auto ex) -> boost::asio::awaitable<std::vector<WarehouseStock>> {
+        Client c(ex, account(), nullptr, fast_retry());
+        co_return co_await c.stocks_by_warehouse_all(offers);
+    });
+    EXPECT_EQ(rows.size(), expected_rows);
+    std::map<std::string, long long> got;
+    for (const auto& r : rows) {
+        got[r.offer_id] += r.present;
+        EXPECT_FALSE(r.warehouse_name.empty());
+        EXPECT_EQ(r.free(), r.present - r.reserved);
+    }
+    EXPECT_EQ(got, expected);
+    EXPECT_GE(count_requests("/v2/product/info/stocks-by-warehouse/fbs"), 5);  // 3 batches, 2 need a cursor
+    EXPECT_EQ(count_requests("/v1/product/info/stocks-by-warehouse/fbs"), 0);
 }
 
 TEST_F(ClientSandbox, LastIdPaginationWalksEveryPage) {

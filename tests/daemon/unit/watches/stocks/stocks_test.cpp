@@ -164,7 +164,7 @@ TEST(StockSources, AFailingSourceAfterTheGraceAndAStale1CFile) {
     onec.stale = true;
     auto stale = source_conditions(onec, at("2026-11-26T04:00:00Z"), c);
     ASSERT_EQ(stale.holding.size(), 1u);
-    EXPECT_EQ(stale.holding[0].details.at("max_age"), "1d");
+    EXPECT_EQ(stale.holding[0].details.at("max_age_hours"), 24);
     onec.stale = false;
     EXPECT_TRUE(source_conditions(onec, at("2026-11-26T04:00:00Z"), c).holding.empty());
 }
@@ -188,4 +188,15 @@ TEST(StockItems, StoredAndReadBackExactly) {
     const auto sb = StocksItem::from_json(StocksItem(s).to_json());
     ASSERT_NE(sb.source(), nullptr);
     EXPECT_EQ(sb.key(), "source:onec");
+}
+
+TEST(StockMismatch, WhileInSalesFailsOzonIsComparedWith1CDirectly) {
+    const auto c = ctx();
+    std::map<std::string, ArticleStock> articles = {{"a", article("a", 4, 4, 7)}};
+    GroupInputs in;
+    in.configured = {true, true};
+    in.compared = {false, true};  // InSales failing
+    const auto groups = build_groups(articles, {}, in, at("2026-11-26T04:00:00Z"), c.settings);
+    EXPECT_EQ(find_group(groups, "group:mismatch:onec_ozon").entries.size(), 1u);
+    EXPECT_TRUE(find_group(groups, "group:mismatch:insales_ozon").entries.empty());  // kept, empty: resolved
 }

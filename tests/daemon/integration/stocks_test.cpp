@@ -1,0 +1,123 @@
+// The stocks watch against the sandbox through the whole daemon: a generated shop of 2,500
+// articles on Ozon, in the sandbox's InSales and in a 1C offers.xml (test-stocks.yaml, its
+// planted differences counted by sandbox::generated_stock_counts), matched article by article
+// and alerted once per broken link of the chain; InSales refusing the key and a broken 1C file
+// are their own trouble, never Ozon's.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "daemon/watches/stocks/watch.hpp"
+#include "tests/daemon/integration/sandbox_daemon.hpp"
+
+using namespace ozw;
+using namespace ozw::daemon;
+using namespace std::chrono_literals;
+using ozw::test::Daemon;
+using ozw::test::sandbox_config;
+using ozw::test::scenario_path;
+using ozw::test::TempDir;
+
+namespace {
+
+Config stocks_only(const sandbox::Sandbox& sb, const TempDir& dir) {
+    Config cfg = sandbox_config(sb, dir.path.string(), false);
+    for (const char* other : {"postings", "returns", "finance"}) edit_settings_base(cfg, other).enabled = false;
+    return cfg;
+}
+
+std::vector<std::string> active(Store& store, const std::string& type) {
+    std::vector<std::string> keys;
+    for (const auto& c : store.active_conditions("main"))
+        if (c.event.type == type) keys.push_back(c.event.key);
+    return keys;
+}
+
+const Event* condition(Store& store, const std::string& key, std::vector<ActiveCondition>& keep) {
+    keep = store.active_conditions("main");
+    for (const auto& c : keep)
+        if (c.event.key == key) return &c.event;
+    return nullptr;
+}
+
+}  // namespace
+
+TEST(StocksSandbox, TwoThousandFiveHundredArticlesMatchedAcrossOzonInSalesAnd1C) {
+    sandbox::Sandbox sb(sandbox::load_scenario_file(scenario_path("test-stocks.yaml")));
+    sb.start();
+    TempDir dir;
+    Config cfg = stocks_only(sb, dir);
+    ASSERT_TRUE(cfg.accounts.at(0).insales && cfg.accounts.at(0).onec);
+    Daemon d(cfg, (dir.path / "ozonwatch.db").string(), sb, /*notify=*/false);
+    d.cycle();
+    const auto planted = sandbox::generated_stock_counts(2500);
+    auto& w = d.watch<stocks::StocksWatch>("stocks");
+    const auto* suspicious = w.group("group:suspicious");
+    ASSERT_NE(suspicious, nullptr);
+    EXPECT_EQ(suspicious->entries.size(), static_cast<std::size_t>(planted.suspicious));
+    // Ozon differs from InSales: the planted ones, and the suspicious ones (InSales and 1C
+    // have the real figure). InSales differs from 1C: the planted ones.
+    ASSERT_NE(w.group("group:mismatch:insales_ozon"), nullptr);
+    EXPECT_EQ(w.group("group:mismatch:insales_ozon")->entries.size(),
+              static_cast<std::size_t>(planted.insales_differs + planted.suspicious));
+    ASSERT_NE(w.group("group:mismatch:onec_insales"), nullptr);
+    EXPECT_EQ(w.group("group:mismatch:onec_insales")->entries.size(), static_cast<std::size_t>(planted.onec_differs));
+    // Suspicious at once; the mismatches only after mismatch_grace (30 min), one per link.
+    EXPECT_EQ(active(d.store, "stock.suspicious"), std::vector<std::string>{"stock.suspicious"});
+    EXPECT_TRUE(active(d.store, "stock.mismatch").empty());
+    sb.advance(30min);
+    d.cycle();
+    auto mismatches = active(d.store, "stock.mismatch");
+    std::sort(mismatches.begin(), mismatches.end());
+    EXPECT_EQ(mismatches, (std::vector<std::string>{"stock.mismatch:insales_ozon", "stock.mismatch:onec_insales"}));
+    std::vector<ActiveCondition> keep;
+    const Event* e = condition(d.store, "stock.mismatch:insales_ozon", keep);
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->details.at("count"), planted.insales_differs + planted.suspicious);
+    EXPECT_LE(e->details.at("articles").size(), 10u);
+    EXPECT_EQ(e->details.at("articles").at(0).at("ozon"), 1000);  // the worst first
+    // No alert for the articles in one source only, nor for InSales' untracked quantities.
+    EXPECT_TRUE(active(d.store, "stock.source_stale").empty());
+    ReportOptions o;
+    o.now = sb.now();
+    std::string report;
+    for (const auto& l : w.report_lines(o)) report += l + "\n";
+    EXPECT_NE(report.find("только на Ozon: " + std::to_string(planted.only_ozon)), std::string::npos) << report;
+}
+
+TEST(StocksSandbox, InSalesRefusingTheKeyAndABroken1CFileAreTheirOwnTroubleNotOzons) {
+    sandbox::Sandbox sb(sandbox::load_scenario_file(scenario_path("test-stocks.yaml")));
+    sb.start();
+    TempDir dir;
+    Config cfg = stocks_only(sb, dir);
+    cfg.accounts.at(0).insales->password = "wrong";
+    Daemon d(cfg, (dir.path / "ozonwatch.db").string(), sb, /*notify=*/false);
+    d.cycle();
+    auto& w = d.watch<stocks::StocksWatch>("stocks");
+    // Ozon was read (the suspicious figures are there), InSales was not: nothing is compared
+    // with it, and after mismatch_grace the manager hears that InSales fails.
+    ASSERT_NE(w.group("group:suspicious"), nullptr);
+    EXPECT_FALSE(w.group("group:suspicious")->entries.empty());
+    ASSERT_NE(w.source_state("insales"), nullptr);
+    EXPECT_TRUE(w.source_state("insales")->failing_since.has_value());
+    EXPECT_TRUE(w.group("group:mismatch:insales_ozon")->entries.empty());
+    EXPECT_TRUE(active(d.store, "source.unavailable").empty());  // the Ozon source is fine
+    sb.advance(30min);
+    d.cycle();
+    EXPECT_EQ(active(d.store, "stock.source_stale"), std::vector<std::string>{"stock.source_stale:insales"});
+
+    // A broken 1C file: its last good figures stay, and it is said after the grace.
+    const auto onec_before = w.article("STK-000001") ? w.article("STK-000001")->onec : std::nullopt;
+    ASSERT_TRUE(onec_before.has_value());
+    { std::ofstream(cfg.accounts.at(0).onec->offers, std::ios::trunc) << "<КоммерческаяИнформация><oops"; }
+    sb.advance(15min);
+    d.cycle();
+    EXPECT_EQ(w.article("STK-000001")->onec, onec_before);
+    EXPECT_TRUE(w.source_state("onec")->failing_since.has_value());
+    EXPECT_NE(w.source_state("onec")->error.find("offers.xml"), std::string::npos) << w.source_state("onec")->error;
+    sb.advance(30min);
+    d.cycle();
+    auto stale = active(d.store, "stock.source_stale");
+    std::sort(stale.begin(), stale.end());
+    EXPECT_EQ(stale, (std::vector<std::string>{"stock.source_stale:insales", "stock.source_stale:onec"}));
+}
