@@ -45,7 +45,10 @@ SettingsSchema<StocksSettings> make_schema() {
                [](ConfigReader& r, const YAML::Node& n, const std::string& p, S& out) {
                    out.tolerance = r.integer(n, p, 0, 1'000'000);
                })
-        .duration("mismatch_grace", &S::mismatch_grace, /*allow_zero=*/true);
+        .duration("mismatch_grace", &S::mismatch_grace, /*allow_zero=*/true)
+        .field("match_barcodes", [](ConfigReader& r, const YAML::Node& n, const std::string& p, S& out) {
+            out.match_barcodes = r.boolean(n, p);
+        });
     return s;
 }
 

@@ -24,6 +24,9 @@ struct StocksSettings : WatchSettings {
     std::vector<std::string> compare_with;
     long long tolerance = 0;     // pieces of difference still taken for agreement
     Millis mismatch_grace = 30min;  // InSales queues updates; Ozon takes one per ~2 min
+    // An InSales variant without a sku, or a 1C offer without an Артикул, is matched by its
+    // barcode to the article the other source gives that barcode.
+    bool match_barcodes = true;
 };
 
 }  // namespace ozw::daemon::stocks

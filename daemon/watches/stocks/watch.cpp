@@ -62,6 +62,12 @@ ItemConditions StocksWatch::conditions(const StocksItem& current, TimePoint now)
     return {};
 }
 
+std::string StocksWatch::article_for(const std::string& article, const std::string& barcode) const {
+    if (!article.empty() || barcode.empty() || !ctx_.settings.match_barcodes) return article;
+    auto it = article_by_barcode_.find(barcode);
+    return it == article_by_barcode_.end() ? std::string{} : it->second;
+}
+
 awaitable<bool> StocksWatch::read_insales(TimePoint now, SourceState& state, std::map<std::string, long long>& values) {
     try {
         if (!insales_client_) {
@@ -69,9 +75,14 @@ awaitable<bool> StocksWatch::read_insales(TimePoint now, SourceState& state, std
             insales_client_ = std::make_unique<insales::Client>(ex, *insales_, insales_options_);
         }
         const auto variants = co_await insales_client_->all_variants();
-        std::map<std::string, long long> fresh;
         for (const auto& v : variants)
-            if (!v.sku.empty() && v.quantity) fresh[v.sku] += *v.quantity;  // null: not tracked
+            if (!v.sku.empty() && !v.barcode.empty()) article_by_barcode_[v.barcode] = v.sku;
+        std::map<std::string, long long> fresh;
+        for (const auto& v : variants) {
+            if (!v.quantity) continue;  // null: not tracked
+            const std::string article = article_for(v.sku, v.barcode);
+            if (!article.empty()) fresh[article] += *v.quantity;
+        }
         values = std::move(fresh);
         state.read_at = now;
         state.failing_since.reset();
@@ -98,12 +109,15 @@ bool StocksWatch::read_onec(TimePoint now, SourceState& state, std::map<std::str
             return true;
         }
         const onec::StockFile file = onec::read_stock_source(*onec_);
+        for (const auto& item : file.items)
+            if (!item.article.empty() && !item.barcode.empty()) article_by_barcode_[item.barcode] = item.article;
         std::map<std::string, double> fresh;
         if (file.partial) fresh = values;  // a partial package alone: only the listed offers change
         for (const auto& item : file.items) {
-            if (item.article.empty()) continue;
-            if (item.quantity) fresh[item.article] = *item.quantity;
-            else if (file.partial) fresh.erase(item.article);  // no figure: not zero, unknown
+            const std::string article = article_for(item.article, item.barcode);
+            if (article.empty()) continue;
+            if (item.quantity) fresh[article] = *item.quantity;
+            else if (file.partial) fresh.erase(article);  // no figure: not zero, unknown
         }
         values = std::move(fresh);
         state.path = file.path.string();
@@ -240,15 +254,27 @@ std::vector<std::string> StocksWatch::report_lines(const ReportOptions& o) const
         if (g.entries.size() > 5) text += ru ? " и ещё " + std::to_string(g.entries.size() - 5) : " and " + std::to_string(g.entries.size() - 5) + " more";
         return text;
     };
-    std::size_t articles = 0, only_ozon = 0, only_insales = 0, only_onec = 0;
+    // Articles in one source only: listed here (count and the first few), never alerted.
+    struct OneSource {
+        std::size_t count = 0;
+        std::string names;
+        void add(const std::string& id) {
+            if (count++ < 5) names += (names.empty() ? "" : ", ") + id;
+        }
+        std::string text(bool ru) const {
+            return std::to_string(count) + " (" + names +
+                   (count > 5 ? (ru ? " и ещё " : " and ") + std::to_string(count - 5) + (ru ? "" : " more") : "") + ")";
+        }
+    } only_ozon, only_insales, only_onec;
+    std::size_t articles = 0;
     for (const auto& [key, item] : items()) {
         const auto* a = item.article();
         if (!a) continue;
         ++articles;
         const bool in_insales = configured_.insales && a->insales, in_onec = configured_.onec && a->onec;
-        if (a->on_ozon && (configured_.insales || configured_.onec) && !in_insales && !in_onec) ++only_ozon;
-        else if (!a->on_ozon && in_insales && !in_onec) ++only_insales;
-        else if (!a->on_ozon && in_onec && !in_insales) ++only_onec;
+        if (a->on_ozon && (configured_.insales || configured_.onec) && !in_insales && !in_onec) only_ozon.add(key);
+        else if (!a->on_ozon && in_insales && !in_onec) only_insales.add(key);
+        else if (!a->on_ozon && in_onec && !in_insales) only_onec.add(key);
     }
     lines.push_back((ru ? "  артикулов: " : "  articles: ") + std::to_string(articles));
     for (const auto& [key, item] : items()) {
@@ -259,9 +285,9 @@ std::vector<std::string> StocksWatch::report_lines(const ReportOptions& o) const
         else
             lines.push_back("  " + link_title(g->link, ru) + (ru ? " расходится: " : " differs: ") + listed(*g));
     }
-    if (only_ozon) lines.push_back((ru ? "  только на Ozon: " : "  on Ozon only: ") + std::to_string(only_ozon));
-    if (only_insales) lines.push_back((ru ? "  только в InSales: " : "  in InSales only: ") + std::to_string(only_insales));
-    if (only_onec) lines.push_back((ru ? "  только в 1С: " : "  in 1C only: ") + std::to_string(only_onec));
+    if (only_ozon.count) lines.push_back((ru ? "  только на Ozon: " : "  on Ozon only: ") + only_ozon.text(ru));
+    if (only_insales.count) lines.push_back((ru ? "  только в InSales: " : "  in InSales only: ") + only_insales.text(ru));
+    if (only_onec.count) lines.push_back((ru ? "  только в 1С: " : "  in 1C only: ") + only_onec.text(ru));
     for (const auto* s : {source_state("insales"), source_state("onec")}) {
         if (!s) continue;
         const std::string name = s->source == "onec" ? (ru ? "1С" : "1C") : "InSales";

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "common/config.hpp"
 #include "common/insales/client.hpp"
@@ -56,6 +57,10 @@ private:
     insales::Options insales_options_;
     std::unique_ptr<insales::Client> insales_client_;
     bool logged_no_warehouses_ = false;
+    // barcode -> article, as InSales (sku) and 1C (Артикул) give them (match_barcodes).
+    std::unordered_map<std::string, std::string> article_by_barcode_;
+    // The article of a record that lacks one, by its barcode; empty when unknown.
+    std::string article_for(const std::string& article, const std::string& barcode) const;
 };
 
 }  // namespace ozw::daemon::stocks

@@ -121,3 +121,55 @@ TEST(StocksSandbox, InSalesRefusingTheKeyAndABroken1CFileAreTheirOwnTroubleNotOz
     std::sort(stale.begin(), stale.end());
     EXPECT_EQ(stale, (std::vector<std::string>{"stock.source_stale:insales", "stock.source_stale:onec"}));
 }
+
+// An InSales variant without a sku and a 1C offer without an Артикул are matched by barcode to
+// the article the other source gives that barcode (match_barcodes); with it off they are not.
+TEST(StocksSandbox, RecordsWithoutAnArticleAreMatchedByBarcode) {
+    const std::string scenario = R"(
+name: barcodes
+start: "2026-11-26T04:00:00Z"
+accounts: [{client_id: c1, api_key: k1}]
+products:
+  - {offer_id: BAR-001, fbs: 6}
+  - {offer_id: BAR-002, fbs: 4}
+insales:
+  login: shop
+  password: pass
+  products:
+    - {title: "Без артикула", id: 1, variants: [{sku: "", id: 11, barcode: "4600000000999", quantity: 6}]}
+    - {title: "С артикулом", id: 2, variants: [{sku: BAR-002, id: 12, barcode: "4600000000888", quantity: 4}]}
+onec:
+  offers:
+    - {id: g-1, article: BAR-001, quantity: 6, barcode: "4600000000999"}
+    - {id: g-2, article: "", quantity: 9, barcode: "4600000000888"}
+)";
+    for (const bool match : {true, false}) {
+        SCOPED_TRACE(match);
+        sandbox::Sandbox sb(sandbox::load_scenario_text(scenario, "barcodes"));
+        sb.start();
+        TempDir dir;
+        Config cfg = stocks_only(sb, dir);
+        edit_settings<stocks::StocksSettings>(cfg, "stocks").match_barcodes = match;
+        Daemon d(cfg, (dir.path / "ozonwatch.db").string(), sb, /*notify=*/false);
+        d.cycle();
+        sb.advance(15min);
+        d.cycle();  // InSales' variant finds its article through the 1C file read by the first poll
+        auto& w = d.watch<stocks::StocksWatch>("stocks");
+        const auto* one = w.article("BAR-001");
+        const auto* two = w.article("BAR-002");
+        ASSERT_NE(one, nullptr);
+        ASSERT_NE(two, nullptr);
+        if (match) {
+            EXPECT_EQ(one->insales, 6);
+            EXPECT_EQ(two->onec, 9.0);
+            // 1C's 9 against InSales' 4: the link 1C -> InSales is broken for BAR-002 alone.
+            const auto* g = w.group("group:mismatch:onec_insales");
+            ASSERT_NE(g, nullptr);
+            ASSERT_EQ(g->entries.size(), 1u);
+            EXPECT_EQ(g->entries[0].offer_id, "BAR-002");
+        } else {
+            EXPECT_FALSE(one->insales.has_value());
+            EXPECT_FALSE(two->onec.has_value());
+        }
+    }
+}
