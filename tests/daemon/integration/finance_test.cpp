@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <memory>
 
 #include "daemon/watches/finance/watch.hpp"
 #include "tests/daemon/integration/sandbox_daemon.hpp"
@@ -20,13 +21,29 @@ using ozw::test::sandbox_config;
 using ozw::test::scenario_path;
 using ozw::test::TempDir;
 
-TEST(FinanceSandbox, TheDeliveredPostingWithoutItsSaleIsAnnouncedAndThePaidOnesAreNot) {
-    sandbox::Sandbox sb(sandbox::load_scenario_file(scenario_path("demo.yaml")));
-    sb.start();
+namespace {
+
+// The demo day through the whole daemon, the finance watch with the postings watch it reads;
+// the returns and stocks watches off (their polls add nothing the finance tests look at).
+struct DemoFinance {
+    sandbox::Sandbox sb{sandbox::load_scenario_file(scenario_path("demo.yaml"))};
     TempDir dir;
-    Config cfg = sandbox_config(sb, dir.path.string(), false);
-    edit_settings_base(cfg, "returns").enabled = false;
-    Daemon d(cfg, (dir.path / "ozonwatch.db").string(), sb, /*notify=*/false);
+    std::unique_ptr<Daemon> daemon;
+    DemoFinance() {
+        sb.start();
+        Config cfg = sandbox_config(sb, dir.path.string(), false);
+        edit_settings_base(cfg, "returns").enabled = false;
+        edit_settings_base(cfg, "stocks").enabled = false;
+        daemon = std::make_unique<Daemon>(cfg, (dir.path / "ozonwatch.db").string(), sb, /*notify=*/false);
+    }
+};
+
+}  // namespace
+
+TEST(FinanceSandbox, TheDeliveredPostingWithoutItsSaleIsAnnouncedAndThePaidOnesAreNot) {
+    DemoFinance f;
+    auto& sb = f.sb;
+    auto& d = *f.daemon;
     // The postings watch comes first in the list: by the finance poll its snapshot is stored.
     d.cycle();
     auto& w = d.watch<finance::FinanceWatch>("finance");
@@ -109,12 +126,9 @@ std::string report_text(finance::FinanceWatch& w, TimePoint now) {
 // 16-31 October was paid on 5 November. The first day already brings the last period's summary
 // (the one transition a baseline sends) and the missing payout; the earlier period is quiet.
 TEST(FinanceSandbox, TheLastClosedPeriodIsSummedUpOnTheFirstDayAndItsMissingPayoutAnnounced) {
-    sandbox::Sandbox sb(sandbox::load_scenario_file(scenario_path("demo.yaml")));
-    sb.start();
-    TempDir dir;
-    Config cfg = sandbox_config(sb, dir.path.string(), false);
-    edit_settings_base(cfg, "returns").enabled = false;
-    Daemon d(cfg, (dir.path / "ozonwatch.db").string(), sb, /*notify=*/false);
+    DemoFinance f;
+    auto& sb = f.sb;
+    auto& d = *f.daemon;
     d.cycle();
     const auto closed = events_of(d.store, "finance.period_closed");
     ASSERT_EQ(closed.size(), 1u);
@@ -166,12 +180,9 @@ TEST(FinanceSandbox, TheLastClosedPeriodIsSummedUpOnTheFirstDayAndItsMissingPayo
 // before it says nothing, the first poll after it sends the summary, with the posting whose sale
 // never came by its link; the summary is sent once.
 TEST(FinanceSandbox, APeriodIsSummedUpOnTheFirstPollAfterLocalMidnight) {
-    sandbox::Sandbox sb(sandbox::load_scenario_file(scenario_path("demo.yaml")));
-    sb.start();
-    TempDir dir;
-    Config cfg = sandbox_config(sb, dir.path.string(), false);
-    edit_settings_base(cfg, "returns").enabled = false;
-    Daemon d(cfg, (dir.path / "ozonwatch.db").string(), sb, /*notify=*/false);
+    DemoFinance f;
+    auto& sb = f.sb;
+    auto& d = *f.daemon;
     d.cycle();
     sb.set_time(*parse_iso8601("2026-11-30T20:00:00Z"));
     d.cycle();
@@ -204,12 +215,9 @@ TEST(FinanceSandbox, APeriodIsSummedUpOnTheFirstPollAfterLocalMidnight) {
 // 0122000515 was due on the 25th (delivered on the 22nd): asked about every hour for a week after
 // that, then on the first poll of each local day only.
 TEST(FinanceSandbox, AnAccrualOverdueForAWeekIsAskedAboutDailyNotHourly) {
-    sandbox::Sandbox sb(sandbox::load_scenario_file(scenario_path("demo.yaml")));
-    sb.start();
-    TempDir dir;
-    Config cfg = sandbox_config(sb, dir.path.string(), false);
-    edit_settings_base(cfg, "returns").enabled = false;
-    Daemon d(cfg, (dir.path / "ozonwatch.db").string(), sb, /*notify=*/false);
+    DemoFinance f;
+    auto& sb = f.sb;
+    auto& d = *f.daemon;
     auto asked = [&] {
         int n = 0;
         for (const auto& r : ozon_requests(sb)) {
