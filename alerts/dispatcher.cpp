@@ -16,6 +16,7 @@
 
 #include "alerts/templates.hpp"
 #include "common/logging.hpp"
+#include "common/metrics.hpp"
 #include "common/time.hpp"
 
 namespace asio = boost::asio;
@@ -580,7 +581,8 @@ void Dispatcher::record_failure(const std::string& channel, const std::vector<Ou
     for (const auto& c : router_.channels())
         if (c.name != channel) targets.push_back({c.name, now});
     try {
-        store_.record_notice(e, targets, now);
+        const Event recorded = store_.record_notice(e, targets, now);
+        metrics::families::events().with({recorded.account, recorded.type, to_string(recorded.state)}).inc();
     } catch (const std::exception& ex) {
         spdlog::error("notify: could not record the failure notice: {}", ex.what());
     }

@@ -442,7 +442,7 @@ Config Loader::load(const YAML::Node& root) {
     if (!root.IsDefined() || root.IsNull())
         fail(YAML::Mark::null_mark(), "", "the configuration is empty; at least one account is required");
     if (!root.IsMap()) fail(root, "", "expected a mapping at the top level (timezone:, accounts:, ...)");
-    check_keys(root, "", {"timezone", "state_dir", "accounts", "watches", "notify", "report",
+    check_keys(root, "", {"timezone", "state_dir", "retention", "accounts", "watches", "notify", "report",
                           "push", "metrics", "logging"});
     if (auto v = get(root, "timezone"); v.IsDefined()) {
         c.timezone = str(v, "timezone");
@@ -453,6 +453,11 @@ Config Loader::load(const YAML::Node& root) {
         c.state_dir = str(v, "state_dir");
         if (c.state_dir.empty()) fail(v, "state_dir", "must not be empty");
         c.state_dir = resolve(c.state_dir).string();
+    }
+    if (auto v = get(root, "retention"); v.IsDefined()) {
+        c.retention = duration(v, "retention");
+        if (c.retention < std::chrono::hours(24))
+            fail(v, "retention", "must be at least 1d (the morning report and `ozonwatch events` read the last day)");
     }
     accounts(root, c);
     if (auto v = get(root, "watches"); v.IsDefined()) watches(v, c.watches);

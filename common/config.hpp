@@ -216,6 +216,9 @@ struct Config {
     std::string source_file;  // the path it was loaded from
     std::string timezone = "Europe/Moscow";
     std::string state_dir = "/var/lib/ozonwatch";
+    // Events, delivered outbox rows and expired silences older than this are pruned daily, so
+    // the database stays bounded over years (active conditions and pending sends are kept).
+    Millis retention = std::chrono::hours(24 * 90);
     std::vector<AccountConfig> accounts;
     WatchesConfig watches;
     NotifyConfig notify;

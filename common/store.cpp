@@ -1007,6 +1007,35 @@ std::vector<Event> Store::events_since(TimePoint since, int limit) {
     return out;
 }
 
+Store::PruneResult Store::prune(TimePoint cutoff) {
+    std::lock_guard lk(mu_);
+    const auto c = static_cast<int64_t>(ms(cutoff));
+    PruneResult r;
+    SQLite::Transaction tx(*db_);
+    {
+        SQLite::Statement q(*db_,
+                            "DELETE FROM outbox WHERE status IN ('sent','failed') AND created_at<? "
+                            "AND event_id NOT IN (SELECT last_event_id FROM conditions)");
+        q.bind(1, c);
+        r.outbox_rows = q.exec();
+    }
+    {
+        SQLite::Statement q(*db_,
+                            "DELETE FROM events WHERE detected_at<? "
+                            "AND id NOT IN (SELECT last_event_id FROM conditions) "
+                            "AND id NOT IN (SELECT event_id FROM outbox)");
+        q.bind(1, c);
+        r.events = q.exec();
+    }
+    {
+        SQLite::Statement q(*db_, "DELETE FROM silences WHERE expires_at<?");
+        q.bind(1, c);
+        r.silences = q.exec();
+    }
+    tx.commit();
+    return r;
+}
+
 long long Store::add_silence(const std::string& matcher, TimePoint expires_at,
                              const std::string& reason, TimePoint now) {
     std::lock_guard lk(mu_);
@@ -1054,6 +1083,25 @@ bool Store::remove_silence(long long id) {
     bool removed = q.exec() > 0;
     if (removed) notify(kSilencesChanged);
     return removed;
+}
+
+// --------------------------------------------------------------------------------- metrics
+
+std::vector<Store::OutboxChannelStats> Store::outbox_stats() {
+    std::lock_guard lk(mu_);
+    count_read();
+    SQLite::Statement q(*db_,
+                        "SELECT channel, COUNT(*), MIN(CASE WHEN attempts = 0 THEN next_attempt_at ELSE created_at END) "
+                        "FROM outbox WHERE status='pending' GROUP BY channel ORDER BY channel");
+    std::vector<OutboxChannelStats> out;
+    while (q.executeStep()) {
+        OutboxChannelStats s;
+        s.channel = q.getColumn(0).getString();
+        s.pending = q.getColumn(1).getInt64();
+        s.oldest_waiting_since = tp(q.getColumn(2).getInt64());
+        out.push_back(std::move(s));
+    }
+    return out;
 }
 
 }  // namespace ozw

@@ -237,6 +237,17 @@ public:
     // --- events
     std::vector<Event> events_since(TimePoint since, int limit = 1000);
 
+    // --- retention: removes what was detected, created or expired before `cutoff` and is
+    // history only: events no active condition and no outbox row still needs, delivered or
+    // failed outbox rows, expired silences. Pending deliveries and every active condition's
+    // event stay, however old. One transaction.
+    struct PruneResult {
+        long long events = 0;
+        long long outbox_rows = 0;
+        long long silences = 0;
+    };
+    PruneResult prune(TimePoint cutoff);
+
     // --- silences
     long long add_silence(const std::string& matcher, TimePoint expires_at,
                           const std::string& reason, TimePoint now);
@@ -314,6 +325,19 @@ private:
     int fail_after_ = -1;
     int statements_ = 0;
     std::map<ScopeKey, std::map<std::string, ActiveCondition>> active_cache_;
+
+public:
+    // --- metrics (daemon/metrics_endpoint.cpp, at each scrape): the pending outbox rows of
+    // each channel that has any, by channel. `oldest_waiting_since`: when the longest-waiting
+    // row became due; a row never tried counts from its first due time (a row held back by
+    // quiet hours counts from their end, and one not due yet from the future), a row already
+    // tried from its creation. One aggregate query.
+    struct OutboxChannelStats {
+        std::string channel;
+        long long pending = 0;
+        TimePoint oldest_waiting_since{};
+    };
+    std::vector<OutboxChannelStats> outbox_stats();
 };
 
 const char* to_string(OutboxStatus s);

@@ -15,6 +15,7 @@
 #include "daemon/engine/check.hpp"
 #include "daemon/commands.hpp"
 #include "daemon/engine/runtime.hpp"
+#include "daemon/metrics_endpoint.hpp"
 #include "daemon/systemd_notify.hpp"
 
 namespace ozw::cli {
@@ -69,6 +70,22 @@ std::optional<Config> run_generation(const Config& cfg, const GlobalOptions& g, 
     std::atomic<bool> stop{false};
     std::optional<Config> next;
     auto lg = log::get("daemon");
+    // /metrics and /healthz on the generation's io_context (README "Metrics"). At start a
+    // listener that cannot bind ends `run` (cmd_run: exit 69, or 78 for a bad address): a port
+    // in use usually means another ozonwatch, and monitoring would see no metrics anyway. After
+    // a reload the daemon keeps watching without metrics: alerts matter more than the page.
+    std::unique_ptr<daemon::MetricsEndpoint> metrics;
+    if (cfg.metrics.enabled) {
+        metrics = std::make_unique<daemon::MetricsEndpoint>(ioc.get_executor(), cfg.metrics.listen,
+                                                            pipeline.scheduler(), store, clock);
+        try {
+            metrics->start();
+        } catch (const daemon::MetricsListenError& e) {
+            if (first) throw;
+            lg->error("{}; running without /metrics until the next reload", e.what());
+            metrics.reset();
+        }
+    }
 
     asio::signal_set signals(ioc, SIGINT, SIGTERM, SIGHUP);
     asio::steady_timer grace(ioc);
@@ -81,6 +98,7 @@ std::optional<Config> run_generation(const Config& cfg, const GlobalOptions& g, 
         // Every loop sleeps until its next due instant: wake them so that they see `stop` now.
         pipeline.wake_for_stop();
         watchdog_timer.cancel();
+        if (metrics) metrics->stop();  // its listener would keep ioc.run() going
         // In-flight requests have their own deadlines; do not wait for them past 8 s.
         grace.expires_after(std::chrono::seconds(8));
         grace.async_wait([&](boost::system::error_code ec) {
@@ -130,12 +148,14 @@ std::optional<Config> run_generation(const Config& cfg, const GlobalOptions& g, 
             if (--running == 0) {
                 grace.cancel();
                 signals.cancel();
+                if (metrics) metrics->stop();
             }
         };
     };
     asio::co_spawn(ioc, pipeline.scheduler().run(), done("scheduler"));
     if (pipeline.dispatcher()) asio::co_spawn(ioc, pipeline.dispatcher()->run(stop), done("dispatcher"));
     asio::co_spawn(ioc, pipeline.report_loop(stop), done("report"));
+    asio::co_spawn(ioc, pipeline.maintenance_loop(stop), done("retention"));
     if (auto wd = sd.watchdog_interval()) {
         // wd is already half of WatchdogSec, as sd_watchdog_enabled(3) advises.
         asio::co_spawn(ioc, [&, wd]() -> asio::awaitable<void> {
@@ -180,6 +200,10 @@ int cmd_run(const GlobalOptions& g) {
         log::get("daemon")->critical("ozonwatch run: {}", e.what());
         sd.stopping();
         return kExitStateUnusable;
+    } catch (const daemon::MetricsListenError& e) {
+        log::get("daemon")->critical("ozonwatch run: {}", e.what());
+        sd.stopping();
+        return e.bad_address() ? kExitConfig : kExitUnavailable;
     } catch (const std::exception& e) {
         log::get("daemon")->critical("ozonwatch run: {}", e.what());
         sd.stopping();

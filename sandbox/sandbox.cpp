@@ -983,6 +983,9 @@ bool Sandbox::set_chat_unread(const std::string& chat_id, int unread) {
     std::lock_guard lock(impl_->mu);
     for (auto& c : impl_->sc.chats)
         if (c.chat_id == chat_id) {
+            // As the chat_unread event: new messages move last_message_id (the first unread one
+            // stays the same while the earlier ones are still unread).
+            if (unread > c.unread_count) c.last_message_id += unread - c.unread_count;
             c.unread_count = unread;
             return true;
         }

@@ -13,6 +13,7 @@
 #include <mutex>
 
 #include "common/http/client.hpp"
+#include "common/metrics.hpp"
 #include "common/ozon/errors.hpp"
 #include "common/ozon/json_util.hpp"
 
@@ -129,6 +130,8 @@ struct Client::Impl {
             std::optional<Error> err;
             try {
                 http::Response resp = co_await http.request(std::move(req));
+                // The client knows its shop, not the Ozon account: account "" (no such label).
+                metrics::count_api_request("insales", "", "/admin/products.json", resp.status);
                 {
                     std::optional<Usage> u;
                     if (auto h = resp.header("API-Usage-Limit")) u = parse_usage_limit(*h);
@@ -156,6 +159,7 @@ struct Client::Impl {
                     throw Error(ErrorKind::bad_response, "insales: HTTP " + std::to_string(resp.status), resp.status);
                 }
             } catch (const http::HttpError& e) {
+                metrics::count_api_request("insales", "", "/admin/products.json", metrics::transport_status(e.kind()));
                 err.emplace(ErrorKind::transient, std::string("insales: ") + e.what());
             }
             Millis wait = err->retry_after.value_or(

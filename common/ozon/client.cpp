@@ -15,6 +15,7 @@
 #include <type_traits>
 
 #include "common/http/client.hpp"
+#include "common/metrics.hpp"
 #include "common/time.hpp"
 
 namespace ozw::ozon {
@@ -109,6 +110,7 @@ struct Client::Impl {
                                {"Content-Type", "application/json"}};
                 req.body = body;
                 http::Response resp = co_await http.request(std::move(req));
+                metrics::count_api_request("ozon", account.name, path, resp.status);
                 if (auto rem = resp.header("Ratelimit-Remaining"); rem && *rem == "0")
                     limiter->pause_for(Millis{1000});
                 if (resp.status >= 200 && resp.status < 300) {
@@ -126,6 +128,7 @@ struct Client::Impl {
                         ra ? std::optional<std::string_view>(*ra) : std::nullopt));
                 }
             } catch (const http::HttpError& he) {
+                metrics::count_api_request("ozon", account.name, path, metrics::transport_status(he.kind()));
                 err.emplace(classify_transport(he, path));
             }
 

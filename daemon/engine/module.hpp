@@ -53,6 +53,9 @@ public:
     // of every type it declares: the registry test renders each one and fails on a type that is
     // not registered or a detail key that no text shows.
     virtual std::vector<Event> examples() const { return {}; }
+    // The Ozon Seller API methods the watch calls (paths): the API key check names a role
+    // that is missing for one of them.
+    virtual std::vector<std::string> ozon_methods() const { return {}; }
     virtual std::shared_ptr<Watch> create(const WatchContext& ctx) const = 0;
 };
 

@@ -32,6 +32,10 @@ std::vector<std::string> report_lines(const AccountReport& r, const ReportOption
         }
         for (const auto& l : s.lines) lines.push_back(l);
     }
+    if (!r.health.empty()) {
+        lines.push_back(ru(o) ? "Источники:" : "Sources:");
+        for (const auto& h : r.health) lines.push_back("  " + h);
+    }
     if (!r.not_watched.empty()) {
         std::string names;
         for (const auto& n : r.not_watched) names += (names.empty() ? "" : ", ") + n;
@@ -39,6 +43,34 @@ std::vector<std::string> report_lines(const AccountReport& r, const ReportOption
                               : "Not watched in this release (check the cabinet yourself): " + names);
     }
     return lines;
+}
+
+std::string verdict_line(const AccountReport& r, const ReportOptions& o) {
+    std::size_t checked = 0;
+    std::string unchecked;
+    for (const auto& s : r.sections) {
+        if (s.checked) ++checked;
+        else unchecked += (unchecked.empty() ? "" : ", ") + s.title;
+    }
+    const std::string of = std::to_string(checked) + (ru(o) ? " из " : " of ") + std::to_string(r.sections.size());
+    if (!r.firing.empty()) {
+        std::size_t critical = 0;
+        for (const auto& e : r.firing)
+            if (e.severity == Severity::critical) ++critical;
+        std::string line = ru(o) ? "Требует внимания (" + std::to_string(r.firing.size()) + ", из них критично " +
+                                       std::to_string(critical) + "; проверено разделов: " + of
+                                 : "Needs attention (" + std::to_string(r.firing.size()) + ", critical " +
+                                       std::to_string(critical) + "; sections checked: " + of;
+        if (!unchecked.empty()) line += (ru(o) ? "; не проверено: " : "; not checked: ") + unchecked;
+        return line + "):";
+    }
+    if (!unchecked.empty())
+        return ru(o) ? "Активных проблем нет, но проверено разделов только " + of + ". Не проверено: " + unchecked +
+                           " — смотрите в кабинете сами."
+                     : "No active problems, but only " + of + " sections were checked. Not checked: " + unchecked +
+                           " — check the cabinet yourself.";
+    return ru(o) ? "Требует внимания: ничего, всё в порядке (проверено разделов: " + of + ", активных проблем: 0)."
+                 : "Needs attention: nothing, all is well (sections checked: " + of + ", active problems: 0).";
 }
 
 std::string render_report(const std::vector<AccountReport>& reports, TimePoint now,
@@ -54,12 +86,8 @@ std::string render_report(const std::vector<AccountReport>& reports, TimePoint n
         out << "\n" << (ru(o) ? "Аккаунт: " : "Account: ") << r.account << "\n";
         for (const auto& l : report_lines(r, o)) out << l << "\n";
         auto firing = sorted_firing(r.firing);
-        if (firing.empty()) {
-            out << "\n" << (ru(o) ? "Требует внимания: ничего, всё в порядке.\n"
-                                  : "Needs attention: nothing, all is well.\n");
-            continue;
-        }
-        out << "\n" << (ru(o) ? "Требует внимания (" : "Needs attention (") << firing.size() << "):\n";
+        out << "\n" << verdict_line(r, o) << "\n";
+        if (firing.empty()) continue;
         for (const auto& e : firing)
             out << "\n" << alerts::render_event(e, "new", ro, alerts::Format::text) << "\n";
     }
@@ -80,12 +108,7 @@ Event make_report_event(const AccountReport& r, TimePoint now, const ReportOptio
     e.url = "https://seller.ozon.ru/app/dashboard/main";
     auto lines = report_lines(r, o);
     auto firing = sorted_firing(r.firing);
-    if (firing.empty())
-        lines.push_back(ru(o) ? "Требует внимания: ничего, всё в порядке."
-                              : "Needs attention: nothing, all is well.");
-    else
-        lines.push_back(ru(o) ? "Требует внимания (" + std::to_string(firing.size()) + "):"
-                              : "Needs attention (" + std::to_string(firing.size()) + "):");
+    lines.push_back(verdict_line(r, o));
     for (const auto& f : firing) lines.push_back("• " + alerts::event_title(f, o.language));
     e.details = {{"lines", lines}, {"count", firing.size()}};
     return e;

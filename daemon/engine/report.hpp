@@ -25,16 +25,21 @@ struct AccountReport {
     std::string account;
     std::vector<WatchReport> sections;
     std::vector<std::string> not_watched;  // configured watches this release does not have
+    std::vector<std::string> health;       // the sources' health, one line each
     std::vector<Event> firing;             // every firing condition of the account
 };
 
-// The lines of one account (sections and the not-watched notice; no conditions).
+// The lines of one account (sections, the not-watched notice, the sources' health; no
+// conditions).
 std::vector<std::string> report_lines(const AccountReport& r, const ReportOptions& o);
 // The whole report as plain text.
 std::string render_report(const std::vector<AccountReport>& reports, TimePoint now,
                           const ReportOptions& o);
+// The closing verdict: "nothing needs attention, all is well" with what was checked, or how
+// many conditions fire; never "all is well" while a section could not be checked.
+std::string verdict_line(const AccountReport& r, const ReportOptions& o);
 // report.daily for one account (key "report.daily:<account>:<local date>"), details.lines =
-// the account's lines + one title line per firing condition, details.count.
+// the account's lines + the verdict + one title line per firing condition, details.count.
 Event make_report_event(const AccountReport& r, TimePoint now, const ReportOptions& o);
 // report.daily's declaration.
 std::vector<EventType> report_event_types();

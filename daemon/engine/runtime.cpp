@@ -12,7 +12,9 @@
 #include "alerts/notifiers.hpp"
 #include "alerts/router.hpp"
 #include "common/logging.hpp"
+#include "common/metrics.hpp"
 #include "common/ratelimit.hpp"
+#include "common/time.hpp"
 #include "daemon/engine/module.hpp"
 
 namespace ozw::daemon {
@@ -102,26 +104,78 @@ std::vector<AccountReport> Runtime::reports() {
             WatchReport s;
             s.watch = w.name();
             s.title = w.report_title(o);
-            if (sw.health.consecutive_failures > 0 && !sw.last_result) {
+            // Failing now: what it said before is no longer the cabinet's state.
+            if (sw.health.consecutive_failures > 0 && sw.health.last_failure != FailureKind::not_available) {
                 s.checked = false;
                 s.error = sw.health.last_error;
             } else {
                 s.lines = w.report_lines(o);
+                if (s.lines.empty()) continue;  // a watch with health lines only (the API key)
             }
             r.sections.push_back(std::move(s));
         }
         r.not_watched = not_watched_;
+        r.health = health_lines(r.account, o);
         for (const auto& c : store_.active_conditions(r.account)) r.firing.push_back(c.event);
         out.push_back(std::move(r));
     }
     return out;
 }
 
+std::vector<std::string> Runtime::health_lines(const std::string& account, const ReportOptions& o) {
+    const bool ru = o.language != "en";
+    const TimeZone tz(o.timezone);
+    // Each source the account's watches read (the Ozon API): answering, or since when it
+    // fails and for which sections; a method the account may not use is said as such.
+    std::vector<std::string> sources;
+    for (std::size_t i = 0; i < scheduler_->size(); ++i) {
+        Watch& w = scheduler_->at(i).runner->watch();
+        if (w.account() == account && std::find(sources.begin(), sources.end(), w.source()) == sources.end())
+            sources.push_back(w.source());
+    }
+    std::vector<std::string> lines;
+    for (const auto& source : sources) {
+        std::string failing, unavailable, not_polled;
+        std::optional<TimePoint> since;
+        for (std::size_t i = 0; i < scheduler_->size(); ++i) {
+            const auto& sw = scheduler_->at(i);
+            Watch& w = sw.runner->watch();
+            if (w.account() != account || w.source() != source) continue;
+            const std::string title = w.report_title(o);
+            if (sw.health.consecutive_failures > 0 && sw.health.last_failure == FailureKind::not_available) {
+                unavailable += (unavailable.empty() ? "" : ", ") + title;
+            } else if (sw.health.consecutive_failures > 0) {
+                failing += (failing.empty() ? "" : "; ") + title + ": " + sw.health.last_error;
+                if (sw.health.failing_since && (!since || *sw.health.failing_since < *since)) since = sw.health.failing_since;
+            } else if (!sw.last_result) {
+                not_polled += (not_polled.empty() ? "" : ", ") + title;
+            }
+        }
+        std::string line = source_display_name(source) + ": ";
+        if (!failing.empty())
+            line += (ru ? "ошибки" : "failing") +
+                    (since ? (ru ? " с " : " since ") + tz.format_local(*since) : std::string()) + " (" + failing + ")";
+        else
+            line += ru ? "отвечает" : "answering";
+        if (!not_polled.empty()) line += (ru ? "; ещё не опрошено: " : "; not polled yet: ") + not_polled;
+        if (!unavailable.empty()) line += (ru ? "; недоступно аккаунту: " : "; not available to the account: ") + unavailable;
+        lines.push_back(line);
+    }
+    for (std::size_t i = 0; i < scheduler_->size(); ++i) {
+        Watch& w = scheduler_->at(i).runner->watch();
+        if (w.account() != account) continue;
+        for (auto& l : w.health_lines(o)) lines.push_back(std::move(l));
+    }
+    return lines;
+}
+
 std::vector<Event> Runtime::record_daily_report(TimePoint now) {
     ApplyBatch b;
     b.now = now;
     for (const auto& r : reports()) b.transitions.push_back(make_report_event(r, now, report_options()));
-    return store_.apply(b, router_).recorded;
+    auto recorded = store_.apply(b, router_).recorded;
+    for (const Event& e : recorded) metrics::families::events().with({e.account, e.type, to_string(e.state)}).inc();
+    return recorded;
 }
 
 TimePoint Runtime::next_report_time(TimePoint after) const {
@@ -157,9 +211,43 @@ asio::awaitable<void> Runtime::report_loop(const std::atomic<bool>& stop) {
     }
 }
 
+Store::PruneResult Runtime::prune_history(TimePoint now) {
+    const auto r = store_.prune(now - cfg_.retention);
+    if (r.events || r.outbox_rows || r.silences)
+        log::get("store")->info("retention {}: pruned {} events, {} delivered outbox rows, {} expired silences",
+                                format_duration(cfg_.retention), r.events, r.outbox_rows, r.silences);
+    return r;
+}
+
+asio::awaitable<void> Runtime::maintenance_loop(const std::atomic<bool>& stop) {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    struct Unregister {
+        std::shared_ptr<asio::steady_timer*> slot;
+        ~Unregister() { *slot = nullptr; }
+    } unregister{maintenance_timer_};
+    *maintenance_timer_ = &timer;
+    TimePoint next = clock_.now();
+    while (!stop) {
+        if (clock_.now() >= next) {
+            try {
+                prune_history(clock_.now());
+            } catch (const std::exception& e) {
+                log::get("store")->error("pruning old history failed (tried again in a day): {}", e.what());
+            }
+            next = clock_.now() + std::chrono::hours(24);
+        }
+        // At most an hour at a time, so that a step of the clock is noticed.
+        timer.expires_after(std::clamp<Millis>(std::chrono::duration_cast<Millis>(next - clock_.now()),
+                                               Millis{0}, std::chrono::hours(1)));
+        boost::system::error_code ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+}
+
 void Runtime::wake_for_stop() {
     scheduler_->stop();
     if (*report_timer_) (*report_timer_)->cancel();
+    if (*maintenance_timer_) (*maintenance_timer_)->cancel();
     if (dispatcher_) dispatcher_->wake();
 }
 

@@ -63,11 +63,18 @@ public:
     // Daemon loop (until `stop`): report.daily at report.at local time. Sleeps until then (at
     // most a minute at a time, so that a step of the clock is noticed).
     boost::asio::awaitable<void> report_loop(const std::atomic<bool>& stop);
+    // Retention: prunes the store's history older than config.retention (Store::prune).
+    Store::PruneResult prune_history(TimePoint now);
+    // Daemon loop (until `stop`): prune_history at start and then once a day.
+    boost::asio::awaitable<void> maintenance_loop(const std::atomic<bool>& stop);
     // Stops the scheduler and wakes every sleeping loop (scheduler, report, dispatcher) so that
     // each sees its stop flag now. Call it on the executor's thread.
     void wake_for_stop();
 
 private:
+    // The health section of one account's report.
+    std::vector<std::string> health_lines(const std::string& account, const ReportOptions& o);
+
     const Config& cfg_;
     Store& store_;
     const Clock& clock_;
@@ -79,6 +86,8 @@ private:
     std::unique_ptr<alerts::Dispatcher> dispatcher_;
     // report_loop's timer while it runs; shared with its frame (see Scheduler::sleeping_).
     std::shared_ptr<boost::asio::steady_timer*> report_timer_ =
+        std::make_shared<boost::asio::steady_timer*>(nullptr);
+    std::shared_ptr<boost::asio::steady_timer*> maintenance_timer_ =
         std::make_shared<boost::asio::steady_timer*>(nullptr);
 };
 

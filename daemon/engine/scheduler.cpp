@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "common/logging.hpp"
+#include "common/metrics.hpp"
 #include "common/ozon/errors.hpp"
 #include "common/time.hpp"
 
@@ -28,6 +29,11 @@ namespace {
 // reading watch ("<watch>.failing_since", ".failure", ".error"); failing_since "" = healthy.
 std::string health_scope(const std::string& source) { return "source:" + source; }
 
+// ozonwatch_events_total (common/metrics.hpp): every event a committed apply recorded.
+void count_events(const std::vector<Event>& recorded) {
+    for (const Event& e : recorded) metrics::families::events().with({e.account, e.type, to_string(e.state)}).inc();
+}
+
 FailureKind failure_kind_from(const std::string& s) {
     for (FailureKind k : {FailureKind::transient, FailureKind::auth, FailureKind::not_available})
         if (s == to_string(k)) return k;
@@ -41,6 +47,11 @@ void Scheduler::add(std::shared_ptr<Watch> watch) {
     sw->runner = std::make_unique<WatchRunner>(std::move(watch), store_, router_, clock_);
     sw->next_due = clock_.now();
     restore_health(*sw);
+    try {  // the last success before a restart: every successful poll stamps "baseline"
+        Watch& w = sw->runner->watch();
+        if (auto b = store_.cursor(w.account(), w.name(), "baseline")) sw->last_success = parse_iso8601(*b);
+    } catch (const std::exception&) {
+    }
     watches_.push_back(std::move(sw));
 }
 
@@ -110,7 +121,7 @@ void Scheduler::update_source(const std::string& account, const std::string& sou
             health.cursors[v.watch + ".error"] = down ? log::mask(h.last_error) : "";
         }
         b.snapshots.push_back(std::move(health));
-        store_.apply(b, router_);
+        count_events(store_.apply(b, router_).recorded);
         if (failing) clean_.erase(key);
         else clean_.insert(key);
     } catch (const std::exception& e) {
@@ -126,6 +137,8 @@ awaitable<void> Scheduler::run_watch(std::size_t i) {
     // An outage begins no later than the poll that met it: the unavailable_after clock starts
     // here, not after the poll's own retries (which can take minutes).
     const TimePoint started = clock_.now();
+    sw.last_attempt = started;
+    metrics::families::polls().with({w.account(), w.name()}).inc();
     std::exception_ptr failure;
     try {
         sw.last_result = co_await sw.runner->run_once();
@@ -135,12 +148,15 @@ awaitable<void> Scheduler::run_watch(std::size_t i) {
     sw.running = false;
     const TimePoint now = clock_.now();
     if (!failure) {
+        sw.last_success = now;
+        count_events(sw.last_result->recorded);
         record_success(sw.health);
         sw.next_due = now + w.interval() + jitter(w.interval());
     } else {
         std::string message;
         FailureKind kind = classify_failure(failure, message);
         record_failure(sw.health, kind, message, started);
+        metrics::families::poll_failures().with({w.account(), w.name(), to_string(kind)}).inc();
         Millis delay = failure_backoff(backoff_, kind, sw.health.consecutive_failures, w.interval());
         log::get("scheduler")->warn("{}/{}: poll failed ({} in a row), next try in {}: {}",
                                     w.account(), w.name(), sw.health.consecutive_failures,
@@ -154,7 +170,7 @@ awaitable<void> Scheduler::run_watch(std::size_t i) {
                 ApplyBatch b;
                 b.now = now;
                 b.conditions.push_back(ConditionSet{w.account(), "source:" + w.name(), {}});
-                store_.apply(b, router_);
+                count_events(store_.apply(b, router_).recorded);
             }
             sw.legacy_source_scope_cleared = true;
         } catch (const std::exception& e) {

@@ -34,6 +34,10 @@ struct ScheduledWatch {
     WatchHealth health;
     std::optional<CycleResult> last_result;
     bool running = false;
+    // For /metrics and /healthz (daemon/metrics_endpoint.cpp): when the last poll started, and
+    // when a poll last succeeded (restored from the store after a restart).
+    std::optional<TimePoint> last_attempt;
+    std::optional<TimePoint> last_success;
     // Releases before source health was per source kept it per watch (scope "source:<watch>"):
     // resolved once at the first cycle so that no such condition is left firing for ever.
     bool legacy_source_scope_cleared = false;

@@ -76,6 +76,9 @@ public:
     virtual std::vector<std::string> report_lines(const ReportOptions&) const { return {}; }
     // How the report names the watch ("Отправления FBS"), also when it could not be checked.
     virtual std::string report_title(const ReportOptions&) const { return name(); }
+    // Lines for the report's health section about sources only this watch reads (the shop's
+    // InSales, the 1C file, the API key's expiry); the engine adds each Ozon source's health.
+    virtual std::vector<std::string> health_lines(const ReportOptions&) const { return {}; }
 };
 
 struct CycleResult {

@@ -30,6 +30,10 @@ public:
         return language == "en" ? "Accruals" : "Начисления";
     }
     std::vector<EventType> event_types() const override { return finance_event_types(); }
+    std::vector<std::string> ozon_methods() const override {
+        return {"/v1/finance/accrual/postings", "/v1/finance/accrual/by-day", "/v1/finance/accrual/types",
+                "/v1/finance/cash-flow-statement/list"};
+    }
     std::vector<Event> examples() const override {
         const EvalContext ctx{"main", FinanceSettings{}, TimeZone("Europe/Moscow")};
         AccrualItem a;

@@ -35,6 +35,9 @@ public:
         return language == "en" ? "FBS postings" : "Отправления FBS";
     }
     std::vector<EventType> event_types() const override { return posting_event_types(); }
+    std::vector<std::string> ozon_methods() const override {
+        return {"/v4/posting/fbs/list", "/v4/posting/fbs/unfulfilled/list", "/v3/posting/fbs/get"};
+    }
     std::vector<Event> examples() const override;
     std::shared_ptr<Watch> create(const WatchContext& ctx) const override {
         return std::make_shared<PostingsWatch>(ctx.account.name, ctx.ozon,

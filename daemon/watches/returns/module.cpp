@@ -31,6 +31,9 @@ public:
         return language == "en" ? "Returns" : "Возвраты";
     }
     std::vector<EventType> event_types() const override { return return_event_types(); }
+    std::vector<std::string> ozon_methods() const override {
+        return {"/v1/returns/list", "/v2/returns/rfbs/list", "/v2/returns/rfbs/get", "/v1/returns/company/fbs/info"};
+    }
     std::vector<Event> examples() const override;
     std::shared_ptr<Watch> create(const WatchContext& ctx) const override {
         return std::make_shared<ReturnsWatch>(ctx.account.name, ctx.ozon,

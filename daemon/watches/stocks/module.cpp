@@ -57,6 +57,9 @@ public:
     const WatchSchema& schema() const override { return schema_; }
     std::string title(const std::string& language) const override { return language == "en" ? "stocks" : "остатки"; }
     std::vector<EventType> event_types() const override { return stocks_event_types(); }
+    std::vector<std::string> ozon_methods() const override {
+        return {"/v4/product/info/stocks", "/v2/product/info/stocks-by-warehouse/fbs"};
+    }
     std::vector<Event> examples() const override {
         EvalContext ctx{"main", StocksSettings{}, std::chrono::hours(24)};
         ctx.settings.compare_with = {"insales", "onec"};

@@ -288,15 +288,31 @@ std::vector<std::string> StocksWatch::report_lines(const ReportOptions& o) const
     if (only_ozon.count) lines.push_back((ru ? "  только на Ozon: " : "  on Ozon only: ") + only_ozon.text(ru));
     if (only_insales.count) lines.push_back((ru ? "  только в InSales: " : "  in InSales only: ") + only_insales.text(ru));
     if (only_onec.count) lines.push_back((ru ? "  только в 1С: " : "  in 1C only: ") + only_onec.text(ru));
-    for (const auto* s : {source_state("insales"), source_state("onec")}) {
-        if (!s) continue;
-        const std::string name = s->source == "onec" ? (ru ? "1С" : "1C") : "InSales";
-        if (s->failing_since)
-            lines.push_back("  " + name + (ru ? ": не читается с " : ": failing since ") + tz.format_local(*s->failing_since) +
+    return lines;
+}
+
+std::vector<std::string> StocksWatch::health_lines(const ReportOptions& o) const {
+    const bool ru = o.language != "en";
+    const TimeZone tz(o.timezone);
+    std::vector<std::string> lines;
+    for (const char* source : {"insales", "onec"}) {
+        const bool configured = std::string_view(source) == "insales" ? configured_.insales : configured_.onec;
+        if (!configured) continue;
+        const std::string name = std::string_view(source) == "onec" ? (ru ? "1С" : "1C") : "InSales";
+        const SourceState* s = source_state(source);
+        if (!s || (!s->read_at && !s->failing_since)) {
+            lines.push_back(name + (ru ? ": ещё не прочитан" : ": not read yet"));
+        } else if (s->failing_since) {
+            lines.push_back(name + (ru ? ": не читается с " : ": failing since ") + tz.format_local(*s->failing_since) +
                             " (" + s->error + ")");
-        else if (s->stale && s->written_at)
-            lines.push_back("  " + name + (ru ? ": выгрузка устарела, от " : ": export out of date, of ") +
+        } else if (s->stale && s->written_at) {
+            lines.push_back(name + (ru ? ": выгрузка устарела, от " : ": export out of date, of ") +
                             tz.format_local(*s->written_at));
+        } else {
+            std::string line = name + (ru ? ": в порядке, прочитан " : ": fine, read at ") + tz.format_local(*s->read_at);
+            if (s->written_at) line += (ru ? " (выгрузка от " : " (export of ") + tz.format_local(*s->written_at) + ")";
+            lines.push_back(line);
+        }
     }
     return lines;
 }

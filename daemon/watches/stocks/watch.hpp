@@ -28,6 +28,7 @@ public:
 
     Millis interval() const override { return ctx_.settings.interval; }
     std::vector<std::string> report_lines(const ReportOptions& o) const override;
+    std::vector<std::string> health_lines(const ReportOptions& o) const override;
     std::string report_title(const ReportOptions& o) const override;
 
     std::vector<Event> transitions(const StocksItem* previous, const StocksItem& current, TimePoint now) const override;

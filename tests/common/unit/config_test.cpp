@@ -616,5 +616,16 @@ TEST_F(ConfigTest, ASecondSchemaWithTheSameNameIsIgnored) {
     EXPECT_EQ(probe_of(r.config).level, 4);
 }
 
+TEST_F(ConfigTest, RetentionDefaultsToNinetyDaysAndRefusesLessThanADay) {
+    EXPECT_EQ(load_config_text(kMinimal, "config.yaml", &no_env_).config.retention, Millis{24h * 90});
+    EXPECT_EQ(load_config_text(std::string("retention: 365d\n") + kMinimal, "config.yaml", &no_env_).config.retention,
+              Millis{24h * 365});
+    auto short_one = error_of(std::string("retention: 12h\n") + kMinimal);
+    EXPECT_EQ(short_one.key_path(), "retention");
+    EXPECT_THAT(short_one.message(), HasSubstr("at least 1d"));
+    auto bad = error_of(std::string("retention: forever\n") + kMinimal);
+    EXPECT_EQ(bad.key_path(), "retention");
+}
+
 }  // namespace
 }  // namespace ozw

@@ -796,3 +796,50 @@ TEST(Store, AReadOnlyDatabaseIsReportedAsReadOnlyNotAsCorrupt) {
         ::testing::ExitedWithCode(0), "cannot write the state database");
     fs::permissions(dir.db(), fs::perms::owner_read | fs::perms::owner_write);
 }
+
+TEST(Store, RetentionPrunesDeliveredHistoryButKeepsActiveConditionsAndPendingSends) {
+    TempDir dir;
+    Store store(dir.db());
+    const long long day = 86400;
+    auto apply = [&](long long t, std::vector<Event> transitions, std::vector<Event> holding) {
+        ApplyBatch b;
+        b.now = at(t);
+        b.transitions = std::move(transitions);
+        b.conditions.push_back({"main", "postings", std::move(holding)});
+        return store.apply(b, to_channels({"telegram:1"})).recorded;
+    };
+    // Day 0: an old transition (delivered), a condition that resolves on day 1 (both delivered),
+    // a condition that still holds at the end, and an old transition whose send is still pending.
+    auto old_news = apply(0, {transition("posting.new:old")}, {condition("posting.arbitration:A"), condition("posting.arbitration:B")});
+    ASSERT_EQ(old_news.size(), 3u);
+    auto resolved = apply(day, {transition("posting.new:stuck")}, {condition("posting.arbitration:B")});
+    ASSERT_EQ(resolved.size(), 2u);  // stuck's transition + A resolved
+    std::vector<long long> delivered, stuck;
+    for (const auto& row : store.pending_outbox())
+        (row.event.key == "posting.new:stuck" ? stuck : delivered).push_back(row.id);
+    store.mark_sent(delivered, at(day));
+    // Day 100: new news.
+    apply(100 * day, {transition("posting.new:recent")}, {condition("posting.arbitration:B")});
+    store.add_silence("type=posting.new", at(2 * day), "old", at(0));
+    store.add_silence("type=posting.cancelled", at(200 * day), "still on", at(0));
+    ASSERT_EQ(count_rows(dir.db(), "events"), 6u);
+
+    const auto r = store.prune(at(100 * day - 90 * day));  // retention 90 days on day 100
+    // Gone: posting.new:old, A firing, A resolved (and their 3 delivered rows), the old silence.
+    EXPECT_EQ(r.events, 3);
+    EXPECT_EQ(r.outbox_rows, 3);
+    EXPECT_EQ(r.silences, 1);
+    std::vector<std::string> left;
+    for (const auto& e : store.events_since(at(0))) left.push_back(e.key + "/" + to_string(e.state));
+    EXPECT_EQ(left, (std::vector<std::string>{"posting.arbitration:B/firing", "posting.new:stuck/firing",
+                                              "posting.new:recent/firing"}));
+    ASSERT_EQ(store.active_conditions("main").size(), 1u);
+    EXPECT_EQ(store.active_conditions("main")[0].event.key, "posting.arbitration:B");
+    std::vector<std::string> pending;
+    for (const auto& row : store.pending_outbox()) pending.push_back(row.event.key);
+    EXPECT_EQ(pending, (std::vector<std::string>{"posting.new:stuck", "posting.new:recent"}));
+    EXPECT_EQ(store.silences(at(100 * day)).size(), 1u);
+    // Nothing more to prune: a second pass removes nothing.
+    const auto again = store.prune(at(10 * day));
+    EXPECT_EQ(again.events + again.outbox_rows + again.silences, 0);
+}

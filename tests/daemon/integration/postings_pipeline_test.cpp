@@ -126,9 +126,9 @@ TEST(PostingsWatchSandbox, InitialLoadThenIncrementalPollsAskOnlyForChanges) {
     sb.advance(2min);
     d.cycle();
     EXPECT_EQ(ozon_requests(sb).size(), 1u);
-    ASSERT_TRUE(d.runtime.scheduler().at(0).last_result);
+    ASSERT_TRUE(d.scheduled("postings").last_result);
     std::vector<std::string> keys;
-    for (const auto& e : d.runtime.scheduler().at(0).last_result->recorded) keys.push_back(e.key);
+    for (const auto& e : d.scheduled("postings").last_result->recorded) keys.push_back(e.key);
     EXPECT_EQ(keys, std::vector<std::string>{"posting.status_changed:0127000908-0001-1:delivering"});
     EXPECT_EQ(d.watch<postings::PostingsWatch>("postings").items().at("0127000908-0001-1").status, "delivering");
 }
@@ -198,9 +198,9 @@ TEST(DaemonPipelineSandbox, EachExpectedTelegramMessageArrivesOnceAlsoAfterARest
         Daemon d(cfg, db, sb);
         d.cycle();
         run(d.ioc, [&] { return d.runtime.dispatcher()->tick(); });
-        ASSERT_TRUE(d.runtime.scheduler().at(0).last_result);
-        EXPECT_FALSE(d.runtime.scheduler().at(0).last_result->baseline);
-        EXPECT_TRUE(d.runtime.scheduler().at(0).last_result->recorded.empty());
+        ASSERT_TRUE(d.scheduled("postings").last_result);
+        EXPECT_FALSE(d.scheduled("postings").last_result->baseline);
+        EXPECT_TRUE(d.scheduled("postings").last_result->recorded.empty());
     }
     EXPECT_EQ(sent_messages(sb).size(), before);
 }
@@ -339,6 +339,9 @@ TEST(CheckSandbox, ReportTableEqualsTheScenarioAndExitCodeIsCritical) {
     daemon::edit_settings_base(cfg, "returns").enabled = false;  // the postings' report alone
     daemon::edit_settings_base(cfg, "finance").enabled = false;
     daemon::edit_settings_base(cfg, "stocks").enabled = false;
+    daemon::edit_settings_base(cfg, "reviews").enabled = false;
+    daemon::edit_settings_base(cfg, "chats").enabled = false;
+    daemon::edit_settings_base(cfg, "api_key").enabled = false;
     std::ostringstream out, err;
     auto r = run_check(cfg, sb.clock(), "text", out, err);
     EXPECT_EQ(r.exit_code, 2) << err.str();  // disputes are critical
@@ -387,6 +390,9 @@ TEST(CheckSandbox, ExitCodesOkWarningCriticalAndSourceFailure) {
     daemon::edit_settings_base(cfg, "returns").enabled = false;  // the postings' exit codes alone
     daemon::edit_settings_base(cfg, "finance").enabled = false;
     daemon::edit_settings_base(cfg, "stocks").enabled = false;
+    daemon::edit_settings_base(cfg, "reviews").enabled = false;
+    daemon::edit_settings_base(cfg, "chats").enabled = false;
+    daemon::edit_settings_base(cfg, "api_key").enabled = false;
     cfg.accounts.resize(1);  // "demo"
     // 07:00 Moscow: nothing is due yet.
     std::ostringstream out0, err0;

@@ -50,6 +50,16 @@ struct Daemon {
         run(ioc, [&] { return runtime.scheduler().run_once_due(); });
         if (runtime.dispatcher()) run(ioc, [&] { return runtime.dispatcher()->tick(); });
     }
+    // The scheduler's entry of the first account's watch of that module.
+    daemon::ScheduledWatch& scheduled(const std::string& name) {
+        for (std::size_t i = 0; i < runtime.scheduler().size(); ++i) {
+            auto& sw = runtime.scheduler().at(i);
+            if (sw.runner->watch().name() == name &&
+                sw.runner->watch().account() == runtime.accounts().at(0).config.name)
+                return sw;
+        }
+        throw std::runtime_error("no scheduled " + name + " watch");
+    }
     // The first account's watch of that module, as its concrete type.
     template <class W>
     W& watch(const std::string& name) {
