@@ -32,7 +32,8 @@ std::vector<std::string> reviews_report_lines(const std::map<std::string, Review
         ++fresh;
         if (low_rating(r.rating, s)) ++low;
     }
-    std::string line = ru ? "Отзывы: " + std::to_string(fresh) + " новых за сутки"
+    const bool one = fresh % 10 == 1 && fresh % 100 != 11;  // "1 новый", "21 новый", "11 новых"
+    std::string line = ru ? "Отзывы: " + std::to_string(fresh) + (one ? " новый за сутки" : " новых за сутки")
                           : "Reviews: " + std::to_string(fresh) + " new in the last 24 h";
     if (s.alert_rating > 0)
         line += ru ? ", " + std::to_string(low) + " с оценкой ≤" + std::to_string(s.alert_rating)

@@ -1,6 +1,6 @@
 #pragma once
 // Shared by the daemon's unit tests: a real Store in a temporary folder, a ManualClock and an
-// io_context to run one coroutine to completion.
+// io_context to run one coroutine to completion; a scripted watch under the real runner.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -15,6 +15,7 @@
 
 #include "common/store.hpp"
 #include "common/time.hpp"
+#include "daemon/engine/watch.hpp"
 
 namespace ozw::test {
 
@@ -79,5 +80,40 @@ struct DaemonEnv {
         return k;
     }
 };
+
+// A scripted watch (W: default-constructible, its answer set by the test) under the real
+// WatchRunner and Store: the set-up every watch's cycle tests share.
+template <class W>
+struct RunnerHarness {
+    DaemonEnv env;
+    std::shared_ptr<W> watch;
+    std::unique_ptr<daemon::WatchRunner> runner;
+    explicit RunnerHarness(TimePoint start = at("2026-11-26T04:00:00Z")) : env(start) { make(); }
+    void make() {
+        watch = std::make_shared<W>();
+        runner = std::make_unique<daemon::WatchRunner>(watch, *env.store, daemon::null_router(), env.clock);
+    }
+    // A process restart on the same database: a new watch and runner load what was committed.
+    void restart() {
+        runner.reset();
+        watch.reset();
+        env.reopen();
+        make();
+    }
+    // One cycle at `when` with whatever the watch was told to answer.
+    daemon::CycleResult cycle(TimePoint when) {
+        env.clock.set(when);
+        return env.run([&] { return runner->run_once(); });
+    }
+};
+
+// "type[/resolved] key" of each event a cycle recorded, sorted.
+inline std::vector<std::string> recorded(const daemon::CycleResult& r) {
+    std::vector<std::string> out;
+    for (const auto& e : r.recorded)
+        out.push_back(e.type + (e.state == EventState::resolved ? "/resolved" : "") + " " + e.key);
+    std::sort(out.begin(), out.end());
+    return out;
+}
 
 }  // namespace ozw::test

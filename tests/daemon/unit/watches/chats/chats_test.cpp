@@ -50,25 +50,10 @@ protected:
     }
 };
 
-struct Harness {
-    ozw::test::DaemonEnv env;
-    std::shared_ptr<ScriptedWatch> watch;
-    std::unique_ptr<WatchRunner> runner;
-    Harness() : env(at("2026-11-26T04:00:00Z")) { make(); }
-    void make() {
-        watch = std::make_shared<ScriptedWatch>();
-        runner = std::make_unique<WatchRunner>(watch, *env.store, null_router(), env.clock);
-    }
-    void restart() {
-        runner.reset();
-        watch.reset();
-        env.reopen();
-        make();
-    }
+struct Harness : ozw::test::RunnerHarness<ScriptedWatch> {
     CycleResult poll(std::vector<ChatItem> answer, TimePoint when) {
-        env.clock.set(when);
         watch->answer = std::move(answer);
-        return env.run([&] { return runner->run_once(); });
+        return cycle(when);
     }
     const Event* active(const std::string& key, std::vector<ActiveCondition>& keep) {
         keep = env.store->active_conditions("main");
@@ -78,13 +63,7 @@ struct Harness {
     }
 };
 
-std::vector<std::string> recorded(const CycleResult& r) {
-    std::vector<std::string> out;
-    for (const auto& e : r.recorded)
-        out.push_back(e.type + (e.state == EventState::resolved ? "/resolved" : "") + " " + e.key);
-    std::sort(out.begin(), out.end());
-    return out;
-}
+using ozw::test::recorded;
 
 }  // namespace
 

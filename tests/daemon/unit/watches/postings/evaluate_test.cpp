@@ -74,13 +74,7 @@ struct Harness {
     }
 };
 
-std::vector<std::string> recorded(const CycleResult& r) {
-    std::vector<std::string> out;
-    for (const auto& e : r.recorded)
-        out.push_back(e.type + (e.state == EventState::resolved ? "/resolved" : "") + " " + e.key);
-    std::sort(out.begin(), out.end());
-    return out;
-}
+using ozw::test::recorded;
 
 }  // namespace
 

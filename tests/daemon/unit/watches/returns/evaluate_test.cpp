@@ -74,36 +74,15 @@ protected:
     }
 };
 
-struct Harness {
-    ozw::test::DaemonEnv env;
-    std::shared_ptr<ScriptedWatch> watch;
-    std::unique_ptr<WatchRunner> runner;
-    explicit Harness(TimePoint start = at("2026-11-26T04:00:00Z")) : env(start) { make(); }
-    void make() {
-        watch = std::make_shared<ScriptedWatch>();
-        runner = std::make_unique<WatchRunner>(watch, *env.store, null_router(), env.clock);
-    }
-    // A process restart on the same database: a new watch and runner load what was committed.
-    void restart() {
-        runner.reset();
-        watch.reset();
-        env.reopen();
-        make();
-    }
+struct Harness : ozw::test::RunnerHarness<ScriptedWatch> {
+    using RunnerHarness::RunnerHarness;
     CycleResult poll(std::vector<ReturnItem> answer, TimePoint when) {
-        env.clock.set(when);
         watch->answer = std::move(answer);
-        return env.run([&] { return runner->run_once(); });
+        return cycle(when);
     }
 };
 
-std::vector<std::string> recorded(const CycleResult& r) {
-    std::vector<std::string> out;
-    for (const auto& e : r.recorded)
-        out.push_back(e.type + (e.state == EventState::resolved ? "/resolved" : "") + " " + e.key);
-    std::sort(out.begin(), out.end());
-    return out;
-}
+using ozw::test::recorded;
 
 }  // namespace
 

@@ -61,36 +61,16 @@ protected:
     }
 };
 
-struct Harness {
-    ozw::test::DaemonEnv env;
-    std::shared_ptr<ScriptedWatch> watch;
-    std::unique_ptr<WatchRunner> runner;
-    Harness() : env(at("2026-11-26T04:00:00Z")) { make(); }
-    void make() {
-        watch = std::make_shared<ScriptedWatch>();
-        runner = std::make_unique<WatchRunner>(watch, *env.store, null_router(), env.clock);
-    }
-    void restart() {
-        runner.reset();
-        watch.reset();
-        env.reopen();
-        make();
-    }
+struct Harness : ozw::test::RunnerHarness<ScriptedWatch> {
+    using RunnerHarness::RunnerHarness;
     CycleResult poll(std::vector<ReviewItem> answer, TimePoint when, std::vector<std::string> gone = {}) {
-        env.clock.set(when);
         watch->answer = std::move(answer);
         watch->gone = std::move(gone);
-        return env.run([&] { return runner->run_once(); });
+        return cycle(when);
     }
 };
 
-std::vector<std::string> recorded(const CycleResult& r) {
-    std::vector<std::string> out;
-    for (const auto& e : r.recorded)
-        out.push_back(e.type + (e.state == EventState::resolved ? "/resolved" : "") + " " + e.key);
-    std::sort(out.begin(), out.end());
-    return out;
-}
+using ozw::test::recorded;
 
 }  // namespace
 
@@ -211,4 +191,12 @@ TEST(ReviewsReport, CountsTheDaysReviewsAndTheLowRatedOnes) {
     auto lines = reviews_report_lines(items, now, true, ReviewsSettings{});
     ASSERT_EQ(lines.size(), 1u);
     EXPECT_NE(lines[0].find("нет подписки"), std::string::npos) << lines[0];
+}
+
+TEST(ReviewsReport, OneNewReviewIsSingular) {
+    std::map<std::string, ReviewItem> items;
+    const auto r = review("a", 2, "2026-11-26T01:00:00Z");
+    items[r.id] = r;
+    EXPECT_EQ(reviews_report_lines(items, at("2026-11-26T06:00:00Z"), true, ReviewsSettings{}),
+              std::vector<std::string>{"Отзывы: 1 новый за сутки, 1 с оценкой ≤3"});
 }
