@@ -89,4 +89,15 @@ std::string fill_placeholders(std::string_view text, const DetailsView& details)
     return out;
 }
 
+EventType declare_event_type(std::string type, EventKind kind, Severity severity, std::string source,
+                             std::string fixed_url) {
+    EventType t;
+    t.type = std::move(type);
+    t.kind = kind;
+    t.severity = severity;
+    t.source = std::move(source);
+    if (!fixed_url.empty()) t.url = [url = std::move(fixed_url)](const Event&) { return url; };
+    return t;
+}
+
 }  // namespace ozw

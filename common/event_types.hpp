@@ -110,6 +110,11 @@ private:
 // The process-wide registry.
 EventTypeRegistry& event_types();
 
+// The head of a declaration, shared by every module: name, kind, severity, source and, when
+// `fixed_url` is not empty, the cabinet page every event of the type links to (else Event.url).
+EventType declare_event_type(std::string type, EventKind kind, Severity severity, std::string source = "ozon",
+                             std::string fixed_url = {});
+
 // Replaces {name} by details[name] (marking it read); an unknown name stays as written.
 std::string fill_placeholders(std::string_view text, const DetailsView& details);
 

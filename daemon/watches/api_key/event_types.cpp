@@ -37,13 +37,7 @@ void role_facts(const DetailsView& d, FactSink& s) {
 }
 
 EventType base(const char* type, Severity severity) {
-    EventType t;
-    t.type = type;
-    t.kind = EventKind::condition;
-    t.severity = severity;
-    t.source = "ozon";
-    t.url = [](const Event&) { return std::string(kApiKeysUrl); };
-    return t;
+    return declare_event_type(type, EventKind::condition, severity, "ozon", kApiKeysUrl);
 }
 
 }  // namespace

@@ -29,11 +29,8 @@ void unread_facts(const DetailsView& d, FactSink& s) {
 }  // namespace
 
 std::vector<EventType> chat_event_types() {
-    EventType t;
-    t.type = "chat.unread";
-    t.kind = EventKind::condition;
-    t.severity = Severity::info;
-    t.source = "ozon";
+    EventType t = declare_event_type("chat.unread", EventKind::condition, Severity::info, "ozon",
+                                     ozon::buyer_chats_url());
     t.title_ru = "Непрочитанный чат покупателя";
     t.title_en = "Unread buyer chat";
     t.todo_ru = "Откройте чат в кабинете (Чаты → Покупатели) и ответьте: покупатель ждёт, а скорость ответа "
@@ -41,7 +38,6 @@ std::vector<EventType> chat_event_types() {
     t.todo_en = "Open the chat in the cabinet (Chats → Buyers) and answer: the buyer is waiting and the answer "
                 "time counts for the seller rating. A resolved message follows once the messages are read.";
     t.facts = unread_facts;
-    t.url = [](const Event&) { return ozon::buyer_chats_url(); };
     return {t};
 }
 

@@ -66,13 +66,7 @@ void payout_facts(const DetailsView& d, FactSink& s) {
 }
 
 EventType base(const char* type, EventKind kind, Severity severity) {
-    EventType t;
-    t.type = type;
-    t.kind = kind;
-    t.severity = severity;
-    t.source = "ozon";
-    t.url = [](const Event&) { return std::string(kAccrualsUrl); };
-    return t;
+    return declare_event_type(type, kind, severity, "ozon", std::string(kAccrualsUrl));
 }
 
 }  // namespace

@@ -106,11 +106,7 @@ void posting_facts(const DetailsView& d, FactSink& s) {
 
 EventType posting_type(const char* type, EventKind kind, Severity sev, const char* title_ru,
                        const char* title_en, const char* todo_ru, const char* todo_en) {
-    EventType t;
-    t.type = type;
-    t.kind = kind;
-    t.severity = sev;
-    t.source = "ozon";
+    EventType t = declare_event_type(type, kind, sev);
     t.title_ru = title_ru;
     t.title_en = title_en;
     t.todo_ru = todo_ru;

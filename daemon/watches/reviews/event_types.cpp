@@ -46,12 +46,8 @@ void not_available_facts(const DetailsView& d, FactSink& s) {
 }  // namespace
 
 std::vector<EventType> review_event_types() {
-    EventType fresh;
-    fresh.type = "review.new";
-    fresh.kind = EventKind::transition;
     // As emitted for most reviews; a rating <= alert_rating is sent as a warning (catalogue).
-    fresh.severity = Severity::info;
-    fresh.source = "ozon";
+    EventType fresh = declare_event_type("review.new", EventKind::transition, Severity::info, "ozon", ozon::reviews_url());
     fresh.title_ru = "Новый отзыв";
     fresh.title_en = "New review";
     fresh.subject_key = "product";
@@ -60,15 +56,11 @@ std::vector<EventType> review_event_types() {
     fresh.todo_en = "Read the review and answer the buyer in the cabinet (Reviews). Answer a low rating quickly "
                     "and to the point: apologise, offer a solution: other buyers read the answer.";
     fresh.facts = new_facts;
-    fresh.url = [](const Event&) { return ozon::reviews_url(); };
     // The id is for programs; SKU and article are shown in the subject ("DRS-001 (SKU 123)").
     fresh.hidden_keys = {"review_id", "sku", "offer_id"};
 
-    EventType na;
-    na.type = "review.not_available";
-    na.kind = EventKind::condition;
-    na.severity = Severity::info;
-    na.source = "ozon";
+    EventType na = declare_event_type("review.not_available", EventKind::condition, Severity::info, "ozon",
+                                      ozon::reviews_url());
     na.title_ru = "Отзывы недоступны: нет подписки";
     na.title_en = "Reviews not available: no subscription";
     na.todo_ru = "Ozon отдаёт отзывы через API только с подпиской «Управление отзывами» или Premium Pro. "
@@ -78,7 +70,6 @@ std::vector<EventType> review_event_types() {
                  "subscription. This is not an outage: ozonwatch re-checks every {recheck_hours} h and "
                  "starts watching new reviews once the subscription is there. Until then read them in the cabinet.";
     na.facts = not_available_facts;
-    na.url = [](const Event&) { return ozon::reviews_url(); };
     return {fresh, na};
 }
 

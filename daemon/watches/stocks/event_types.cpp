@@ -88,13 +88,7 @@ void stale_facts(const DetailsView& d, FactSink& s) {
 }
 
 EventType base(const char* type, EventKind kind, Severity severity, const char* source) {
-    EventType t;
-    t.type = type;
-    t.kind = kind;
-    t.severity = severity;
-    t.source = source;
-    t.url = [](const Event&) { return std::string(kStocksUrl); };
-    return t;
+    return declare_event_type(type, kind, severity, source, std::string(kStocksUrl));
 }
 
 }  // namespace
