@@ -1,5 +1,6 @@
 #include "common/config.hpp"
 #include "common/config_reader.hpp"
+#include "common/push/push.hpp"
 
 #include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
@@ -472,7 +473,8 @@ Config Loader::load(const YAML::Node& root) {
     }
     // A push or metrics section that is present is meant to be on unless it says otherwise.
     if (auto v = get(root, "push"); v.IsDefined()) {
-        check_keys(v, "push", {"enabled", "listen", "path"});
+        check_keys(v, "push", {"enabled", "listen", "path", "allow", "trusted_proxies", "tls_cert_file",
+                               "tls_key_file"});
         c.push.enabled = !v.IsNull();
         if (auto e = get(v, "enabled"); e.IsDefined()) c.push.enabled = boolean(e, "push.enabled");
         if (auto l = get(v, "listen"); l.IsDefined()) c.push.listen = str(l, "push.listen");
@@ -481,6 +483,42 @@ Config Loader::load(const YAML::Node& root) {
             if (c.push.path.empty() || c.push.path[0] != '/')
                 fail(p, "push.path", "expected a path starting with /");
         }
+        // Networks: each entry must parse (the error names the entry: push.allow[1]).
+        auto networks = [&](const char* key, bool allow_empty) {
+            const std::string path = std::string("push.") + key;
+            auto n = get(v, key);
+            if (n.IsNull() || (n.IsSequence() && n.size() == 0)) {
+                if (!allow_empty)
+                    fail(n, path, "must not be empty: no push would be accepted (remove the key for Ozon's networks)");
+                return std::vector<std::string>{};
+            }
+            if (!n.IsSequence()) fail(n, path, "expected a list of addresses or networks like [195.34.21.0/24]");
+            std::vector<std::string> out;
+            for (std::size_t i = 0; i < n.size(); ++i) {
+                const std::string item_path = path + "[" + std::to_string(i) + "]";
+                std::string t = str(n[i], item_path);
+                try {
+                    push::parse_cidr(t);
+                } catch (const std::invalid_argument& e) {
+                    fail(n[i], item_path, e.what());
+                }
+                out.push_back(std::move(t));
+            }
+            return out;
+        };
+        if (auto a = get(v, "allow"); a.IsDefined()) c.push.allow = networks("allow", false);
+        if (auto t = get(v, "trusted_proxies"); t.IsDefined()) c.push.trusted_proxies = networks("trusted_proxies", true);
+        auto file = [&](const char* key, std::string& out) {
+            if (auto f = get(v, key); f.IsDefined()) {
+                out = str(f, std::string("push.") + key);
+                if (!out.empty()) out = resolve(out).string();
+            }
+        };
+        file("tls_cert_file", c.push.tls_cert_file);
+        file("tls_key_file", c.push.tls_key_file);
+        if (c.push.tls_cert_file.empty() != c.push.tls_key_file.empty())
+            fail(v, c.push.tls_cert_file.empty() ? "push.tls_cert_file" : "push.tls_key_file",
+                 "TLS needs both push.tls_cert_file and push.tls_key_file (or neither: plain HTTP behind nginx)");
     }
     if (auto v = get(root, "metrics"); v.IsDefined()) {
         check_keys(v, "metrics", {"enabled", "listen"});

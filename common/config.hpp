@@ -200,6 +200,14 @@ struct PushConfig {
     bool enabled = false;
     std::string listen = "127.0.0.1:8081";
     std::string path = "/ozon/push";
+    // Who may send pushes: IPv4/IPv6 addresses or networks (validated at load). Default: Ozon's
+    // networks (push_start). The client address is the TCP peer, or X-Forwarded-For's when the
+    // peer is one of `trusted_proxies` (the nginx in front).
+    std::vector<std::string> allow{"195.34.21.0/24", "185.73.192.0/22", "91.223.93.0/24"};
+    std::vector<std::string> trusted_proxies{"127.0.0.1"};
+    // TLS on the receiver itself (normally nginx terminates it): both or neither.
+    std::string tls_cert_file;
+    std::string tls_key_file;
 };
 struct MetricsConfig {
     bool enabled = false;

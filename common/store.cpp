@@ -77,6 +77,16 @@ CREATE TABLE silences(
   matcher TEXT NOT NULL, reason TEXT NOT NULL,
   created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
 )sql",
+    // 1 -> 2: Ozon push notifications, written before they are answered.
+    R"sql(
+CREATE TABLE push_inbox(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  dedup_key TEXT NOT NULL UNIQUE,
+  account TEXT NOT NULL, message_type TEXT NOT NULL, body TEXT NOT NULL,
+  received_at INTEGER NOT NULL, processed_at INTEGER);
+CREATE INDEX push_inbox_unprocessed ON push_inbox(id) WHERE processed_at IS NULL;
+CREATE INDEX push_inbox_received ON push_inbox(received_at);
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
@@ -1032,8 +1042,83 @@ Store::PruneResult Store::prune(TimePoint cutoff) {
         q.bind(1, c);
         r.silences = q.exec();
     }
+    {
+        // Unprocessed pushes stay, however old: a consumer has not seen them yet.
+        SQLite::Statement q(*db_, "DELETE FROM push_inbox WHERE processed_at IS NOT NULL AND received_at<?");
+        q.bind(1, c);
+        r.pushes = q.exec();
+    }
     tx.commit();
     return r;
+}
+
+bool Store::record_push(const std::string& dedup_key, const std::string& account,
+                        const std::string& message_type, const std::string& body, TimePoint now,
+                        long long* id) {
+    std::lock_guard lk(mu_);
+    SQLite::Statement q(*db_,
+                        "INSERT INTO push_inbox(dedup_key, account, message_type, body, received_at) "
+                        "VALUES(?,?,?,?,?) ON CONFLICT(dedup_key) DO NOTHING");
+    q.bind(1, dedup_key);
+    q.bind(2, account);
+    q.bind(3, message_type);
+    q.bind(4, body);
+    q.bind(5, static_cast<int64_t>(ms(now)));
+    const bool inserted = q.exec() == 1;
+    if (id) {
+        if (inserted) {
+            *id = db_->getLastInsertRowid();
+        } else {
+            SQLite::Statement f(*db_, "SELECT id FROM push_inbox WHERE dedup_key=?");
+            f.bind(1, dedup_key);
+            *id = f.executeStep() ? f.getColumn(0).getInt64() : 0;
+        }
+    }
+    return inserted;
+}
+
+std::vector<Store::PushInboxRow> Store::unprocessed_pushes(int limit) {
+    std::lock_guard lk(mu_);
+    count_read();
+    SQLite::Statement q(*db_,
+                        "SELECT id, dedup_key, account, message_type, body, received_at FROM push_inbox "
+                        "WHERE processed_at IS NULL ORDER BY id LIMIT ?");
+    q.bind(1, limit);
+    std::vector<PushInboxRow> out;
+    while (q.executeStep()) {
+        PushInboxRow r;
+        r.id = q.getColumn(0).getInt64();
+        r.dedup_key = q.getColumn(1).getString();
+        r.account = q.getColumn(2).getString();
+        r.message_type = q.getColumn(3).getString();
+        r.body = q.getColumn(4).getString();
+        r.received_at = TimePoint{Millis{q.getColumn(5).getInt64()}};
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+void Store::mark_push_processed(long long id, TimePoint now) {
+    std::lock_guard lk(mu_);
+    SQLite::Statement q(*db_, "UPDATE push_inbox SET processed_at=? WHERE id=? AND processed_at IS NULL");
+    q.bind(1, static_cast<int64_t>(ms(now)));
+    q.bind(2, static_cast<int64_t>(id));
+    q.exec();
+}
+
+void Store::set_cursor(const std::string& account, const std::string& watch, const std::string& name,
+                       const std::string& value, TimePoint now) {
+    std::lock_guard lk(mu_);
+    SQLite::Statement q(*db_,
+                        "INSERT INTO cursors(account, watch, name, value, updated_at) VALUES(?,?,?,?,?) "
+                        "ON CONFLICT(account, watch, name) DO UPDATE SET value=excluded.value, "
+                        "updated_at=excluded.updated_at");
+    q.bind(1, account);
+    q.bind(2, watch);
+    q.bind(3, name);
+    q.bind(4, value);
+    q.bind(5, static_cast<int64_t>(ms(now)));
+    q.exec();
 }
 
 long long Store::add_silence(const std::string& matcher, TimePoint expires_at,

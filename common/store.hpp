@@ -3,7 +3,8 @@
 //
 // Tables: snapshots (per account/watch/item), cursors, events (append-only log of what
 // happened: transitions and condition state changes), conditions (the current state of each
-// condition key), outbox (one row per event and channel), silences, meta.
+// condition key), outbox (one row per event and channel), silences, meta, push_inbox (Ozon
+// push notifications as received, deduplicated).
 //
 // The key promise (design.md): snapshot changes, new events and their outbox rows are written
 // in ONE transaction (Store::apply). A kill -9 at any moment loses no event and repeats none
@@ -37,7 +38,7 @@ public:
     using StoreError::StoreError;
 };
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 struct SnapshotItem {
     std::string key;          // item key, e.g. a posting number
@@ -245,8 +246,32 @@ public:
         long long events = 0;
         long long outbox_rows = 0;
         long long silences = 0;
+        long long pushes = 0;  // processed push_inbox rows received before the cutoff
     };
     PruneResult prune(TimePoint cutoff);
+
+    // --- Ozon push notifications (daemon/push_receiver.cpp): the inbox is written before the
+    // push is answered; a consumer marks a row processed when it is done with it.
+    struct PushInboxRow {
+        long long id = 0;
+        std::string dedup_key;
+        std::string account;  // "" = not bound to an account (e.g. a category tree change)
+        std::string message_type;
+        std::string body;  // as received
+        TimePoint received_at{};
+    };
+    // Records a push; false (and nothing written) when a push with this dedup key is already
+    // there: Ozon's retry of the same message. `id`: the row's id (the existing row's on a
+    // duplicate).
+    bool record_push(const std::string& dedup_key, const std::string& account,
+                     const std::string& message_type, const std::string& body, TimePoint now,
+                     long long* id = nullptr);
+    // Rows not yet processed, oldest first.
+    std::vector<PushInboxRow> unprocessed_pushes(int limit = 1000);
+    void mark_push_processed(long long id, TimePoint now);
+    // Sets one cursor outside apply() (e.g. the push receiver's "last_ping").
+    void set_cursor(const std::string& account, const std::string& watch, const std::string& name,
+                    const std::string& value, TimePoint now);
 
     // --- silences
     long long add_silence(const std::string& matcher, TimePoint expires_at,

@@ -16,6 +16,7 @@
 #include "daemon/commands.hpp"
 #include "daemon/engine/runtime.hpp"
 #include "daemon/metrics_endpoint.hpp"
+#include "daemon/push_receiver.hpp"
 #include "daemon/systemd_notify.hpp"
 
 namespace ozw::cli {
@@ -87,6 +88,22 @@ std::optional<Config> run_generation(const Config& cfg, const GlobalOptions& g, 
         }
     }
 
+    // The Ozon push receiver (README "Ozon push notifications"), same rules as /metrics: at
+    // start a listener that cannot bind ends `run`; after a reload the daemon keeps polling
+    // without pushes (push is a hint, the watches poll anyway). Nothing consumes the pushes
+    // yet: they are stored (push_inbox) and answered.
+    std::unique_ptr<daemon::PushReceiver> push;
+    if (cfg.push.enabled) {
+        push = std::make_unique<daemon::PushReceiver>(ioc.get_executor(), cfg, store, clock);
+        try {
+            push->start();
+        } catch (const daemon::PushListenError& e) {
+            if (first) throw;
+            lg->error("{}; running without push notifications until the next reload", e.what());
+            push.reset();
+        }
+    }
+
     asio::signal_set signals(ioc, SIGINT, SIGTERM, SIGHUP);
     asio::steady_timer grace(ioc);
     asio::steady_timer watchdog_timer(ioc);
@@ -99,6 +116,7 @@ std::optional<Config> run_generation(const Config& cfg, const GlobalOptions& g, 
         pipeline.wake_for_stop();
         watchdog_timer.cancel();
         if (metrics) metrics->stop();  // its listener would keep ioc.run() going
+        if (push) push->stop();
         // In-flight requests have their own deadlines; do not wait for them past 8 s.
         grace.expires_after(std::chrono::seconds(8));
         grace.async_wait([&](boost::system::error_code ec) {
@@ -149,6 +167,7 @@ std::optional<Config> run_generation(const Config& cfg, const GlobalOptions& g, 
                 grace.cancel();
                 signals.cancel();
                 if (metrics) metrics->stop();
+                if (push) push->stop();
             }
         };
     };
@@ -201,6 +220,10 @@ int cmd_run(const GlobalOptions& g) {
         sd.stopping();
         return kExitStateUnusable;
     } catch (const daemon::MetricsListenError& e) {
+        log::get("daemon")->critical("ozonwatch run: {}", e.what());
+        sd.stopping();
+        return e.bad_address() ? kExitConfig : kExitUnavailable;
+    } catch (const daemon::PushListenError& e) {
         log::get("daemon")->critical("ozonwatch run: {}", e.what());
         sd.stopping();
         return e.bad_address() ? kExitConfig : kExitUnavailable;

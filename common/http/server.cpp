@@ -276,8 +276,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
                 bhttp::response<bhttp::string_body> too_big{bhttp::status::payload_too_large, 11};
                 too_big.set(bhttp::field::connection, "close");
                 too_big.set(bhttp::field::content_type, "application/json");
-                too_big.body() = R"({"code":413,"message":"Request Entity Too Large: at most )" +
-                                 std::to_string(options.max_body) + R"( bytes"})";
+                too_big.body() = !options.too_large_body.empty()
+                                     ? options.too_large_body
+                                     : R"({"code":413,"message":"Request Entity Too Large: at most )" +
+                                           std::to_string(options.max_body) + R"( bytes"})";
                 too_big.prepare_payload();
                 beast::get_lowest_layer(stream).expires_after(options.read_timeout);
                 co_await bhttp::async_write(stream, too_big, as_tuple_awaitable);

@@ -65,6 +65,9 @@ struct ServerOptions {
     // Bodies larger than this are refused with 413 (the connection is closed): Ozon's push
     // notifications and the sandbox's requests are a few kB.
     std::size_t max_body = 1024 * 1024;
+    // The JSON body of that 413 answer; empty = {"code":413,"message":"Request Entity Too Large..."}
+    // (the push receiver answers in Ozon's error format).
+    std::string too_large_body;
     // Open connections at most; one more is closed at once (logged at most once a minute), so
     // a flood cannot take every descriptor or max_connections x max_body of memory.
     std::size_t max_connections = 64;

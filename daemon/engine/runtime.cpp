@@ -136,12 +136,13 @@ std::vector<std::string> Runtime::health_lines(const std::string& account, const
     std::vector<std::string> lines;
     for (const auto& source : sources) {
         std::string failing, unavailable, not_polled;
-        std::optional<TimePoint> since;
+        std::optional<TimePoint> since, last_success;
         for (std::size_t i = 0; i < scheduler_->size(); ++i) {
             const auto& sw = scheduler_->at(i);
             Watch& w = sw.runner->watch();
             if (w.account() != account || w.source() != source) continue;
             const std::string title = w.report_title(o);
+            if (sw.last_success && (!last_success || *sw.last_success > *last_success)) last_success = sw.last_success;
             if (sw.health.consecutive_failures > 0 && sw.health.last_failure == FailureKind::not_available) {
                 unavailable += (unavailable.empty() ? "" : ", ") + title;
             } else if (sw.health.consecutive_failures > 0) {
@@ -157,6 +158,8 @@ std::vector<std::string> Runtime::health_lines(const std::string& account, const
                     (since ? (ru ? " с " : " since ") + tz.format_local(*since) : std::string()) + " (" + failing + ")";
         else
             line += ru ? "отвечает" : "answering";
+        if (last_success)
+            line += (ru ? " (последний успешный опрос " : " (last successful poll ") + tz.format_local(*last_success) + ")";
         if (!not_polled.empty()) line += (ru ? "; ещё не опрошено: " : "; not polled yet: ") + not_polled;
         if (!unavailable.empty()) line += (ru ? "; недоступно аккаунту: " : "; not available to the account: ") + unavailable;
         lines.push_back(line);

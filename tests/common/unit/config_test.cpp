@@ -627,5 +627,63 @@ TEST_F(ConfigTest, RetentionDefaultsToNinetyDaysAndRefusesLessThanADay) {
     EXPECT_EQ(bad.key_path(), "retention");
 }
 
+TEST_F(ConfigTest, PushAllowDefaultsToOzonNetworksAndTrustedProxiesToLoopback) {
+    auto r = load_config_text(std::string(kMinimal) + "push: {listen: 127.0.0.1:8081}\n", "config.yaml", &no_env_);
+    const PushConfig& p = r.config.push;
+    EXPECT_TRUE(p.enabled);
+    EXPECT_EQ(p.path, "/ozon/push");
+    EXPECT_EQ(p.allow, (std::vector<std::string>{"195.34.21.0/24", "185.73.192.0/22", "91.223.93.0/24"}));
+    EXPECT_EQ(p.trusted_proxies, (std::vector<std::string>{"127.0.0.1"}));
+    EXPECT_TRUE(p.tls_cert_file.empty());
+    // Without a push section: the same defaults, off.
+    auto off = load_config_text(kMinimal, "config.yaml", &no_env_).config.push;
+    EXPECT_FALSE(off.enabled);
+    EXPECT_EQ(off.allow.size(), 3u);
+}
+
+TEST_F(ConfigTest, PushAllowAndTrustedProxiesAcceptV4AndV6NetworksAndAddresses) {
+    auto r = load_config_text(std::string(kMinimal) +
+                                  "push:\n"
+                                  "  allow: [10.0.0.0/8, 2001:db8::/32, 192.0.2.7]\n"
+                                  "  trusted_proxies: [127.0.0.1, ::1, 172.16.0.0/12]\n",
+                              "config.yaml", &no_env_);
+    EXPECT_EQ(r.config.push.allow, (std::vector<std::string>{"10.0.0.0/8", "2001:db8::/32", "192.0.2.7"}));
+    EXPECT_EQ(r.config.push.trusted_proxies, (std::vector<std::string>{"127.0.0.1", "::1", "172.16.0.0/12"}));
+    // No trusted proxy at all: X-Forwarded-For is never believed.
+    auto none = load_config_text(std::string(kMinimal) + "push: {trusted_proxies: []}\n", "config.yaml", &no_env_);
+    EXPECT_TRUE(none.config.push.trusted_proxies.empty());
+}
+
+TEST_F(ConfigTest, PushBadNetworksNameTheEntry) {
+    auto bad = error_of(std::string(kMinimal) + "push: {allow: [195.34.21.0/24, 10.0.0/8]}\n");
+    EXPECT_EQ(bad.key_path(), "push.allow[1]");
+    EXPECT_THAT(bad.message(), HasSubstr("10.0.0/8"));
+    auto prefix = error_of(std::string(kMinimal) + "push: {allow: [10.0.0.0/33]}\n");
+    EXPECT_EQ(prefix.key_path(), "push.allow[0]");
+    EXPECT_THAT(prefix.message(), HasSubstr("longer than 32"));
+    auto host_bits = error_of(std::string(kMinimal) + "push: {trusted_proxies: [127.0.0.1, 195.34.21.5/24]}\n");
+    EXPECT_EQ(host_bits.key_path(), "push.trusted_proxies[1]");
+    EXPECT_THAT(host_bits.message(), HasSubstr("195.34.21.0/24"));
+    auto v6 = error_of(std::string(kMinimal) + "push: {allow: [\"2001:db8::/129\"]}\n");
+    EXPECT_EQ(v6.key_path(), "push.allow[0]");
+    auto empty = error_of(std::string(kMinimal) + "push: {allow: []}\n");
+    EXPECT_EQ(empty.key_path(), "push.allow");
+    EXPECT_THAT(empty.message(), HasSubstr("no push would be accepted"));
+    auto scalar = error_of(std::string(kMinimal) + "push: {allow: 10.0.0.0/8}\n");
+    EXPECT_EQ(scalar.key_path(), "push.allow");
+    auto unknown = error_of(std::string(kMinimal) + "push: {alow: [10.0.0.0/8]}\n");
+    EXPECT_THAT(std::string(unknown.what()), HasSubstr("alow"));
+}
+
+TEST_F(ConfigTest, PushTlsNeedsBothFiles) {
+    auto half = error_of(std::string(kMinimal) + "push: {tls_cert_file: /etc/ozonwatch/push.pem}\n");
+    EXPECT_EQ(half.key_path(), "push.tls_key_file");
+    auto both = load_config_text(std::string(kMinimal) +
+                                     "push: {tls_cert_file: /etc/p.pem, tls_key_file: /etc/p.key}\n",
+                                 "config.yaml", &no_env_);
+    EXPECT_EQ(both.config.push.tls_cert_file, "/etc/p.pem");
+    EXPECT_EQ(both.config.push.tls_key_file, "/etc/p.key");
+}
+
 }  // namespace
 }  // namespace ozw

@@ -843,3 +843,64 @@ TEST(Store, RetentionPrunesDeliveredHistoryButKeepsActiveConditionsAndPendingSen
     const auto again = store.prune(at(10 * day));
     EXPECT_EQ(again.events + again.outbox_rows + again.silences, 0);
 }
+
+TEST(Store, PushInboxRecordsOnceMarksProcessedAndRetentionKeepsUnprocessed) {
+    TempDir dir;
+    Store store(dir.db());
+    const long long day = 86400;
+    long long id1 = 0, id_dup = 0;
+    EXPECT_TRUE(store.record_push("sha256:a", "main", "TYPE_NEW_POSTING", R"({"a":1})", at(0), &id1));
+    // Ozon's retry of the same message: not written again, the first row's id given.
+    EXPECT_FALSE(store.record_push("sha256:a", "main", "TYPE_NEW_POSTING", R"({"a":1})", at(60), &id_dup));
+    EXPECT_EQ(id_dup, id1);
+    EXPECT_TRUE(store.record_push("sha256:b", "main", "TYPE_STATE_CHANGED", R"({"b":1})", at(0)));
+    EXPECT_TRUE(store.record_push("sha256:c", "", "TYPE_SOMETHING_NEW", R"({"c":1})", at(100 * day)));
+    ASSERT_EQ(count_rows(dir.db(), "push_inbox"), 3u);
+
+    auto pending = store.unprocessed_pushes();
+    ASSERT_EQ(pending.size(), 3u);
+    EXPECT_EQ(pending[0].id, id1);
+    EXPECT_EQ(pending[0].dedup_key, "sha256:a");
+    EXPECT_EQ(pending[0].account, "main");
+    EXPECT_EQ(pending[0].message_type, "TYPE_NEW_POSTING");
+    EXPECT_EQ(pending[0].body, R"({"a":1})");
+    EXPECT_EQ(pending[0].received_at, at(0));
+    EXPECT_EQ(pending[2].account, "");
+
+    store.mark_push_processed(id1, at(10));
+    pending = store.unprocessed_pushes();
+    ASSERT_EQ(pending.size(), 2u);
+    EXPECT_EQ(pending[0].dedup_key, "sha256:b");
+
+    // Retention 90 days on day 100: the old processed push goes; the old unprocessed one and
+    // the recent one stay. A pruned key is no longer a duplicate (Ozon retries for hours, not months).
+    const auto r = store.prune(at(10 * day));
+    EXPECT_EQ(r.pushes, 1);
+    EXPECT_EQ(r.events + r.outbox_rows + r.silences, 0);
+    EXPECT_EQ(count_rows(dir.db(), "push_inbox"), 2u);
+    EXPECT_EQ(store.prune(at(10 * day)).pushes, 0);
+    EXPECT_EQ(store.unprocessed_pushes().size(), 2u);
+}
+
+TEST(Store, SetCursorWritesAndOverwritesOneCursor) {
+    TempDir dir;
+    Store store(dir.db());
+    store.set_cursor("", "push", "last_ping", "2026-11-26T07:00:00Z", at(1));
+    store.set_cursor("", "push", "last_ping", "2026-11-26T08:00:00Z", at(2));
+    EXPECT_EQ(store.cursor("", "push", "last_ping"), "2026-11-26T08:00:00Z");
+    EXPECT_EQ(store.cursors("", "push").size(), 1u);
+}
+
+TEST(Store, MigratesAVersionOneDatabaseToThePushInbox) {
+    TempDir dir;
+    { Store store(dir.db()); }
+    {
+        // What a version-1 database looks like: no push_inbox.
+        SQLite::Database d(dir.db(), SQLite::OPEN_READWRITE);
+        d.exec("DROP TABLE push_inbox");
+        d.exec("PRAGMA user_version=1");
+    }
+    Store store(dir.db());
+    EXPECT_EQ(store.schema_version(), 2);
+    EXPECT_TRUE(store.record_push("k", "main", "TYPE_PING", "{}", at(0)));
+}
