@@ -17,6 +17,8 @@ echo "== bench_finance: a month of 30,000 delivered postings (first start, stead
 "$build/bench/bench_finance" 30000 5
 echo "== bench_stocks: 100,000 articles on Ozon, in InSales and in 1C (first start, steady polls, a new 1C file)"
 "$build/bench/bench_stocks" 100000 3
+echo "== bench_push: Ozon pushes -> Telegram latency (1000 pushes), then 200 pushes/s for 60 s"
+"$build/bench/bench_push" 1000 200 60
 echo "== harness: the real daemon against the sandbox, beside a plain Python poller"
 python3 "$(dirname "$0")/harness.py" --ozonwatch "$build/daemon/ozonwatch" \
     --sizes "${HARNESS_SIZES:-5000,50000,200000}" --interval "${HARNESS_INTERVAL:-30}" \

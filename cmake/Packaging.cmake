@@ -32,7 +32,7 @@ install(FILES ${CMAKE_SOURCE_DIR}/systemd/ozonwatch.sysusers
 install(FILES ${CMAKE_SOURCE_DIR}/systemd/ozonwatch.tmpfiles
         DESTINATION ${_ozw_lib}/tmpfiles.d RENAME ozonwatch.conf)
 install(FILES ${CMAKE_SOURCE_DIR}/systemd/ozonwatch.example.yaml ${CMAKE_SOURCE_DIR}/README.md
-        ${CMAKE_SOURCE_DIR}/docs/alerts.ru.md
+        ${CMAKE_SOURCE_DIR}/docs/alerts.ru.md ${CMAKE_SOURCE_DIR}/docs/admin.ru.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # Maintainer scripts: create the user and directories; the service is enabled by the

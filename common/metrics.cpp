@@ -249,6 +249,13 @@ CounterFamily& events() {
     return f;
 }
 
+CounterFamily& pushes() {
+    static CounterFamily& f = registry().counter(
+        "ozonwatch_pushes_total", "Ozon push notifications answered, by message type and HTTP status.",
+        {"type", "status"});
+    return f;
+}
+
 }  // namespace families
 
 void count_api_request(std::string_view source, std::string_view account, std::string_view method,

@@ -193,6 +193,10 @@ CounterFamily& polls();
 CounterFamily& poll_failures();
 // ozonwatch_events_total{account,type,state}: events recorded (state firing | resolved).
 CounterFamily& events();
+// ozonwatch_pushes_total{type,status}: Ozon push requests answered by the receiver, by message
+// type ("-" when the body could not be read) and HTTP status; a retry of a stored push is
+// status "200_duplicate".
+CounterFamily& pushes();
 }  // namespace families
 
 // One API request answered with `http_status` / failed without a response (`transport_status`).

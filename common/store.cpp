@@ -1009,7 +1009,10 @@ void Store::forget_pending(const std::vector<long long>& ids) {
 std::vector<Event> Store::events_since(TimePoint since, int limit) {
     std::lock_guard lk(mu_);
     count_read();
-    SQLite::Statement q(*db_, "SELECT id, body FROM events WHERE detected_at>=? ORDER BY id LIMIT ?");
+    // The newest `limit` events, oldest first (a limit keeps the latest, not the earliest).
+    SQLite::Statement q(*db_,
+                        "SELECT id, body FROM (SELECT id, body FROM events WHERE detected_at>=? "
+                        "ORDER BY id DESC LIMIT ?) ORDER BY id");
     q.bind(1, static_cast<int64_t>(ms(since)));
     q.bind(2, limit);
     std::vector<Event> out;

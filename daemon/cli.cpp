@@ -80,6 +80,8 @@ int main_entry(int argc, char** argv) {
                         ->check(CLI::ExistingFile);
     tls_cert->needs(tls_key);
     tls_key->needs(tls_cert);
+    sandbox->add_option("--push-url", sandbox_opts.push_url,
+                        "Send Ozon push notifications to this URL (http://host:port/path)");
 
     auto* config = app.add_subcommand("config", "Configuration commands");
     config->require_subcommand(1);

@@ -90,13 +90,19 @@ std::optional<Config> run_generation(const Config& cfg, const GlobalOptions& g, 
 
     // The Ozon push receiver (README "Ozon push notifications"), same rules as /metrics: at
     // start a listener that cannot bind ends `run`; after a reload the daemon keeps polling
-    // without pushes (push is a hint, the watches poll anyway). Nothing consumes the pushes
-    // yet: they are stored (push_inbox) and answered.
+    // without pushes (push is a hint, the watches poll anyway). A push wakes the watches it
+    // concerns (Runtime::accept_push); pushes stored but not acted upon before a crash or a
+    // reload are offered again now.
     std::unique_ptr<daemon::PushReceiver> push;
     if (cfg.push.enabled) {
         push = std::make_unique<daemon::PushReceiver>(ioc.get_executor(), cfg, store, clock);
+        push->on_push = [&pipeline](long long id, const std::string& account, const push::PushMessage& m) {
+            return pipeline.accept_push(id, account, m) > 0;
+        };
         try {
             push->start();
+            if (auto n = push->replay_unprocessed())
+                lg->info("push: {} notification(s) received before the restart offered to the watches again", n);
         } catch (const daemon::PushListenError& e) {
             if (first) throw;
             lg->error("{}; running without push notifications until the next reload", e.what());

@@ -1,7 +1,10 @@
-// `ozonwatch sandbox --scenario FILE [--listen ADDR] [--tls-cert F --tls-key F]`: the emulator
-// alone. Prints its base URL on stdout, then serves until SIGINT or SIGTERM.
+// `ozonwatch sandbox --scenario FILE [--listen ADDR] [--tls-cert F --tls-key F]
+// [--push-url URL]`: the emulator alone. Prints its base URL on stdout, then serves until SIGINT
+// or SIGTERM. --push-url: the sandbox sends Ozon's push notifications there from the start
+// (the admin API can change or clear it: POST/DELETE /__sandbox/push/target).
 #include <csignal>
 #include <iostream>
+#include <string>
 
 #include "daemon/commands.hpp"
 #include "sandbox/sandbox.hpp"
@@ -32,6 +35,16 @@ int cmd_sandbox(const GlobalOptions&, const SandboxOptions& o) {
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
 
     sandbox::Sandbox sb(std::move(scenario));
+    if (const std::string& push_url = o.push_url; !push_url.empty()) {
+        try {
+            sandbox::PushTarget target;
+            target.url = push_url;
+            sb.set_push_target(target);
+        } catch (const std::exception& e) {
+            std::cerr << "ozonwatch sandbox: --push-url: " << e.what() << "\n";
+            return kExitUsage;
+        }
+    }
     try {
         std::optional<sandbox::TlsFiles> tls;
         if (!o.tls_cert.empty()) tls = sandbox::TlsFiles{o.tls_cert, o.tls_key};
@@ -41,6 +54,7 @@ int cmd_sandbox(const GlobalOptions&, const SandboxOptions& o) {
         return kExitUnavailable;
     }
     std::cout << "sandbox listening on " << sb.base_url() << std::endl;
+    if (auto t = sb.push_target()) std::cerr << "pushes go to " << t->url << std::endl;
     std::cerr << "virtual time " << sb.now().time_since_epoch().count() << " ms; admin API under "
               << sb.base_url() << "/__sandbox/ (see sandbox/sandbox.hpp)" << std::endl;
     int sig = 0;

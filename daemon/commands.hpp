@@ -30,7 +30,7 @@ int cmd_check(const GlobalOptions& g, const CheckOptions& o);
 struct DemoOptions { double speed = 0; bool quick = false; std::string language = "ru"; };
 int cmd_demo(const GlobalOptions& g, const DemoOptions& o);
 struct SandboxOptions { std::string scenario; std::string listen = "127.0.0.1:0";
-                        std::string tls_cert, tls_key; };
+                        std::string tls_cert, tls_key; std::string push_url; };
 int cmd_sandbox(const GlobalOptions& g, const SandboxOptions& o);
 int cmd_config_check(const GlobalOptions& g);
 struct NotifyTestOptions { std::string channel; };  // empty = every configured channel

@@ -90,6 +90,7 @@ MetricsEndpoint::MetricsEndpoint(asio::any_io_executor ex, std::string listen, S
         metrics::families::polls();
         metrics::families::poll_failures();
         metrics::families::events();
+        metrics::families::pushes();
     }
     http::ServerOptions o;
     o.listen = listen_;

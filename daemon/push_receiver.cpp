@@ -9,6 +9,7 @@
 
 #include "common/http/text.hpp"
 #include "common/logging.hpp"
+#include "common/metrics.hpp"
 #include "common/time.hpp"
 #include "daemon/metrics_endpoint.hpp"  // build_version()
 
@@ -121,6 +122,14 @@ void PushReceiver::warn_throttled(const std::string& what) {
 }
 
 http::ServerResponse PushReceiver::handle(const http::ServerRequest& req) {
+    std::string type = "-";
+    bool duplicate = false;
+    http::ServerResponse r = answer(req, type, duplicate);
+    metrics::families::pushes().with({type, std::to_string(r.status) + (duplicate ? "_duplicate" : "")}).inc();
+    return r;
+}
+
+http::ServerResponse PushReceiver::answer(const http::ServerRequest& req, std::string& type, bool& duplicate) {
     auto lg = log::get(kLogger);
     const TimePoint started = clock_.now();
     // Who is asking: only Ozon's networks (or what push.allow says).
@@ -156,6 +165,8 @@ http::ServerResponse PushReceiver::handle(const http::ServerRequest& req) {
         return error(400, parsed.error_code, parsed.error);
     }
     const push::PushMessage& m = *parsed.message;
+    // Types outside the spec's list are one label: the label set stays bounded.
+    type = m.known_type ? m.message_type : "other";
 
     if (m.message_type == push::kPing) {
         try {
@@ -200,6 +211,7 @@ http::ServerResponse PushReceiver::handle(const http::ServerRequest& req) {
             if (auto a = alive.lock(); a && *a) deliver(id, account, msg);
         });
     } else {
+        duplicate = true;
         lg->debug("push: {} for '{}' again (Ozon's retry): already stored", m.message_type, account);
     }
     const auto took = clock_.now() - started;
@@ -212,7 +224,7 @@ void PushReceiver::deliver(long long id, const std::string& account, const push:
     auto lg = log::get(kLogger);
     if (on_push) {
         try {
-            on_push(account, m);
+            if (on_push(id, account, m)) return;  // the consumer marks it when done
         } catch (const std::exception& e) {
             lg->error("push: processing {} (inbox row {}) failed: {}; kept for a retry", m.message_type, id, e.what());
             return;

@@ -55,11 +55,14 @@ struct PushReceiverOptions {
 
 class PushReceiver {
 public:
-    // account name ("" = not bound to an account), the parsed message. Runs on the executor
-    // after the push was answered. When it returns, the inbox row is marked processed; when it
-    // throws, the row stays unprocessed (replay_unprocessed() offers it again). Without a
-    // consumer rows are marked processed at once (nothing else would ever prune them).
-    using PushHandler = std::function<void(const std::string& account, const push::PushMessage& message)>;
+    // The inbox row's id, the account name ("" = not bound to an account), the parsed message.
+    // Runs on the executor after the push was answered. Returns true when the consumer marks
+    // the row processed itself once it has acted (Runtime::accept_push: when the watches have
+    // re-read what it names), false when the receiver should mark it now; when it throws, the
+    // row stays unprocessed (replay_unprocessed() offers it again). Without a consumer rows are
+    // marked processed at once (nothing else would ever prune them).
+    using PushHandler =
+        std::function<bool(long long inbox_id, const std::string& account, const push::PushMessage& message)>;
     PushHandler on_push;
 
     // The store and clock must outlive the receiver; `ex` must be the executor that runs them.
@@ -85,6 +88,9 @@ public:
     http::ServerResponse handle(const http::ServerRequest& req);
 
 private:
+    // handle() without the counting (ozonwatch_pushes_total): sets the message type once read,
+    // and `duplicate` for a retry of a stored push.
+    http::ServerResponse answer(const http::ServerRequest& req, std::string& type, bool& duplicate);
     void deliver(long long id, const std::string& account, const push::PushMessage& m);
     void warn_throttled(const std::string& what);
 

@@ -1,5 +1,8 @@
+// GCC 12 reports a false -Wmismatched-new-delete on asio coroutine frames.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 // The Sandbox: routing of the single listener to Ozon / InSales / Telegram / admin, fault
-// injection, the request log, the virtual clock and timed scenario events.
+// injection, the request log, the virtual clock, timed scenario events and the pushes they
+// cause (sandbox/push_sender.hpp delivers them).
 #include "sandbox/sandbox.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -23,6 +26,8 @@
 #include "common/time.hpp"
 #include "sandbox/internal.hpp"
 #include "sandbox/onec.hpp"
+#include "sandbox/push_bodies.hpp"
+#include "sandbox/push_sender.hpp"
 
 namespace ozw::sandbox {
 
@@ -141,6 +146,20 @@ json telegram_error(int code, const std::string& description, json parameters = 
     return j;
 }
 
+// A named "no cancellation": GCC 12 reports a false -Wmaybe-uninitialized on a std::nullopt
+// temporary of this type once change_status() is inlined.
+const std::optional<Cancellation> kNoCancellation;
+
+// The ordering key of a raw push (Sandbox::send_push): pushes of one posting or chat go one at
+// a time, in order, like the ones the scenario causes.
+std::string push_key(const json& body) {
+    if (!body.is_object()) return {};
+    if (auto it = body.find("posting_number"); it != body.end() && it->is_string())
+        return "posting:" + it->get<std::string>();
+    if (auto it = body.find("chat_id"); it != body.end() && it->is_string()) return "chat:" + it->get<std::string>();
+    return {};
+}
+
 std::string insales_price(double v) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.1f", v);
@@ -162,6 +181,9 @@ struct Sandbox::Impl {
     TimePoint insales_window_start{};
     int insales_window_count = 0;
 
+    // Declared before ioc: coroutine frames the io_context may still hold when it is destroyed
+    // refer to the sender.
+    detail::PushSender pushes{ioc};
     asio::io_context ioc{1};
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
     std::unique_ptr<http::Server> server;
@@ -202,6 +224,8 @@ struct Sandbox::Impl {
     void change_status(Posting& p, const std::string& status, std::string substatus, TimePoint at,
                        const std::optional<Cancellation>& cancellation) {
         if (substatus.empty()) substatus = detail::default_substatus(status);
+        const std::string old_status = p.status;
+        const std::string old_state = push_state(p.status, p.substatus);
         p.status = status;
         p.substatus = substatus;
         p.status_changed_at = at;
@@ -214,19 +238,106 @@ struct Sandbox::Impl {
                 p.cancellation = Cancellation{401, "Покупатель отменил заказ", "Покупатель", "client", false, false};
             }
         }
+        const std::string new_state = push_state(p.status, p.substatus);
+        if (old_status == p.status && old_state == new_state) return;  // no change Ozon would push
+        if (!pushes.has_target()) return;
+        if (push_cancelled_status(p.status)) {
+            if (!push_cancelled_status(old_status))
+                queue_push(push_posting_cancelled(p, old_state, at, seller()), "posting:" + p.posting_number);
+        } else {
+            queue_push(push_state_changed(p, at, seller()), "posting:" + p.posting_number);
+        }
     }
 
-    void apply_due_events() {
+    // ------------------------------------------------------------------ pushes (under mu)
+
+    // The client id pushes carry as seller_id (see PushSettings::account).
+    std::string seller() const {
+        if (!sc.push.account.empty()) return sc.push.account;
+        return sc.accounts.empty() ? std::string("0") : sc.accounts.front().client_id;
+    }
+
+    // Queued only while a target is set: a change without one is simply not pushed. Under mu,
+    // so the queue order is the order of the changes.
+    void queue_push(json body, std::string key) {
+        if (!pushes.has_target()) return;
+        pushes.enqueue(std::move(body), clock.now(), std::move(key));
+    }
+
+    void posting_added(const Posting& p) {
+        if (pushes.has_target()) queue_push(push_new_posting(p, seller()), "posting:" + p.posting_number);
+    }
+
+    bool set_cutoff_locked(const std::string& number, TimePoint cutoff) {
+        auto* p = find_posting(number);
+        if (!p) return false;
+        const TimePoint old = p->shipment_date;
+        if (old == cutoff) return true;
+        p->shipment_date = cutoff;
+        // The overdue moment keeps its distance; the default one (shipment_date + 24h) follows
+        // by itself.
+        if (p->shipment_date_without_delay) *p->shipment_date_without_delay += cutoff - old;
+        if (pushes.has_target()) queue_push(push_cutoff_changed(*p, old, seller()), "posting:" + number);
+        return true;
+    }
+
+    // `at`: when the change happened (a timed event's time; now otherwise).
+    bool set_chat_unread_locked(const std::string& chat_id, int unread, TimePoint at) {
+        for (auto& c : sc.chats) {
+            if (c.chat_id != chat_id) continue;
+            // New messages move last_message_id (the first unread one stays the same while the
+            // earlier ones are still unread); each new message is one push, as in Ozon.
+            const int added = unread - c.unread_count;
+            if (added > 0) {
+                const std::int64_t first = c.last_message_id + 1;
+                c.last_message_id += added;
+                if (pushes.has_target())
+                    for (std::int64_t id = first; id <= c.last_message_id; ++id)
+                        queue_push(push_new_message(c, id, at, seller()), "chat:" + c.chat_id);
+            }
+            c.unread_count = unread;
+            return true;
+        }
+        return false;
+    }
+
+    // TYPE_PING for every multiple of push.ping_every in (after, upto].
+    void queue_pings(TimePoint after, TimePoint upto) {
+        if (!sc.push.ping_every || upto <= after || !pushes.has_target()) return;
+        const auto every = sc.push.ping_every->count();
+        long long first = after.time_since_epoch().count() / every + 1;
+        const long long last = upto.time_since_epoch().count() / every;
+        // A clock jump of months must not queue a flood: the latest pings stand for the rest.
+        constexpr long long kMaxPings = 1000;
+        if (last - first + 1 > kMaxPings) {
+            spdlog::warn("sandbox: the clock passed {} ping times at once; sending the last {}",
+                         last - first + 1, kMaxPings);
+            first = last - kMaxPings + 1;
+        }
+        for (long long k = first; k <= last; ++k) queue_push(push_ping(TimePoint{Millis{k * every}}), "");
+    }
+
+    // `prev`: the clock before it moved (periodic pings between it and now, in time order with
+    // the events).
+    void apply_due_events(TimePoint prev) {
         const TimePoint now = clock.now();
+        TimePoint pinged = prev;
         for (auto& ev : sc.events) {
             if (ev.applied || ev.at > now) continue;
             ev.applied = true;
+            if (ev.at - Millis{1} > pinged) {
+                queue_pings(pinged, ev.at - Millis{1});
+                pinged = ev.at - Millis{1};
+            }
             spdlog::info("sandbox: {} event: {}", format_iso8601(ev.at), ev.description);
             if (ev.kind == "posting_status") {
                 if (auto* p = find_posting(ev.posting_number))
                     change_status(*p, ev.status, ev.substatus, ev.at, ev.cancellation);
             } else if (ev.kind == "add_posting" && ev.posting) {
-                if (!find_posting(ev.posting->posting_number)) sc.postings.push_back(*ev.posting);
+                if (!find_posting(ev.posting->posting_number)) {
+                    sc.postings.push_back(*ev.posting);
+                    posting_added(sc.postings.back());
+                }
             } else if (ev.kind == "add_return" && ev.ret) {
                 if (!find_return(ev.ret->id)) insert_return(sc, *ev.ret);
             } else if (ev.kind == "return_status" && ev.return_change) {
@@ -236,27 +347,36 @@ struct Sandbox::Impl {
             } else if (ev.kind == "add_review" && ev.review) {
                 sc.reviews.push_back(*ev.review);
             } else if (ev.kind == "set_stock") {
-                set_stock_locked(ev.offer_id, ev.warehouse_id, ev.present, 0);
+                set_stock_locked(ev.offer_id, ev.warehouse_id, ev.present, 0, ev.at);
             } else if (ev.kind == "chat_unread") {
-                for (auto& c : sc.chats)
-                    if (c.chat_id == ev.chat_id) {
-                        if (ev.unread > c.unread_count) c.last_message_id += ev.unread - c.unread_count;
-                        c.unread_count = ev.unread;
-                    }
+                set_chat_unread_locked(ev.chat_id, ev.unread, ev.at);
+            } else if (ev.kind == "set_cutoff" && ev.cutoff) {
+                set_cutoff_locked(ev.posting_number, *ev.cutoff);
             }
         }
+        queue_pings(pinged, now);
     }
 
-    bool set_stock_locked(const std::string& offer_id, std::int64_t wh, int present, int reserved) {
+    // `at`: when the change happened (a timed event's time; now otherwise).
+    bool set_stock_locked(const std::string& offer_id, std::int64_t wh, int present, int reserved, TimePoint at) {
         for (auto& p : sc.products) {
             if (p.offer_id != offer_id) continue;
+            StockAtWarehouse* row = nullptr;
             for (auto& st : p.fbs)
                 if (st.warehouse_id == wh) {
-                    st.present = present;
-                    st.reserved = reserved;
-                    return true;
+                    row = &st;
+                    break;
                 }
-            p.fbs.push_back({wh, present, reserved});
+            if (row && row->present == present && row->reserved == reserved) return true;  // no change
+            if (row) {
+                row->present = present;
+                row->reserved = reserved;
+            } else {
+                p.fbs.push_back({wh, present, reserved});
+                row = &p.fbs.back();
+            }
+            if (pushes.has_target())
+                queue_push(push_stocks_changed(p, *row, at, seller()), "stock:" + std::to_string(p.sku));
             return true;
         }
         return false;
@@ -345,10 +465,12 @@ struct Sandbox::Impl {
 
     // ------------------------------------------------------------------ Telegram
 
-    ServerResponse telegram(const ServerRequest& req, const std::optional<FaultSpec>& fault) {
+    ServerResponse telegram(const ServerRequest& req, const std::optional<FaultSpec>& fault,
+                            std::chrono::steady_clock::time_point received_at) {
         TelegramMessage m;
         m.seq = ++tg_seq;
         m.virtual_time = clock.now();
+        m.received_at = received_at;
         auto slash = req.path.find('/', 4);
         m.token = req.path.substr(4, slash == std::string::npos ? std::string::npos : slash - 4);
         m.method = slash == std::string::npos ? std::string() : req.path.substr(slash + 1);
@@ -624,15 +746,17 @@ struct Sandbox::Impl {
                 if (body.contains("ms")) d = Millis{body["ms"].get<long long>()};
                 else if (auto by = parse_duration(body.value("by", ""))) d = *by;
                 else return bad("want {\"by\":\"2h\"} or {\"ms\":N}");
+                const TimePoint prev = clock.now();
                 clock.advance(d);
-                apply_due_events();
+                apply_due_events(prev);
                 return ok({{"now", format_iso8601(clock.now())}});
             }
             if (p == "/__sandbox/clock/set") {
                 auto t = parse_iso8601(body.value("time", ""));
                 if (!t) return bad("want {\"time\":\"2026-11-26T14:00:00Z\"}");
+                const TimePoint prev = clock.now();
                 clock.set(*t);
-                apply_due_events();
+                apply_due_events(prev);
                 return ok({{"now", format_iso8601(clock.now())}});
             }
             if (p == "/__sandbox/faults" && req.method == "DELETE") {
@@ -665,13 +789,20 @@ struct Sandbox::Impl {
             if (p == "/__sandbox/postings/status") {
                 auto* post = find_posting(body.value("posting_number", ""));
                 if (!post) return bad("unknown posting");
-                change_status(*post, body.value("status", ""), body.value("substatus", ""), clock.now(), std::nullopt);
+                change_status(*post, body.value("status", ""), body.value("substatus", ""), clock.now(), kNoCancellation);
                 return ok();
             }
             if (p == "/__sandbox/postings") {
                 auto post = parse_posting_yaml(body.value("yaml", ""), clock.now());
                 if (find_posting(post.posting_number)) return bad("posting exists");
                 sc.postings.push_back(post);
+                posting_added(sc.postings.back());
+                return ok();
+            }
+            if (p == "/__sandbox/postings/cutoff") {
+                auto t = parse_iso8601(body.value("cutoff", ""));
+                if (!t) return bad("cutoff: want 2026-11-27T10:00:00Z");
+                if (!set_cutoff_locked(body.value("posting_number", ""), *t)) return bad("unknown posting");
                 return ok();
             }
             if (p == "/__sandbox/returns") {
@@ -708,7 +839,7 @@ struct Sandbox::Impl {
             }
             if (p == "/__sandbox/stocks") {
                 if (!set_stock_locked(body.value("offer_id", ""), body.value("warehouse_id", 0LL),
-                                      body.value("present", 0), body.value("reserved", 0)))
+                                      body.value("present", 0), body.value("reserved", 0), clock.now()))
                     return bad("unknown offer_id");
                 return ok();
             }
@@ -745,6 +876,54 @@ struct Sandbox::Impl {
                     if (p == "/__sandbox/requests" || r.fault == "retired") list.push_back(request_json(r));
                 return ok({{"requests", list}});
             }
+            if (p == "/__sandbox/push/target") {
+                if (req.method == "DELETE") {
+                    pushes.set_target(std::nullopt);
+                    return ok();
+                }
+                if (req.method == "GET") {
+                    auto t = pushes.target();
+                    if (!t) return ok({{"target", nullptr}});
+                    return ok({{"target", {{"url", t->url}, {"timeout_ms", t->timeout.count()},
+                                           {"max_attempts", t->max_attempts},
+                                           {"retry_delay_ms", t->retry_delay.count()},
+                                           {"max_in_flight", t->max_in_flight}}}});
+                }
+                PushTarget t;
+                t.url = body.value("url", "");
+                if (t.url.empty()) return bad("url is required");
+                t.timeout = Millis{body.value("timeout_ms", t.timeout.count())};
+                t.max_attempts = body.value("max_attempts", t.max_attempts);
+                t.retry_delay = Millis{body.value("retry_delay_ms", t.retry_delay.count())};
+                t.max_in_flight = body.value("max_in_flight", t.max_in_flight);
+                try {
+                    pushes.set_target(t);
+                } catch (const std::invalid_argument& e) {
+                    return bad(e.what());
+                }
+                return ok();
+            }
+            if (p == "/__sandbox/push/send") {
+                if (!body.contains("body") || !body["body"].is_object())
+                    return bad("want {\"body\":{...}} (the push to send)");
+                return ok({{"seq", pushes.enqueue(body["body"], clock.now(), push_key(body["body"]))}});
+            }
+            if (p == "/__sandbox/push/ping") return ok({{"seq", pushes.enqueue(push_ping(clock.now()), clock.now(), "")}});
+            if (p == "/__sandbox/push/log") {
+                json list = json::array();
+                auto since = [](auto from, auto to) {
+                    return to == decltype(to){} ? json(nullptr)
+                                                : json(std::chrono::duration_cast<Millis>(to - from).count());
+                };
+                for (const auto& e : pushes.log())
+                    list.push_back({{"seq", e.seq}, {"message_type", e.message_type},
+                                    {"posting_number", e.posting_number}, {"body", e.body},
+                                    {"virtual_time", format_iso8601_ms(e.virtual_time)}, {"status", e.status},
+                                    {"answer", e.answer}, {"attempts", e.attempts}, {"done", e.done},
+                                    {"error", e.error}, {"sent_after_ms", since(e.queued_at, e.sent_at)},
+                                    {"answered_after_ms", since(e.queued_at, e.answered_at)}});
+                return ok({{"pushes", list}});
+            }
             if (p == "/__sandbox/logs/clear") {
                 log.clear();
                 tg.clear();
@@ -761,6 +940,7 @@ struct Sandbox::Impl {
     // ------------------------------------------------------------------ dispatch
 
     asio::awaitable<ServerResponse> handle(const ServerRequest& req) {
+        const auto received_at = std::chrono::steady_clock::now();
         const std::string service = service_of(req.path);
         std::optional<FaultSpec> fault;
         if (service != "admin") {
@@ -786,6 +966,7 @@ struct Sandbox::Impl {
         rec.method = req.method;
         rec.path = mask_token(req.path);
         rec.query = req.query;
+        rec.received_at = received_at;
         // Kept for the tests up to 64 KiB: the log must not hold every large body a client (or
         // a flood) sent; Ozon and Bot API requests are a few kB.
         constexpr std::size_t kRecordedBodyMax = 64 * 1024;
@@ -798,7 +979,7 @@ struct Sandbox::Impl {
         if (service == "admin") {
             resp = admin(req);
         } else if (service == "telegram") {
-            resp = telegram(req, fault);
+            resp = telegram(req, fault, received_at);
         } else if (service == "insales") {
             resp = insales(req, fault);
         } else if (service == "ozon") {
@@ -843,7 +1024,7 @@ struct Sandbox::Impl {
 
 Sandbox::Sandbox(Scenario scenario) : impl_(std::make_unique<Impl>(std::move(scenario))) {
     std::lock_guard lock(impl_->mu);
-    impl_->apply_due_events();
+    impl_->apply_due_events(impl_->clock.now());
 }
 
 Sandbox::~Sandbox() { stop(); }
@@ -864,6 +1045,7 @@ void Sandbox::start(const std::string& listen, std::optional<TlsFiles> tls) {
     impl_->base_url = impl_->server->base_url();
     impl_->work.emplace(impl_->ioc.get_executor());
     impl_->thread = std::thread([impl] { impl->ioc.run(); });
+    impl_->pushes.started();
 }
 
 void Sandbox::stop() {
@@ -873,6 +1055,7 @@ void Sandbox::stop() {
     asio::post(impl_->ioc, [impl] {
         impl->stopping = true;
         for (auto* t : impl->timers) t->cancel();
+        impl->pushes.stop_on_io_thread();
         impl->work.reset();
     });
     impl_->thread.join();
@@ -880,6 +1063,7 @@ void Sandbox::stop() {
     impl_->ioc.stop();
     impl_->ioc.restart();
     impl_->ioc.poll();
+    impl_->pushes.after_stop();
 }
 
 std::string Sandbox::base_url() const { return impl_->base_url; }
@@ -890,14 +1074,16 @@ const Clock& Sandbox::clock() const { return impl_->clock; }
 
 void Sandbox::advance(Millis d) {
     std::lock_guard lock(impl_->mu);
+    const TimePoint prev = impl_->clock.now();
     impl_->clock.advance(d);
-    impl_->apply_due_events();
+    impl_->apply_due_events(prev);
 }
 
 void Sandbox::set_time(TimePoint t) {
     std::lock_guard lock(impl_->mu);
+    const TimePoint prev = impl_->clock.now();
     impl_->clock.set(t);
-    impl_->apply_due_events();
+    impl_->apply_due_events(prev);
 }
 
 std::vector<RecordedRequest> Sandbox::request_log() const {
@@ -939,13 +1125,19 @@ bool Sandbox::set_posting_status(const std::string& number, const std::string& s
     std::lock_guard lock(impl_->mu);
     auto* p = impl_->find_posting(number);
     if (!p) return false;
-    impl_->change_status(*p, status, substatus, impl_->clock.now(), std::nullopt);
+    impl_->change_status(*p, status, substatus, impl_->clock.now(), kNoCancellation);
     return true;
 }
 
 void Sandbox::add_posting(Posting p) {
     std::lock_guard lock(impl_->mu);
     impl_->sc.postings.push_back(std::move(p));
+    impl_->posting_added(impl_->sc.postings.back());
+}
+
+bool Sandbox::set_posting_cutoff(const std::string& posting_number, TimePoint new_cutoff) {
+    std::lock_guard lock(impl_->mu);
+    return impl_->set_cutoff_locked(posting_number, new_cutoff);
 }
 
 void Sandbox::add_return(Return r) {
@@ -976,20 +1168,12 @@ void Sandbox::add_review(Review r) {
 
 bool Sandbox::set_stock(const std::string& offer_id, std::int64_t warehouse_id, int present, int reserved) {
     std::lock_guard lock(impl_->mu);
-    return impl_->set_stock_locked(offer_id, warehouse_id, present, reserved);
+    return impl_->set_stock_locked(offer_id, warehouse_id, present, reserved, impl_->clock.now());
 }
 
 bool Sandbox::set_chat_unread(const std::string& chat_id, int unread) {
     std::lock_guard lock(impl_->mu);
-    for (auto& c : impl_->sc.chats)
-        if (c.chat_id == chat_id) {
-            // As the chat_unread event: new messages move last_message_id (the first unread one
-            // stays the same while the earlier ones are still unread).
-            if (unread > c.unread_count) c.last_message_id += unread - c.unread_count;
-            c.unread_count = unread;
-            return true;
-        }
-    return false;
+    return impl_->set_chat_unread_locked(chat_id, unread, impl_->clock.now());
 }
 
 bool Sandbox::set_onec_quantity(const std::string& article, int quantity,
@@ -1033,5 +1217,29 @@ Scenario Sandbox::snapshot() const {
     std::lock_guard lock(impl_->mu);
     return impl_->sc;
 }
+
+void Sandbox::set_push_target(std::optional<PushTarget> t) {
+    // Under the scenario lock: a change being made now is queued either before the switch or
+    // after it, never half.
+    std::lock_guard lock(impl_->mu);
+    impl_->pushes.set_target(std::move(t));
+}
+
+std::optional<PushTarget> Sandbox::push_target() const { return impl_->pushes.target(); }
+
+std::uint64_t Sandbox::send_push(nlohmann::json body) {
+    std::lock_guard lock(impl_->mu);
+    std::string key = push_key(body);
+    return impl_->pushes.enqueue(std::move(body), impl_->clock.now(), std::move(key));
+}
+
+std::uint64_t Sandbox::send_ping() {
+    std::lock_guard lock(impl_->mu);
+    return impl_->pushes.enqueue(push_ping(impl_->clock.now()), impl_->clock.now(), "");
+}
+
+std::vector<SentPush> Sandbox::push_log() const { return impl_->pushes.log(); }
+
+bool Sandbox::wait_pushes_done(Millis real_timeout) const { return impl_->pushes.wait_done(real_timeout); }
 
 }  // namespace ozw::sandbox

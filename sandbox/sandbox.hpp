@@ -67,6 +67,38 @@
 //             sendPhoto and sendMediaGroup answer 400 "Bad Request: failed to get HTTP URL
 //             content". Captions are checked like texts (HTML, at most 1024 visible characters).
 //   Admin     /__sandbox/... (JSON; see the list below `class Sandbox`).
+//   Push      the sandbox as Ozon's push sender (spec: push_types, push_start; bodies built by
+//             sandbox/push_bodies.hpp): while a target URL is set (set_push_target, POST
+//             /__sandbox/push/target, `ozonwatch sandbox --push-url`) each change of the
+//             emulated shop that Ozon pushes is POSTed there as JSON, in the order the changes
+//             happen (scenario events, the state mutation methods, the admin API):
+//               posting appears (add_posting, event add_posting, POST /__sandbox/postings)
+//                                           -> TYPE_NEW_POSTING
+//               status changes              -> TYPE_STATE_CHANGED, new_state = the push-model
+//                                              state of the spec's table (the substatus when it
+//                                              is one of the status's push states, else the
+//                                              status's first one: awaiting_packaging ->
+//                                              posting_created, delivered -> posting_delivered)
+//               status becomes cancelled    -> TYPE_POSTING_CANCELLED (old_state, new_state
+//                                              posting_canceled, reason {id, message})
+//               ship-by time moves (set_posting_cutoff, event set_cutoff, POST
+//                 /__sandbox/postings/cutoff)   -> TYPE_CUTOFF_DATE_CHANGED
+//               FBS stock figure changes (set_stock, event set_stock, POST /__sandbox/stocks)
+//                                           -> TYPE_STOCKS_CHANGED (that product, that warehouse)
+//               chat unread count rises (set_chat_unread, event chat_unread)
+//                                           -> one TYPE_NEW_MESSAGE per new message
+//               the scenario's push.ping_every passes -> TYPE_PING
+//             Not pushed (Ozon has no push type or the change is no change): returns, rFBS
+//             requests, reviews, InSales, 1C, a status set to itself, a read chat, mutate().
+//             seller_id = the client id of the scenario's push.account (default: the first
+//             account), a JSON number when it is all digits, in chat types a string (spec).
+//             Sending is asynchronous on the sandbox's thread: up to max_in_flight requests at
+//             once (keep-alive connections reused), but never two of one posting / chat / SKU
+//             at a time, so one posting's pushes arrive in order. Each attempt has `timeout`
+//             as its deadline (connect + write + read); an answer other than 200 or a transport
+//             error is retried after retry_delay (real time) up to max_attempts, as Ozon does.
+//             http:// only. push_log() records every push; wait_pushes_done() waits for them.
+//             stop() ends deliveries at once (error "sandbox stopped").
 //
 // Threading: start() runs the server on the sandbox's own thread and io_context, so tests use
 // it from plain synchronous code. Every public method is thread-safe.
@@ -75,6 +107,7 @@
 // admin API). Timed scenario events are applied, in order, when the clock passes them.
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -132,6 +165,7 @@ struct RecordedRequest {
     std::string body;
     int status = 0;               // what the sandbox answered (0 for a dropped connection)
     std::string fault;            // injected fault name, empty if none
+    std::chrono::steady_clock::time_point received_at{};  // real arrival time (latency benchmarks)
 };
 
 struct TelegramMessage {
@@ -151,6 +185,34 @@ struct TelegramMessage {
     int error_code = 0;
     std::string description;      // error description when !ok
     std::int64_t message_id = 0;  // assigned when ok
+    std::chrono::steady_clock::time_point received_at{};  // real arrival time (latency benchmarks)
+};
+
+// Where the sandbox sends push notifications (Sandbox::set_push_target).
+struct PushTarget {
+    std::string url;               // "http://127.0.0.1:PORT/ozon/push" (http only)
+    Millis timeout{5000};          // per attempt, covering connect + write + read
+    int max_attempts = 3;          // a non-200 answer or a transport error is retried up to this
+    Millis retry_delay{200};       // REAL time between attempts
+    std::size_t max_in_flight = 16;  // pushes being delivered at once (retry waits included)
+};
+
+// One push, as the sandbox queued and delivered it (Sandbox::push_log).
+struct SentPush {
+    std::uint64_t seq = 0;           // queue order, from 1
+    std::string message_type;        // the body's message_type
+    std::string posting_number;      // the body's posting_number, if any
+    nlohmann::json body;
+    TimePoint virtual_time{};        // the sandbox clock when it was queued
+    std::chrono::steady_clock::time_point queued_at{};
+    std::chrono::steady_clock::time_point sent_at{};      // first attempt began ({} = never sent)
+    std::chrono::steady_clock::time_point answered_at{};  // final answer, give-up or drop
+    int status = 0;                  // final HTTP status, 0 = none (transport error, dropped)
+    std::string answer;              // the final answer's body
+    int attempts = 0;
+    bool done = false;               // answered 200, given up, or dropped
+    std::string error;               // empty when answered 200: "HTTP 500", "timeout: ...",
+                                     // "dropped: push target cleared", "no push target set", ...
 };
 
 struct TlsFiles {
@@ -213,9 +275,32 @@ public:
     // Writes the current 1C data as offers.xml to `file` with modification time `mtime`
     // (default: the scenario's onec.mtime). Throws std::runtime_error without an `onec` section.
     void write_onec_offers(const std::filesystem::path& file, std::optional<TimePoint> mtime = {}) const;
-    // Anything else: runs `fn` on the scenario under the lock.
+    // A posting's ship-by time (shipment_date, what /v3/posting/fbs/get, /v4/posting/fbs/list
+    // and /v4/posting/fbs/unfulfilled/list serve and the cutoff filters use) moves to
+    // `new_cutoff`; an explicit shipment_date_without_delay moves by as much (the default one
+    // follows anyway). Pushes TYPE_CUTOFF_DATE_CHANGED when it moved. False if unknown.
+    bool set_posting_cutoff(const std::string& posting_number, TimePoint new_cutoff);
+    // Anything else: runs `fn` on the scenario under the lock (no pushes).
     void mutate(const std::function<void(Scenario&)>& fn);
     Scenario snapshot() const;
+
+    // Push notifications (see "Push" at the top). Throws std::invalid_argument for a URL that
+    // is not http://host:port/path or limits below 1. nullopt = stop sending: pushes not yet
+    // being delivered are dropped (logged with error "dropped: push target cleared"), one being
+    // delivered ends after its current attempt.
+    using PushTarget = ozw::sandbox::PushTarget;
+    using SentPush = ozw::sandbox::SentPush;
+    void set_push_target(std::optional<PushTarget> t);
+    std::optional<PushTarget> push_target() const;
+    // Queues one raw push now (never blocks on the receiver); returns its seq. Without a target
+    // it is only logged (done, error "no push target set").
+    std::uint64_t send_push(nlohmann::json body);
+    // {"message_type":"TYPE_PING","time":<virtual now, whole seconds>}.
+    std::uint64_t send_ping();
+    std::vector<SentPush> push_log() const;
+    // Blocks the caller until every queued push is done or `real_timeout` passes; true if all
+    // are done.
+    bool wait_pushes_done(Millis real_timeout) const;
 
 private:
     struct Impl;
@@ -237,7 +322,17 @@ private:
 //   POST /__sandbox/stocks    {"offer_id":"...","warehouse_id":1,"present":5,"reserved":0}
 //   POST /__sandbox/onec/write {"path":"/tmp/offers.xml","mtime":"2026-11-26T02:00:00Z"}
 //                               (mtime optional: the scenario's onec.mtime)
+//   POST /__sandbox/postings/cutoff {"posting_number":"...","cutoff":"2026-11-27T10:00:00Z"}
 //   GET  /__sandbox/telegram/messages, GET /__sandbox/requests, GET /__sandbox/retired
-//   POST /__sandbox/logs/clear
+//   POST /__sandbox/logs/clear  (not the push log)
+//   POST /__sandbox/push/target {"url":"http://127.0.0.1:8080/ozon/push","timeout_ms":5000,
+//                                "max_attempts":3,"retry_delay_ms":200,"max_in_flight":16}
+//                                (only url required); DELETE clears it; GET -> {"target":{..}|null}
+//   POST /__sandbox/push/send  {"body":{...}} -> {"ok":true,"seq":N}
+//   POST /__sandbox/push/ping  -> {"ok":true,"seq":N}
+//   GET  /__sandbox/push/log   -> {"pushes":[{seq, message_type, posting_number, body,
+//                                 virtual_time, status, answer, attempts, done, error,
+//                                 sent_after_ms, answered_after_ms (real ms since queued; null
+//                                 when not yet)}]}
 
 }  // namespace ozw::sandbox

@@ -938,7 +938,7 @@ Scenario parse_root(const YAML::Node& root, const std::string& origin) {
     check_keys(c, root, "scenario",
                {"name", "description", "start", "accounts", "warehouses", "products", "postings",
                 "returns", "rfbs_returns", "dropoff_points", "accruals", "payouts", "reviews", "chats",
-                "insales", "onec", "telegram", "events", "generate"});
+                "insales", "onec", "telegram", "events", "generate", "push"});
     Scenario s;
     s.name = str(c, root, "name", origin);
     s.description = str(c, root, "description");
@@ -1187,6 +1187,21 @@ Scenario parse_root(const YAML::Node& root, const std::string& origin) {
         }
         s.telegram.push_back(bot);
     }
+    if (auto pu = root["push"]; pu.IsDefined() && !pu.IsNull()) {
+        check_keys(c, pu, "push", {"ping_every", "account"});
+        if (auto pe = pu["ping_every"]; pe.IsDefined() && !pe.IsNull()) {
+            auto d = pe.IsScalar() ? parse_duration(pe.as<std::string>()) : std::nullopt;
+            // Below a second a long clock move would queue millions of pings.
+            if (!d || *d < std::chrono::seconds(1))
+                fail(c, pe, "push: 'ping_every' must be a duration of at least 1s (e.g. 1h)");
+            s.push.ping_every = *d;
+        }
+        s.push.account = str(c, pu, "account");
+        if (!s.push.account.empty() &&
+            std::none_of(s.accounts.begin(), s.accounts.end(),
+                         [&](const Account& a) { return a.client_id == s.push.account; }))
+            fail(c, pu["account"], "push: unknown account '" + s.push.account + "' (not under 'accounts')");
+    }
     if (auto o = root["onec"]; o.IsDefined() && !o.IsNull()) s.onec = parse_onec(c, o, s);
     if (auto g = root["generate"]; g.IsDefined() && !g.IsNull()) parse_generate(c, g, s);
     // Returns are kept sorted by id: /v1/returns/list pages by last_id with a binary search.
@@ -1204,12 +1219,32 @@ Scenario parse_root(const YAML::Node& root, const std::string& origin) {
     for (const auto& e : seq(c, root, "events")) {
         check_keys(c, e, "event", {"at", "description", "posting", "status", "substatus",
                                     "cancellation", "add_posting", "add_return", "add_review",
-                                    "set_stock", "chat_unread", "return_status", "rfbs_state"});
+                                    "set_stock", "chat_unread", "return_status", "rfbs_state",
+                                    "set_cutoff"});
         TimedEvent ev;
         if (!e["at"].IsDefined()) fail(c, e, "event: 'at' is required (e.g. at: +2h)");
         ev.at = time_value(c, e["at"], "at");
         ev.description = str(c, e, "description");
-        if (e["posting"].IsDefined()) {
+        // A posting of the scenario, generated, or added by an earlier add_posting event.
+        auto known_posting = [&](const std::string& number) {
+            return numbers.count(number) ||
+                   std::any_of(s.events.begin(), s.events.end(),
+                               [&](const TimedEvent& o) { return o.posting && o.posting->posting_number == number; }) ||
+                   std::any_of(s.postings.begin(), s.postings.end(),
+                               [&](const Posting& p) { return p.posting_number == number; });
+        };
+        if (auto cut = e["set_cutoff"]; cut.IsDefined()) {
+            check_keys(c, cut, "set_cutoff", {"posting", "cutoff"});
+            ev.kind = "set_cutoff";
+            ev.posting_number = req_str(c, cut, "posting", "set_cutoff");
+            if (!known_posting(ev.posting_number))
+                fail(c, cut["posting"], "event: unknown posting " + ev.posting_number);
+            if (!cut["cutoff"].IsDefined() || cut["cutoff"].IsNull())
+                fail(c, cut, "set_cutoff: 'cutoff' is required (the new shipment_date, e.g. +1d)");
+            ev.cutoff = time_value(c, cut["cutoff"], "cutoff");
+            if (ev.description.empty())
+                ev.description = "posting " + ev.posting_number + " must be shipped by " + format_iso8601(*ev.cutoff);
+        } else if (e["posting"].IsDefined()) {
             ev.kind = "posting_status";
             ev.posting_number = req_str(c, e, "posting", "event");
             ev.status = req_str(c, e, "status", "event");
@@ -1292,7 +1327,7 @@ Scenario parse_root(const YAML::Node& root, const std::string& origin) {
                 ev.description = "chat " + ev.chat_id + " has " + std::to_string(ev.unread) + " unread";
         } else {
             fail(c, e, "event: needs one of posting+status, add_posting, add_return, add_review, set_stock, "
-                       "chat_unread, return_status, rfbs_state");
+                       "chat_unread, return_status, rfbs_state, set_cutoff");
         }
         s.events.push_back(std::move(ev));
     }

@@ -398,7 +398,8 @@ struct TimedEvent {
     // Kinds: "posting_status" (posting_number, status, substatus),
     //        "add_posting" (posting), "add_return" (ret), "add_review" (review),
     //        "set_stock" (offer_id, warehouse_id, present), "chat_unread" (chat_id, unread),
-    //        "return_status" (return_id, return_change), "rfbs_state" (return_id, rfbs_change)
+    //        "return_status" (return_id, return_change), "rfbs_state" (return_id, rfbs_change),
+    //        "set_cutoff" (posting_number, cutoff)
     std::string kind;
     std::string posting_number;
     std::string status;
@@ -415,7 +416,19 @@ struct TimedEvent {
     std::int64_t return_id = 0;                // return_status: Return::id; rfbs_state: return_id
     std::optional<ReturnStatusChange> return_change;
     std::optional<RfbsStateChange> rfbs_change;
+    std::optional<TimePoint> cutoff;           // set_cutoff: the posting's new shipment_date
     bool applied = false;
+};
+
+// Push notifications the sandbox sends (scenario key `push`; the target URL is set at run time,
+// Sandbox::set_push_target).
+struct PushSettings {
+    // TYPE_PING each time the virtual clock passes a multiple of this (counted from the Unix
+    // epoch: 1h = every full UTC hour) while a target is set; nullopt = no periodic pings.
+    std::optional<Millis> ping_every;
+    // The account whose client id the pushes carry as seller_id; empty = the first account
+    // (every account sees the same shop data).
+    std::string account;
 };
 
 struct Scenario {
@@ -437,6 +450,7 @@ struct Scenario {
     std::optional<Onec> onec;
     std::vector<TelegramBot> telegram;
     std::vector<TimedEvent> events;
+    PushSettings push;
 };
 
 // shipment_date_without_delay, or shipment_date + 24h when the scenario does not give it.

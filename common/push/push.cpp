@@ -266,11 +266,15 @@ ParseResult parse(std::string_view body) {
     m.chat_id = str_of(j, "chat_id");
     m.chat_type = str_of(j, "chat_type");
     m.message_id = str_of(j, "message_id");
-    if (auto it = j.find("products"); it != j.end() && it->is_array()) {
+    // Postings list their `products`; TYPE_STOCKS_CHANGED its `items` (sku, product_id, stocks).
+    for (const char* list : {"products", "items"}) {
+        auto it = j.find(list);
+        if (it == j.end() || !it->is_array()) continue;
         for (const auto& p : *it) {
             if (!p.is_object()) continue;
             Product pr;
             pr.sku = int_of(p, "sku");
+            pr.product_id = int_of(p, "product_id");
             pr.offer_id = str_of(p, "offer_id");
             pr.quantity = int_of(p, "quantity");
             m.products.push_back(std::move(pr));

@@ -61,6 +61,7 @@ std::optional<ClientAddress> client_address(const boost::asio::ip::address& peer
 
 struct Product {
     std::optional<long long> sku;
+    std::optional<long long> product_id;  // TYPE_STOCKS_CHANGED's items
     std::string offer_id;
     std::optional<long long> quantity;
 };
@@ -76,7 +77,7 @@ struct PushMessage {
     std::string uuid;                  // "unique event id" (FBO and order types, 2026)
     std::string old_state, new_state;  // posting/order state changes and cancellations
     std::optional<long long> warehouse_id;
-    std::vector<Product> products;
+    std::vector<Product> products;  // `products` of posting types, `items` of TYPE_STOCKS_CHANGED
     std::string chat_id, chat_type, message_id;  // chat types
     // The message's own time: `time` (TYPE_PING), else the first present of changed_state_date,
     // in_process_at, creation_date, cancel_date, cancelled_at, changed_at, updated_at, created_at.

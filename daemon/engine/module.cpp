@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "alerts/templates.hpp"
+#include "daemon/engine/push_health.hpp"
 #include "daemon/engine/report.hpp"
 #include "daemon/engine/settings_schema.hpp"
 #include "daemon/engine/source_health.hpp"
@@ -39,6 +40,7 @@ void install_watch_modules() {
     std::call_once(once, [] {
         for (const auto* m : all_watch_modules()) watch_modules().add(m);
         for (auto& t : engine_event_types()) event_types().add(std::move(t));
+        for (auto& t : push_event_types()) event_types().add(std::move(t));
         for (auto& t : report_event_types()) event_types().add(std::move(t));
         alerts::register_event_types(event_types());
     });

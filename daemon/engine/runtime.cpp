@@ -21,6 +21,12 @@ namespace ozw::daemon {
 
 namespace asio = boost::asio;
 
+namespace {
+// Ozon pings a working receiver; a day without a ping means pushes were paused.
+constexpr Millis kPushSilentAfter = std::chrono::hours(24);
+constexpr Millis kPushHealthEvery = std::chrono::minutes(10);
+}  // namespace
+
 std::shared_ptr<Watch> AccountRuntime::watch(std::string_view name) const {
     for (const auto& w : watches)
         if (w->name() == name) return w;
@@ -117,6 +123,10 @@ std::vector<AccountReport> Runtime::reports() {
         r.not_watched = not_watched_;
         r.health = health_lines(r.account, o);
         for (const auto& c : store_.active_conditions(r.account)) r.firing.push_back(c.event);
+        // Conditions of the whole daemon (no account: the push receiver's health) concern
+        // every account's manager.
+        for (const auto& c : store_.active_conditions({}, kPushScope))
+            if (c.event.account.empty()) r.firing.push_back(c.event);
         out.push_back(std::move(r));
     }
     return out;
@@ -168,6 +178,13 @@ std::vector<std::string> Runtime::health_lines(const std::string& account, const
         Watch& w = scheduler_->at(i).runner->watch();
         if (w.account() != account) continue;
         for (auto& l : w.health_lines(o)) lines.push_back(std::move(l));
+    }
+    if (cfg_.push.enabled) {
+        try {
+            lines.push_back(push_health_line(push_health(), o.now, kPushSilentAfter, ru, o.timezone));
+        } catch (const std::exception& e) {
+            log::get("push")->error("cannot read the push receiver's state: {}", e.what());
+        }
     }
     return lines;
 }
@@ -230,6 +247,7 @@ asio::awaitable<void> Runtime::maintenance_loop(const std::atomic<bool>& stop) {
     } unregister{maintenance_timer_};
     *maintenance_timer_ = &timer;
     TimePoint next = clock_.now();
+    TimePoint next_push_check = clock_.now();
     while (!stop) {
         if (clock_.now() >= next) {
             try {
@@ -239,12 +257,61 @@ asio::awaitable<void> Runtime::maintenance_loop(const std::atomic<bool>& stop) {
             }
             next = clock_.now() + std::chrono::hours(24);
         }
-        // At most an hour at a time, so that a step of the clock is noticed.
-        timer.expires_after(std::clamp<Millis>(std::chrono::duration_cast<Millis>(next - clock_.now()),
-                                               Millis{0}, std::chrono::hours(1)));
+        if (clock_.now() >= next_push_check) {
+            try {
+                check_push_health(clock_.now());
+            } catch (const std::exception& e) {
+                log::get("push")->error("cannot check whether Ozon still sends pushes: {}", e.what());
+            }
+            next_push_check = clock_.now() + kPushHealthEvery;
+        }
+        // At most 10 minutes at a time, so that a step of the clock is noticed.
+        timer.expires_after(std::clamp<Millis>(
+            std::chrono::duration_cast<Millis>(std::min(next, next_push_check) - clock_.now()), Millis{0},
+            kPushHealthEvery));
         boost::system::error_code ec;
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
+}
+
+std::size_t Runtime::accept_push(long long inbox_id, const std::string& account, const push::PushMessage& m) {
+    const std::size_t taken = scheduler_->offer_push(inbox_id, account, m);
+    if (taken == 0 && inbox_id) {
+        // Nothing here acts on it (an FBO or product push, a type of no watch): done.
+        try {
+            store_.mark_push_processed(inbox_id, clock_.now());
+        } catch (const std::exception& e) {
+            log::get("push")->error("cannot mark push inbox row {} processed: {}", inbox_id, e.what());
+        }
+    }
+    return taken;
+}
+
+PushHealth Runtime::push_health() const {
+    PushHealth h;
+    if (auto p = store_.cursor("", "push", "last_ping"); p && !p->empty()) h.last_ping = parse_iso8601(*p);
+    if (auto e = store_.cursor("", "push", "enabled_since"); e && !e->empty()) h.enabled_since = parse_iso8601(*e);
+    return h;
+}
+
+void Runtime::check_push_health(TimePoint now) {
+    const auto enabled_since = store_.cursor("", "push", "enabled_since");
+    const bool was_enabled = enabled_since && !enabled_since->empty();
+    std::vector<Event> holding;
+    if (cfg_.push.enabled) {
+        if (!was_enabled) store_.set_cursor("", "push", "enabled_since", format_iso8601(now), now);
+        holding = push_silence_conditions(push_health(), now, kPushSilentAfter);
+    } else if (was_enabled) {
+        // Pushes switched off: their silence is no longer news; a later switch-on starts afresh.
+        store_.set_cursor("", "push", "enabled_since", "", now);
+    } else {
+        return;  // off, and nothing stored
+    }
+    ApplyBatch b;
+    b.now = now;
+    b.conditions.push_back(ConditionSet{"", kPushScope, std::move(holding)});
+    auto recorded = store_.apply(b, router_).recorded;
+    for (const Event& e : recorded) metrics::families::events().with({e.account, e.type, to_string(e.state)}).inc();
 }
 
 void Runtime::wake_for_stop() {

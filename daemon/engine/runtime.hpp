@@ -18,7 +18,9 @@
 #include "common/clock.hpp"
 #include "common/config.hpp"
 #include "common/ozon/client.hpp"
+#include "common/push/push.hpp"
 #include "common/store.hpp"
+#include "daemon/engine/push_health.hpp"
 #include "daemon/engine/report.hpp"
 #include "daemon/engine/scheduler.hpp"
 
@@ -65,8 +67,19 @@ public:
     boost::asio::awaitable<void> report_loop(const std::atomic<bool>& stop);
     // Retention: prunes the store's history older than config.retention (Store::prune).
     Store::PruneResult prune_history(TimePoint now);
-    // Daemon loop (until `stop`): prune_history at start and then once a day.
+    // Daemon loop (until `stop`): prune_history at start and then once a day; the push
+    // receiver's health every 10 minutes.
     boost::asio::awaitable<void> maintenance_loop(const std::atomic<bool>& stop);
+    // An Ozon push (its push_inbox row, see daemon/push_receiver): offered to the account's
+    // watches (Scheduler::offer_push); returns how many took it. When none does, the row is
+    // marked processed here. Call it on the executor's thread.
+    std::size_t accept_push(long long inbox_id, const std::string& account, const push::PushMessage& m);
+    // Whether Ozon still pings the push receiver: writes source.push_silent (or resolves it),
+    // and remembers since when pushes are enabled (cursor "", "push", "enabled_since"; cleared
+    // when they are disabled). Also run by maintenance_loop every 10 minutes.
+    void check_push_health(TimePoint now);
+    PushHealth push_health() const;
+
     // Stops the scheduler and wakes every sleeping loop (scheduler, report, dispatcher) so that
     // each sees its stop flag now. Call it on the executor's thread.
     void wake_for_stop();

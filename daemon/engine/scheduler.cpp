@@ -193,6 +193,82 @@ awaitable<int> Scheduler::run_once_due() {
     co_return ran;
 }
 
+std::size_t Scheduler::offer_push(long long inbox_id, const std::string& account, const push::PushMessage& m) {
+    std::size_t taken = 0;
+    for (auto& sw : watches_) {
+        Watch& w = sw->runner->watch();
+        if (w.account() != account) continue;
+        bool takes = false;
+        try {
+            takes = w.take_push(m);
+        } catch (const std::exception& e) {
+            log::get("scheduler")->error("{}/{}: cannot take the push {}: {}", w.account(), w.name(), m.message_type,
+                                         e.what());
+        }
+        if (!takes) continue;
+        ++taken;
+        sw->push_pending = true;
+        if (inbox_id) {
+            sw->push_rows.push_back(inbox_id);
+            ++push_consumers_[inbox_id];
+        }
+        if (sw->sleeping) sw->sleeping->cancel();
+    }
+    return taken;
+}
+
+void Scheduler::push_row_done(long long id) {
+    auto it = push_consumers_.find(id);
+    if (it == push_consumers_.end() || --it->second > 0) return;
+    push_consumers_.erase(it);
+    try {
+        store_.mark_push_processed(id, clock_.now());
+    } catch (const std::exception& e) {
+        // Left unprocessed: replayed at the next start (a re-read is harmless).
+        log::get("scheduler")->error("cannot mark push inbox row {} processed: {}", id, e.what());
+    }
+}
+
+awaitable<void> Scheduler::run_push(std::size_t i) {
+    ScheduledWatch& sw = *watches_[i];
+    Watch& w = sw.runner->watch();
+    std::vector<long long> rows;
+    rows.swap(sw.push_rows);
+    sw.push_pending = false;
+    sw.running = true;
+    std::exception_ptr failure;
+    std::optional<CycleResult> result;
+    try {
+        result = co_await sw.runner->run_push();
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    sw.running = false;
+    if (failure) {
+        std::string message;
+        classify_failure(failure, message);
+        log::get("scheduler")->warn("{}/{}: re-reading after an Ozon push failed (the next poll reads it): {}",
+                                    w.account(), w.name(), log::mask(message));
+    } else if (result) {
+        count_events(result->recorded);
+        log::get("scheduler")->debug("{}/{}: push re-read: {} event(s), {} call(s)", w.account(), w.name(),
+                                     result->recorded.size(), result->api_calls);
+    }
+    for (long long id : rows) push_row_done(id);
+}
+
+awaitable<int> Scheduler::run_pushes() {
+    int ran = 0;
+    for (std::size_t i = 0; i < watches_.size(); ++i) {
+        if (stop_) break;
+        if (watches_[i]->push_pending && !watches_[i]->running) {
+            co_await run_push(i);
+            ++ran;
+        }
+    }
+    co_return ran;
+}
+
 void Scheduler::stop() {
     stop_ = true;
     for (auto* t : *sleeping_) t->cancel();
@@ -208,13 +284,22 @@ awaitable<void> Scheduler::watch_loop(std::size_t i, Millis tick) {
     sleeping_->push_back(&timer);
     while (!stop_) {
         const TimePoint now = clock_.now();
+        // A due poll first: it is the truth, and a flood of pushes must not starve it.
         if (watches_[i]->next_due <= now) {
             co_await run_watch(i);
             continue;
         }
+        if (watches_[i]->push_pending) {
+            co_await run_push(i);
+            continue;
+        }
         timer.expires_after(std::min<Millis>(tick, watches_[i]->next_due - now));
         boost::system::error_code ec;
+        watches_[i]->sleeping = &timer;
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        // The scheduler may be gone when a cut-short shutdown destroys this frame later, but
+        // not while the loop still runs (run() outlives its loops).
+        watches_[i]->sleeping = nullptr;
     }
 }
 

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <random>
@@ -22,6 +23,7 @@
 
 #include "common/clock.hpp"
 #include "common/config.hpp"
+#include "common/push/push.hpp"
 #include "common/store.hpp"
 #include "daemon/engine/source_health.hpp"
 #include "daemon/engine/watch.hpp"
@@ -41,6 +43,12 @@ struct ScheduledWatch {
     // Releases before source health was per source kept it per watch (scope "source:<watch>"):
     // resolved once at the first cycle so that no such condition is left firing for ever.
     bool legacy_source_scope_cleared = false;
+    // Ozon pushes this watch took (Watch::take_push) and has not re-read yet: their push_inbox
+    // rows, marked processed once the re-read is done.
+    bool push_pending = false;
+    std::vector<long long> push_rows;
+    // The watch loop's timer while it sleeps (run()), so that a push wakes it.
+    boost::asio::steady_timer* sleeping = nullptr;
 };
 
 class Scheduler {
@@ -63,6 +71,19 @@ public:
 
     // Runs, one after another, every watch whose next_due <= clock.now(); returns how many.
     awaitable<int> run_once_due();
+
+    // An Ozon push (its push_inbox row `inbox_id`, 0 = none) offered to the account's watches:
+    // each that takes it (Watch::take_push) re-reads what it names soon (run(): its loop is
+    // woken; tests: run_pushes()). Returns how many took it. The row is marked processed when
+    // the last of them has re-read it (or at once when none takes it); a crash before leaves
+    // it for the replay at start. Call it on the executor's thread.
+    std::size_t offer_push(long long inbox_id, const std::string& account, const push::PushMessage& m);
+    // Runs the push re-read of every watch with one pending (not during its own poll); returns
+    // how many ran.
+    awaitable<int> run_pushes();
+    // One watch's push re-read now. A failure is logged and changes no health: the push was a
+    // hint, the next poll reads the source anyway.
+    awaitable<void> run_push(std::size_t i);
     // Runs one watch's cycle now, with failure handling (never throws a source error).
     awaitable<void> run_watch(std::size_t i);
 
@@ -85,6 +106,8 @@ private:
     // counts unavailable_after from the real start) instead of resolving it.
     void restore_health(ScheduledWatch& sw);
     Millis jitter(Millis interval);
+    // One consumer of inbox row `id` is done; the last one marks it processed.
+    void push_row_done(long long id);
 
     Store& store_;
     Router router_;
@@ -101,6 +124,7 @@ private:
         std::make_shared<std::vector<boost::asio::steady_timer*>>();
     std::mt19937_64 rng_{std::random_device{}()};
     std::set<std::pair<std::string, std::string>> clean_;  // (account, source) with nothing stored
+    std::map<long long, int> push_consumers_;  // inbox row -> watches yet to re-read it
 };
 
 }  // namespace ozw::daemon

@@ -91,6 +91,16 @@ public:
         co_return apply_fetched(std::move(fetched), now, baseline);
     }
 
+    // A push's re-read (Watch::take_push): fetch_pushed() gives the items the pushes named,
+    // merged and evaluated like a poll's answer. Its cursors are ignored: the regular polls
+    // continue from theirs.
+    awaitable<WatchOutput> poll_push(TimePoint now) override {
+        rollback();
+        Fetched<Item> fetched = co_await fetch_pushed(now);
+        fetched.cursors.clear();
+        co_return apply_fetched(std::move(fetched), now, false);
+    }
+
     void commit() override {
         if (!pending_) return;
         for (auto& [k, v] : pending_->cursors) cursors_[k] = std::move(v);
@@ -140,6 +150,10 @@ protected:
 
     // I/O only. `baseline`: nothing is remembered yet (load the whole window).
     virtual awaitable<Fetched<Item>> fetch(TimePoint now, bool baseline) = 0;
+    // I/O only: what the pushes taken since the last call named (take_push()), read again.
+    // Usually a partial answer (items absent stay as remembered; `gone` removes); full_window
+    // only when the re-read is the whole set (the unread chats).
+    virtual awaitable<Fetched<Item>> fetch_pushed(TimePoint /*now*/) { co_return Fetched<Item>{}; }
     virtual std::string key_of(const Item& item) const = 0;
     // Carries what the watch derives over from the remembered item (e.g. since when it is in
     // its status); `previous` is null for an item seen for the first time.

@@ -1,3 +1,5 @@
+// GCC 12 reports a false -Wmismatched-new-delete on asio coroutine frames.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 #include "daemon/engine/watch.hpp"
 
 #include <malloc.h>
@@ -43,11 +45,22 @@ void WatchRunner::load() {
 
 awaitable<CycleResult> WatchRunner::run_once() {
     if (!loaded_) load();
-    const std::string& account = watch_->account();
-    const std::string& name = watch_->name();
     const TimePoint now = clock_.now();
     WatchOutput out = co_await watch_->poll(now, baseline_);
+    co_return apply(std::move(out), now, true);
+}
 
+awaitable<std::optional<CycleResult>> WatchRunner::run_push() {
+    if (!loaded_) load();
+    if (baseline_) co_return std::nullopt;
+    const TimePoint now = clock_.now();
+    WatchOutput out = co_await watch_->poll_push(now);
+    co_return apply(std::move(out), now, false);
+}
+
+CycleResult WatchRunner::apply(WatchOutput out, TimePoint now, bool regular) {
+    const std::string& account = watch_->account();
+    const std::string& name = watch_->name();
     ApplyBatch batch;
     batch.now = now;
     SnapshotDelta delta;
@@ -58,9 +71,16 @@ awaitable<CycleResult> WatchRunner::run_once() {
     delta.removals = std::move(out.removals);
     delta.replace_all = out.replace_all || rebaseline_;
     delta.cursors = std::move(out.cursors);
-    // Marks "this watch has a baseline" even for an empty snapshot (Store::has_snapshot).
-    delta.cursors["baseline"] = format_iso8601(now);
-    delta.cursors[kStateVersion] = std::to_string(watch_->state_version());
+    if (regular) {
+        // Marks "this watch has a baseline" even for an empty snapshot (Store::has_snapshot),
+        // and is the last successful poll after a restart.
+        delta.cursors["baseline"] = format_iso8601(now);
+        delta.cursors[kStateVersion] = std::to_string(watch_->state_version());
+    } else if (auto last = store_.cursor(account, name, "baseline")) {
+        // The store stamps "baseline" on every write that lacks it; a push's re-read is not a
+        // poll and must not pass for the last successful one.
+        delta.cursors["baseline"] = *last;
+    }
     batch.snapshots.push_back(std::move(delta));
     if (!baseline_) batch.transitions = std::move(out.transitions);
     for (auto& e : out.announcements) batch.transitions.push_back(std::move(e));
@@ -90,8 +110,10 @@ awaitable<CycleResult> WatchRunner::run_once() {
     // models and snapshot rows; glibc keeps them mapped unless asked. Hand them back so that a
     // steady daemon's RSS is its state, not its largest poll. Cheap next to such a poll.
     if (written >= kTrimAfterRows) malloc_trim(0);
-    co_return result;
+    return result;
 }
+
+awaitable<WatchOutput> Watch::poll_push(TimePoint /*now*/) { co_return WatchOutput{}; }
 
 Router null_router() {
     return [](const Event&) { return std::vector<OutboxTarget>{}; };

@@ -12,12 +12,17 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/clock.hpp"
 #include "common/event.hpp"
 #include "common/store.hpp"
+
+namespace ozw::push {
+struct PushMessage;
+}
 
 namespace ozw::daemon {
 
@@ -79,6 +84,17 @@ public:
     // Lines for the report's health section about sources only this watch reads (the shop's
     // InSales, the 1C file, the API key's expiry); the engine adds each Ozon source's health.
     virtual std::vector<std::string> health_lines(const ReportOptions&) const { return {}; }
+
+    // Ozon push notifications: a push says that something of this account changed just now;
+    // polling stays the truth (pushes can be late, lost or paused). take_push() says whether
+    // this watch acts on `m` and, if so, remembers what to read again; the engine then calls
+    // poll_push() soon, which reads only that and is evaluated against the committed state and
+    // written exactly like a poll (one Store::apply), so the next poll finds nothing new and
+    // nothing is announced twice. poll_push() must not move the cursors the regular polls
+    // continue from. Both run on the executor's thread; take_push() may come while a poll is
+    // suspended and must not disturb it.
+    virtual bool take_push(const push::PushMessage& /*m*/) { return false; }
+    virtual awaitable<WatchOutput> poll_push(TimePoint now);
 };
 
 struct CycleResult {
@@ -94,12 +110,18 @@ public:
     // One cycle: load (first time), poll, apply. Throws what the poll throws (ozon::ApiError,
     // ...) or StoreError; nothing is written then and the watch's memory is as committed.
     awaitable<CycleResult> run_once();
+    // The watch's poll_push() written like a poll; nullopt when the watch has no baseline yet
+    // (its first poll will read everything anyway). Does not stamp the last successful poll.
+    awaitable<std::optional<CycleResult>> run_push();
 
     Watch& watch() { return *watch_; }
     const std::shared_ptr<Watch>& watch_ptr() const { return watch_; }
 
 private:
     void load();
+    // Writes one poll's output (snapshot delta, cursors, transitions, conditions) in one
+    // Store::apply; `regular`: a poll (stamps the baseline cursor and the state version).
+    CycleResult apply(WatchOutput out, TimePoint now, bool regular);
 
     std::shared_ptr<Watch> watch_;
     Store& store_;

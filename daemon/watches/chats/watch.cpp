@@ -2,6 +2,8 @@
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 #include "daemon/watches/chats/watch.hpp"
 
+#include "common/push/push.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -113,6 +115,16 @@ awaitable<Fetched<ChatItem>> ChatsWatch::fetch(TimePoint now, bool baseline) {
     out.mode = "unread";
     out.cursors["last_success"] = format_iso8601_ms(now);
     out.api_calls = client_->stats().requests - requests_before;
+    co_return out;
+}
+
+bool ChatsWatch::take_push(const push::PushMessage& m) {
+    return m.message_type == "TYPE_NEW_MESSAGE" || m.message_type == "TYPE_CHAT_CLOSED";
+}
+
+awaitable<Fetched<ChatItem>> ChatsWatch::fetch_pushed(TimePoint now) {
+    Fetched<ChatItem> out = co_await fetch(now, false);
+    out.mode = "push";
     co_return out;
 }
 

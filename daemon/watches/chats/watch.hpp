@@ -31,9 +31,12 @@ public:
     ItemConditions conditions(const ChatItem& current, TimePoint now) const override {
         return chat_conditions(current, now, ctx_);
     }
+    // TYPE_NEW_MESSAGE and TYPE_CHAT_CLOSED: the unread list is read again at once (one call).
+    bool take_push(const push::PushMessage& m) override;
 
 protected:
     awaitable<Fetched<ChatItem>> fetch(TimePoint now, bool baseline) override;
+    awaitable<Fetched<ChatItem>> fetch_pushed(TimePoint now) override;
     std::string key_of(const ChatItem& c) const override { return c.chat_id; }
     void observe(const ChatItem* previous, ChatItem& next, TimePoint) const override { carry_over(previous, next); }
 

@@ -9,6 +9,7 @@
 
 #include "alerts/templates.hpp"
 #include "common/ozon/errors.hpp"
+#include "common/push/push.hpp"
 
 namespace ozw::daemon::postings {
 
@@ -162,6 +163,44 @@ awaitable<void> PostingsWatch::date_delivered(Fetched<PostingState>& out, TimePo
     // Delivered before the window: the hand-over to delivery is the latest date Ozon gives.
     for (auto& [_, p] : undated)
         if (p->delivering_date) p->found_since = *p->delivering_date;
+}
+
+bool PostingsWatch::take_push(const push::PushMessage& m) {
+    // FBS and rFBS postings (FBO and order pushes are not this watch's).
+    static const std::set<std::string_view> kTypes = {"TYPE_NEW_POSTING", "TYPE_POSTING_CANCELLED",
+                                                      "TYPE_STATE_CHANGED", "TYPE_CUTOFF_DATE_CHANGED",
+                                                      "TYPE_DELIVERY_DATE_CHANGED"};
+    if (m.posting_number.empty() || !kTypes.count(m.message_type)) return false;
+    pushed_.insert(m.posting_number);
+    return true;
+}
+
+awaitable<Fetched<PostingState>> PostingsWatch::fetch_pushed(TimePoint /*now*/) {
+    std::set<std::string> numbers;
+    numbers.swap(pushed_);
+    const long long requests_before = client_->stats().requests;
+    Fetched<PostingState> out;
+    out.mode = "push";
+    for (const auto& number : numbers) {
+        ozon::Posting p;
+        try {
+            p = co_await client_->get_posting(number);
+        } catch (const ozon::ApiError& e) {
+            // Not an FBS posting of this account, or not visible yet (a new-order push can come
+            // before the posting is listed): the regular polls will see it. Not "gone".
+            if (e.kind() != ozon::ErrorKind::not_found) throw;
+            spdlog::info("postings [{}]: pushed posting {} is not known to /v3/posting/fbs/get yet", account(),
+                         number);
+            continue;
+        }
+        if (p.posting_number.empty() || !is_plausible_status(p.status)) {
+            skip_implausible(p, out);
+            continue;
+        }
+        out.items.push_back(posting_state_from(p));
+    }
+    out.api_calls = client_->stats().requests - requests_before;
+    co_return out;
 }
 
 awaitable<Fetched<PostingState>> PostingsWatch::fetch(TimePoint now, bool baseline) {

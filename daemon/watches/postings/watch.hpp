@@ -13,6 +13,7 @@
 //   which catches ship-by dates that moved without a status change.
 // Cursors saved with the snapshot: last_success, last_reconcile, last_unfulfilled.
 #include <memory>
+#include <set>
 #include <string>
 
 #include "common/ozon/client.hpp"
@@ -53,12 +54,17 @@ public:
         return posting_conditions(current, now, ctx_);
     }
 
+    // Posting pushes (new, cancelled, status, ship-by and delivery date changed): that posting
+    // is read again at once (/v3/posting/fbs/get).
+    bool take_push(const push::PushMessage& m) override;
+
     // Unfulfilled sweeps between full loads (not in the configuration: an internal cadence).
     void set_unfulfilled_every(Millis d) { unfulfilled_every_ = d; }
     const EvalContext& context() const { return ctx_; }
 
 protected:
     awaitable<Fetched<PostingState>> fetch(TimePoint now, bool baseline) override;
+    awaitable<Fetched<PostingState>> fetch_pushed(TimePoint now) override;
     std::string key_of(const PostingState& p) const override { return p.posting_number; }
     void observe(const PostingState* previous, PostingState& next, TimePoint now) const override {
         next.status_since = status_since_for(previous, next, now);
@@ -84,6 +90,7 @@ private:
     Millis unfulfilled_every_ = std::chrono::minutes(30);
     bool logged_no_number_ = false;
     bool logged_bad_status_ = false;
+    std::set<std::string> pushed_;  // posting numbers named by pushes since the last re-read
 };
 
 }  // namespace ozw::daemon::postings

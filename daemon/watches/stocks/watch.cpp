@@ -5,7 +5,10 @@
 #include <boost/asio/this_coro.hpp>
 #include <spdlog/spdlog.h>
 
+#include <set>
+
 #include "common/onec/stock.hpp"
+#include "common/push/push.hpp"
 #include "common/time.hpp"
 #include "daemon/watches/stocks/event_types.hpp"
 
@@ -205,6 +208,18 @@ awaitable<Fetched<StocksItem>> StocksWatch::fetch(TimePoint now, bool /*baseline
     if (compared.insales) in.insales_read_at = insales_state.read_at;
     if (compared.onec) in.onec_written_at = onec_state.written_at;
     auto groups = build_groups(articles, previous_groups, in, now, ctx_.settings);
+    co_await locate_suspicious(groups);
+
+    out.items.reserve(articles.size() + groups.size() + 2);
+    for (auto& [_, a] : articles) out.items.emplace_back(std::move(a));
+    for (auto& g : groups) out.items.emplace_back(std::move(g));
+    if (configured_.insales) out.items.emplace_back(std::move(insales_state));
+    if (configured_.onec) out.items.emplace_back(std::move(onec_state));
+    out.api_calls = client_->stats().requests - requests_before;
+    co_return out;
+}
+
+awaitable<void> StocksWatch::locate_suspicious(std::vector<StockGroup>& groups) {
     // Where a suspicious figure is: its FBS warehouses (one request per 1000 such articles;
     // none on a poll without any).
     for (auto& g : groups) {
@@ -228,12 +243,80 @@ awaitable<Fetched<StocksItem>> StocksWatch::fetch(TimePoint now, bool /*baseline
         for (auto& e : g.entries)
             if (auto it = where.find(e.offer_id); it != where.end()) e.warehouses = std::move(it->second);
     }
+}
 
-    out.items.reserve(articles.size() + groups.size() + 2);
-    for (auto& [_, a] : articles) out.items.emplace_back(std::move(a));
+bool StocksWatch::take_push(const push::PushMessage& m) {
+    if (m.message_type != "TYPE_STOCKS_CHANGED") return false;
+    bool any = false;
+    for (const auto& p : m.products) {
+        if (p.product_id) pushed_products_.insert(*p.product_id);
+        else if (!p.offer_id.empty()) pushed_offers_.insert(p.offer_id);
+        else if (p.sku) pushed_skus_.insert(*p.sku);
+        else continue;
+        any = true;
+    }
+    return any;
+}
+
+awaitable<Fetched<StocksItem>> StocksWatch::fetch_pushed(TimePoint now) {
+    ozon::StocksFilter named;
+    named.product_ids.assign(pushed_products_.begin(), pushed_products_.end());
+    named.offer_ids.assign(pushed_offers_.begin(), pushed_offers_.end());
+    // A push naming only an SKU: the article remembered with that SKU.
+    for (const auto& [key, item] : items())
+        if (const auto* a = item.article(); a && a->sku && pushed_skus_.count(a->sku)) named.offer_ids.push_back(a->offer_id);
+    pushed_products_.clear();
+    pushed_offers_.clear();
+    pushed_skus_.clear();
+    Fetched<StocksItem> out;
+    out.mode = "push";
+    if (named.product_ids.empty() && named.offer_ids.empty()) co_return out;
+    const long long requests_before = client_->stats().requests;
+    // Only Ozon's figures of the named articles are read again; InSales and 1C are compared as
+    // last read (their own polls keep them current), and counted as the last poll counted them.
+    auto fresh = co_await client_->stocks_all(named);
+
+    std::map<std::string, ArticleStock> articles;
+    std::map<std::string, const StockGroup*> previous_groups;
+    SourceState insales_state{"insales"}, onec_state{"onec"};
+    for (const auto& [key, item] : items()) {
+        if (const auto* a = item.article()) articles.emplace(a->offer_id, *a);
+        else if (const auto* g = item.group()) previous_groups.emplace(key, g);
+        else if (const auto* src = item.source()) (src->source == "insales" ? insales_state : onec_state) = *src;
+    }
+    std::set<std::string> changed;
+    for (const auto& x : fresh) {
+        if (x.offer_id.empty()) continue;
+        ArticleStock& a = articles[x.offer_id];
+        const std::optional<ArticleStock> prev =
+            a.offer_id.empty() ? std::nullopt : std::optional<ArticleStock>(a);
+        a.offer_id = x.offer_id;
+        a.on_ozon = true;
+        a.present = 0;
+        a.reserved = 0;
+        for (const auto& st : x.stocks) {
+            if (st.type != "fbs" && st.type != "rfbs") continue;
+            a.present += st.present;
+            a.reserved += st.reserved;
+            if (!a.sku) a.sku = st.sku;
+        }
+        if (prev && prev->on_ozon) {
+            if (prev->present == a.present) a.jumped_from = prev->jumped_from;
+            else if (is_jump(prev->present, a.present, ctx_.settings)) a.jumped_from = prev->present;
+            else a.jumped_from.reset();
+        }
+        changed.insert(x.offer_id);
+    }
+    GroupInputs in;
+    in.configured = configured_;
+    in.compared.insales = configured_.insales && !insales_state.failing_since && insales_state.read_at;
+    in.compared.onec = configured_.onec && !onec_state.failing_since && !onec_state.stale && onec_state.read_at;
+    if (in.compared.insales) in.insales_read_at = insales_state.read_at;
+    if (in.compared.onec) in.onec_written_at = onec_state.written_at;
+    auto groups = build_groups(articles, previous_groups, in, now, ctx_.settings);
+    co_await locate_suspicious(groups);
+    for (const auto& offer_id : changed) out.items.emplace_back(std::move(articles.at(offer_id)));
     for (auto& g : groups) out.items.emplace_back(std::move(g));
-    if (configured_.insales) out.items.emplace_back(std::move(insales_state));
-    if (configured_.onec) out.items.emplace_back(std::move(onec_state));
     out.api_calls = client_->stats().requests - requests_before;
     co_return out;
 }

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 
@@ -34,6 +35,10 @@ public:
     std::vector<Event> transitions(const StocksItem* previous, const StocksItem& current, TimePoint now) const override;
     ItemConditions conditions(const StocksItem& current, TimePoint now) const override;
 
+    // TYPE_STOCKS_CHANGED: Ozon's figures of the named products are read again at once and
+    // compared with InSales and 1C as last read.
+    bool take_push(const push::PushMessage& m) override;
+
     const ArticleStock* article(const std::string& offer_id) const;
     const StockGroup* group(const std::string& key) const;  // "group:suspicious", "group:mismatch:insales_ozon"
     const SourceState* source_state(const std::string& source) const;
@@ -42,6 +47,7 @@ public:
 
 protected:
     awaitable<Fetched<StocksItem>> fetch(TimePoint now, bool baseline) override;
+    awaitable<Fetched<StocksItem>> fetch_pushed(TimePoint now) override;
     std::string key_of(const StocksItem& item) const override { return item.key(); }
 
 private:
@@ -58,6 +64,11 @@ private:
     insales::Options insales_options_;
     std::unique_ptr<insales::Client> insales_client_;
     bool logged_no_warehouses_ = false;
+    // Named by stock pushes since the last re-read.
+    std::set<long long> pushed_products_, pushed_skus_;
+    std::set<std::string> pushed_offers_;
+    // The FBS warehouses of every suspicious article's figure (added to the alert).
+    awaitable<void> locate_suspicious(std::vector<StockGroup>& groups);
     // barcode -> article, as InSales (sku) and 1C (Артикул) give them (match_barcodes).
     std::unordered_map<std::string, std::string> article_by_barcode_;
     // The article of a record that lacks one, by its barcode; empty when unknown.

@@ -140,6 +140,23 @@ TEST(Store, ApplyWritesSnapshotEventsAndOutboxTogether) {
     EXPECT_EQ(pending[0].event.details["posting_number"], "1-1");
 }
 
+TEST(Store, EventsSinceWithALimitKeepsTheNewestOldestFirst) {
+    TempDir dir;
+    Store store(dir.db());
+    for (int i = 1; i <= 5; ++i) {
+        ApplyBatch b;
+        b.now = at(1000 * i);
+        b.transitions.push_back(transition("posting.new:" + std::to_string(i) + "-1"));
+        store.apply(b, to_channels({}));
+    }
+    auto last = store.events_since(at(0), 3);
+    ASSERT_EQ(last.size(), 3u);
+    EXPECT_EQ(last[0].key, "posting.new:3-1");
+    EXPECT_EQ(last[1].key, "posting.new:4-1");
+    EXPECT_EQ(last[2].key, "posting.new:5-1");
+    EXPECT_EQ(store.events_since(at(0)).size(), 5u);
+}
+
 TEST(Store, FailureHalfwayThroughApplyLeavesNoTrace) {
     TempDir dir;
     Store store(dir.db());

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "common/metrics.hpp"
 #include "common/time.hpp"
 #include "daemon/push_receiver.hpp"
 #include "tests/daemon/integration/daemon_it_util.hpp"
@@ -197,10 +198,11 @@ TEST(PushReceiver, EveryMessageTypeOfTheSpecIsStoredAndAnsweredResultTrue) {
     std::promise<void> all_seen;
     const std::size_t n = spec_messages().size();
     Harness h(push_config({"127.0.0.1/32"}, {}), {}, [&](daemon::PushReceiver& rcv) {
-        rcv.on_push = [&](const std::string& account, const push::PushMessage& m) {
+        rcv.on_push = [&](long long, const std::string& account, const push::PushMessage& m) {
             std::lock_guard lk(mu);
             seen.emplace_back(account, m.message_type);
             if (seen.size() == n) all_seen.set_value();
+            return false;
         };
     });
     for (const auto& [type, body] : spec_messages()) {
@@ -225,11 +227,12 @@ TEST(PushReceiver, ProcessedRowsAreMarkedAndAFailingConsumerLeavesItsRowForRepla
     std::promise<void> done;
     std::atomic<int> calls{0};
     Harness h(push_config({"127.0.0.1/32"}, {}), {}, [&](daemon::PushReceiver& rcv) {
-        rcv.on_push = [&](const std::string&, const push::PushMessage& m) {
+        rcv.on_push = [&](long long, const std::string&, const push::PushMessage& m) {
             ++calls;
             const bool fail = m.posting_number == "2-2";
             if (calls == 2) done.set_value();
             if (fail) throw std::runtime_error("not now");
+            return false;  // the receiver marks it
         };
     });
     EXPECT_EQ(h.post(R"({"message_type":"TYPE_STATE_CHANGED","posting_number":"1-1","new_state":"posting_delivered","seller_id":15})").status, 200);
@@ -243,7 +246,7 @@ TEST(PushReceiver, ProcessedRowsAreMarkedAndAFailingConsumerLeavesItsRowForRepla
     auto pending = h.store.unprocessed_pushes();
     ASSERT_EQ(pending.size(), 1u);
     EXPECT_NE(pending[0].body.find("2-2"), std::string::npos);
-    h.receiver->on_push = [](const std::string&, const push::PushMessage&) {};
+    h.receiver->on_push = [](long long, const std::string&, const push::PushMessage&) { return false; };
     EXPECT_EQ(h.receiver->replay_unprocessed(), 1u);
     EXPECT_TRUE(h.store.unprocessed_pushes().empty());
     h.thread = std::thread([] {});  // the destructor joins one
@@ -252,9 +255,16 @@ TEST(PushReceiver, ProcessedRowsAreMarkedAndAFailingConsumerLeavesItsRowForRepla
 TEST(PushReceiver, TheSamePushTwiceIsAnsweredTwiceAndStoredOnce) {
     std::atomic<int> calls{0};
     Harness h(push_config({"127.0.0.1/32"}, {}), {}, [&](daemon::PushReceiver& rcv) {
-        rcv.on_push = [&](const std::string&, const push::PushMessage&) { ++calls; };
+        rcv.on_push = [&](long long, const std::string&, const push::PushMessage&) {
+            ++calls;
+            return false;
+        };
     });
     const std::string body = spec_messages()[2].second;  // TYPE_STATE_CHANGED
+    // ozonwatch_pushes_total is process-wide: compare deltas.
+    auto& stored = metrics::families::pushes().with({"TYPE_STATE_CHANGED", "200"});
+    auto& retried = metrics::families::pushes().with({"TYPE_STATE_CHANGED", "200_duplicate"});
+    const auto stored0 = stored.value(), retried0 = retried.value();
     Reply first = h.post(body);
     // Ozon's retry: the same message (here re-serialised with other spacing).
     Reply again = h.post(nlohmann::json::parse(body).dump(2));
@@ -263,6 +273,8 @@ TEST(PushReceiver, TheSamePushTwiceIsAnsweredTwiceAndStoredOnce) {
     EXPECT_EQ(again.status, 200);
     EXPECT_EQ(again.body, R"({"result":true})");
     EXPECT_EQ(h.inbox_rows(), 1u);
+    EXPECT_EQ(stored.value() - stored0, 1u);
+    EXPECT_EQ(retried.value() - retried0, 1u);
     // Same for a message with Ozon's event uuid.
     const std::string order = spec_messages().back().second;
     EXPECT_EQ(h.post(order).status, 200);

@@ -10,6 +10,7 @@
 #include "alerts/templates.hpp"
 #include "common/event_types.hpp"
 #include "daemon/engine/module.hpp"
+#include "daemon/engine/push_health.hpp"
 #include "daemon/engine/report.hpp"
 #include "daemon/engine/source_health.hpp"
 #include "tests/daemon/unit/daemon_test_util.hpp"
@@ -45,6 +46,10 @@ std::vector<Event> engine_examples() {
     record_failure(refused, FailureKind::auth, "Invalid Api-Key", at("2026-11-26T06:00:00Z"));
     for (auto& e : source_conditions({{"postings", &down}, {"returns", &refused}}, "main", "ozon",
                                      at("2026-11-26T07:00:00Z"), std::chrono::minutes(15)))
+        out.push_back(std::move(e));
+    // The push receiver's silence, with and without a ping ever received.
+    for (auto& e : push_silence_conditions({at("2026-11-25T06:00:00Z"), at("2026-11-20T06:00:00Z")},
+                                           at("2026-11-26T07:00:00Z"), std::chrono::hours(24)))
         out.push_back(std::move(e));
     AccountReport r;
     r.account = "main";

@@ -14,6 +14,7 @@
 
 #include "common/ozon/errors.hpp"
 #include "common/logging.hpp"
+#include "common/push/push.hpp"
 #include "daemon/engine/scheduler.hpp"
 #include "tests/daemon/unit/daemon_test_util.hpp"
 
@@ -59,16 +60,44 @@ public:
     }
     void commit() override { ++commits; }
     void rollback() override { ++rollbacks; }
+    // Takes pushes of `push_type` for its account; the re-read records one transition per push
+    // taken since the last one ("pushed:<posting_number>").
+    bool take_push(const push::PushMessage& m) override {
+        if (m.message_type != push_type) return false;
+        taken.push_back(m.posting_number);
+        return true;
+    }
+    awaitable<WatchOutput> poll_push(TimePoint) override {
+        ++push_polls;
+        std::vector<std::string> numbers;
+        numbers.swap(taken);
+        if (push_fail) throw ozon::ApiError(ozon::ErrorKind::transient, "503 Service Unavailable", 503, "/v3/posting/fbs/get");
+        WatchOutput out;
+        for (const auto& n : numbers) {
+            Event t;
+            t.type = "posting.new";
+            t.kind = EventKind::transition;
+            t.account = account_;
+            t.key = "pushed:" + name_ + ":" + n;
+            out.transitions.push_back(t);
+        }
+        co_return out;
+    }
 
+    std::string push_type = "TYPE_NEW_POSTING";
+    std::vector<std::string> taken;
+    bool push_fail = false;
+    int push_polls = 0;
     int fail = 0;  // 0 ok, 1 transient, 2 auth
     std::function<void()> during_poll;
     int polls = 0, commits = 0, loads = 0, rollbacks = 0;
     std::size_t loaded_items = 0;
     bool last_baseline = false;
 
+    std::string account_ = "main";
+
 private:
     std::string name_;
-    std::string account_ = "main";
     Millis interval_;
     std::string source_;
     int version_;
@@ -478,4 +507,132 @@ TEST(SchedulerTest, ASecretQuotedInASourceErrorIsMaskedBeforeItIsStoredOrSent) {
     for (const auto& [name, value] : env.store->cursors("main", "source:ozon"))
         EXPECT_EQ(value.find("ozon-secret-key-1234"), std::string::npos) << name;
     log::clear_secrets_for_tests();
+}
+
+// ------------------------------------------------------------------------------ pushes
+
+namespace {
+
+push::PushMessage pushed(const std::string& type, const std::string& number) {
+    push::PushMessage m;
+    m.message_type = type;
+    m.posting_number = number;
+    return m;
+}
+
+long long inbox_row(Env& env, const std::string& number) {
+    long long id = 0;
+    env.store->record_push("sha256:" + number, "main", "TYPE_NEW_POSTING", "{}", env.clock.now(), &id);
+    return id;
+}
+
+int events_with_key(Env& env, const std::string& key) {
+    int n = 0;
+    for (const auto& e : env.store->events_since(t0() - 24h)) n += e.key == key;
+    return n;
+}
+
+}  // namespace
+
+TEST(SchedulerPushTest, APushGoesToTheWatchesThatTakeItAndItsRowIsDoneAfterTheLastReRead) {
+    Env env;
+    auto postings = std::make_shared<FakeWatch>("postings", 2min);
+    auto returns = std::make_shared<FakeWatch>("returns", 10min);
+    auto other_account = std::make_shared<FakeWatch>("postings", 2min);
+    other_account->account_ = "second";
+    auto other_type = std::make_shared<FakeWatch>("stocks", 10min);
+    other_type->push_type = "TYPE_STOCKS_CHANGED";
+    Scheduler s(*env.store, null_router(), env.clock, 15min, 0);
+    for (auto& w : {postings, returns, other_account, other_type}) s.add(w);
+    env.run([&] { return s.run_once_due(); });  // the baselines
+    const long long row = inbox_row(env, "1-1");
+    EXPECT_EQ(s.offer_push(row, "main", pushed("TYPE_NEW_POSTING", "1-1")), 2u);
+    EXPECT_TRUE(s.at(0).push_pending);
+    EXPECT_TRUE(s.at(1).push_pending);
+    EXPECT_FALSE(s.at(2).push_pending);  // another account's
+    EXPECT_FALSE(s.at(3).push_pending);  // another type
+    // One re-read done: the row waits for the other.
+    env.run([&] { return s.run_push(0); });
+    EXPECT_EQ(env.store->unprocessed_pushes().size(), 1u);
+    EXPECT_EQ(env.run([&] { return s.run_pushes(); }), 1);
+    EXPECT_TRUE(env.store->unprocessed_pushes().empty());
+    EXPECT_EQ(postings->push_polls, 1);
+    EXPECT_EQ(returns->push_polls, 1);
+    EXPECT_EQ(other_account->push_polls, 0);
+    EXPECT_EQ(other_type->push_polls, 0);
+    EXPECT_EQ(events_with_key(env, "pushed:postings:1-1"), 1);  // each watch's transition, recorded
+    EXPECT_EQ(events_with_key(env, "pushed:returns:1-1"), 1);
+    EXPECT_EQ(env.run([&] { return s.run_pushes(); }), 0);  // nothing pending any more
+}
+
+TEST(SchedulerPushTest, AReReadIsRecordedLikeAPollButKeepsTheScheduleAndTheLastSuccess) {
+    Env env;
+    auto w = std::make_shared<FakeWatch>("postings", 2min);
+    Scheduler s(*env.store, null_router(), env.clock, 15min, 0);
+    s.add(w);
+    env.run([&] { return s.run_once_due(); });
+    const TimePoint due = s.at(0).next_due;
+    const auto success = s.at(0).last_success;
+    const auto baseline_cursor = env.store->cursor("main", "postings", "baseline");
+    env.clock.advance(30s);
+    s.offer_push(0, "main", pushed("TYPE_NEW_POSTING", "2-2"));
+    EXPECT_EQ(env.run([&] { return s.run_pushes(); }), 1);
+    EXPECT_EQ(events_with_key(env, "pushed:postings:2-2"), 1);
+    EXPECT_EQ(s.at(0).next_due, due);
+    EXPECT_EQ(s.at(0).last_success, success);
+    EXPECT_EQ(env.store->cursor("main", "postings", "baseline"), baseline_cursor);
+    EXPECT_EQ(w->polls, 1);
+}
+
+TEST(SchedulerPushTest, APushBeforeTheBaselineIsSkippedAndAFailedReReadChangesNoHealth) {
+    Env env;
+    auto w = std::make_shared<FakeWatch>("postings", 2min);
+    Scheduler s(*env.store, null_router(), env.clock, 15min, 0);
+    s.add(w);
+    const long long early = inbox_row(env, "3-3");
+    s.offer_push(early, "main", pushed("TYPE_NEW_POSTING", "3-3"));
+    EXPECT_EQ(env.run([&] { return s.run_pushes(); }), 1);
+    EXPECT_EQ(w->push_polls, 0);  // nothing remembered yet: the first poll reads everything
+    EXPECT_TRUE(env.store->unprocessed_pushes().empty());
+    env.run([&] { return s.run_once_due(); });
+    w->push_fail = true;
+    const long long row = inbox_row(env, "4-4");
+    s.offer_push(row, "main", pushed("TYPE_NEW_POSTING", "4-4"));
+    EXPECT_EQ(env.run([&] { return s.run_pushes(); }), 1);
+    EXPECT_EQ(w->push_polls, 1);
+    EXPECT_EQ(s.at(0).health.consecutive_failures, 0);
+    EXPECT_TRUE(env.active_keys().empty());
+    EXPECT_EQ(events_with_key(env, "pushed:postings:4-4"), 0);
+    EXPECT_TRUE(env.store->unprocessed_pushes().empty());  // a hint: the next poll reads the source
+}
+
+// run(): a loop sleeping until its watch is due (an hour away, tick a day) is woken by a push.
+TEST(SchedulerPushTest, APushWakesTheSleepingLoop) {
+    Env env;
+    auto w = std::make_shared<FakeWatch>("postings", 1h);
+    Scheduler s(*env.store, null_router(), env.clock, 15min, 0);
+    s.add(w);
+    bool finished = false;
+    asio::co_spawn(env.ioc, s.run(24h), [&](std::exception_ptr e) {
+        EXPECT_FALSE(e);
+        finished = true;
+    });
+    asio::steady_timer later(env.ioc);
+    asio::co_spawn(env.ioc, [&]() -> asio::awaitable<void> {
+        while (w->polls == 0 || !s.at(0).sleeping) {  // the baseline, then asleep
+            later.expires_after(0ms);
+            co_await later.async_wait(asio::use_awaitable);
+        }
+        s.offer_push(0, "main", pushed("TYPE_NEW_POSTING", "5-5"));
+        while (w->push_polls == 0) {
+            later.expires_after(0ms);
+            co_await later.async_wait(asio::use_awaitable);
+        }
+        s.stop();
+    }, asio::detached);
+    env.ioc.run_for(20s);
+    EXPECT_TRUE(finished);
+    EXPECT_EQ(w->push_polls, 1);
+    EXPECT_EQ(w->polls, 1);
+    EXPECT_EQ(events_with_key(env, "pushed:postings:5-5"), 1);
 }
