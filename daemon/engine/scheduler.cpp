@@ -34,6 +34,16 @@ void count_events(const std::vector<Event>& recorded) {
     for (const Event& e : recorded) metrics::families::events().with({e.account, e.type, to_string(e.state)}).inc();
 }
 
+bool is_store_failure(std::exception_ptr e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const StoreError&) {
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
 FailureKind failure_kind_from(const std::string& s) {
     for (FailureKind k : {FailureKind::transient, FailureKind::auth, FailureKind::not_available})
         if (s == to_string(k)) return k;
@@ -147,6 +157,24 @@ awaitable<void> Scheduler::run_watch(std::size_t i) {
     }
     sw.running = false;
     const TimePoint now = clock_.now();
+    if (failure && is_store_failure(failure)) {
+        // The source answered, the state database refused the result (disk full): nothing of
+        // this poll was recorded and the watch is as committed. Not the source's failure: its
+        // health (and source.unavailable) stays as it was; the disk is the administrator's,
+        // said in the journal and by /healthz once polls stop succeeding.
+        ++sw.store_failures;
+        std::string message;
+        classify_failure(failure, message);
+        metrics::families::poll_failures().with({w.account(), w.name(), "store"}).inc();
+        const Millis delay = failure_backoff(backoff_, FailureKind::transient, sw.store_failures, w.interval());
+        log::get("scheduler")->error("{}/{}: the poll's result could not be recorded ({} in a row), next try in {}: {}",
+                                     w.account(), w.name(), sw.store_failures, format_duration(delay),
+                                     log::mask(message));
+        sw.next_due = now + delay;
+        if (on_cycle_) on_cycle_(i, sw);
+        co_return;
+    }
+    sw.store_failures = 0;
     if (!failure) {
         sw.last_success = now;
         count_events(sw.last_result->recorded);

@@ -43,6 +43,9 @@ struct ScheduledWatch {
     // Releases before source health was per source kept it per watch (scope "source:<watch>"):
     // resolved once at the first cycle so that no such condition is left firing for ever.
     bool legacy_source_scope_cleared = false;
+    // Polls in a row whose output the state database refused (disk full): not the source's
+    // failures, so kept apart from `health`; they pace the retries.
+    int store_failures = 0;
     // Ozon pushes this watch took (Watch::take_push) and has not re-read yet: their push_inbox
     // rows, marked processed once the re-read is done.
     bool push_pending = false;

@@ -97,9 +97,16 @@ CycleResult WatchRunner::apply(WatchOutput out, TimePoint now, bool regular) {
         ApplyResult applied = store_.apply(batch, router_);
         result.recorded = std::move(applied.recorded);
         written = applied.snapshot_rows;
-    } catch (...) {
+    } catch (const std::exception& e) {
         watch_->rollback();
         loaded_ = false;  // and reload the committed state from the store next time
+        // The source answered; the state database did not take it (disk full, I/O error). Said
+        // as such, so that the scheduler does not take it for the source's failure.
+        if (dynamic_cast<const StoreError*>(&e)) throw;
+        throw StoreError(std::string("cannot write the state database: ") + e.what());
+    } catch (...) {
+        watch_->rollback();
+        loaded_ = false;
         throw;
     }
     watch_->commit();

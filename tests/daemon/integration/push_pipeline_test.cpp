@@ -134,16 +134,21 @@ struct PushDaemon {
         dispatch();
         return ran;
     }
-    // A push handed to the receiver as if it came from Ozon's network, and its processing.
-    http::ServerResponse hand(const std::string& body) {
+    // A push handed to the receiver as if it came from Ozon's network: stored and answered;
+    // its processing is posted to the io_context and has not run yet.
+    http::ServerResponse receive(const std::string& body) {
         http::ServerRequest req;
         req.method = "POST";
         req.path = req.target = "/ozon/push";
         req.remote = "127.0.0.1:40000";
         req.body = body;
-        auto r = receiver->handle(req);
+        return receiver->handle(req);
+    }
+    // The same, and its processing.
+    http::ServerResponse hand(const std::string& body) {
+        auto r = receive(body);
         d.ioc.restart();
-        d.ioc.poll();  // the processing posted after the answer
+        d.ioc.poll();
         return r;
     }
 };
@@ -260,12 +265,7 @@ TEST(PushPipeline, PushesStoredBeforeACrashAreActedUponAfterTheRestart) {
         pd.cycle();
         ASSERT_TRUE(sb.set_posting_status(kKnown, "cancelled"));
         // Stored and answered; the process dies before the re-read (the offer never runs).
-        http::ServerRequest req;
-        req.method = "POST";
-        req.path = req.target = "/ozon/push";
-        req.remote = "127.0.0.1:40000";
-        req.body = push_body;
-        EXPECT_EQ(pd.receiver->handle(req).status, 200);
+        EXPECT_EQ(pd.receive(push_body).status, 200);
         EXPECT_EQ(pd.d.store.unprocessed_pushes().size(), 1u);
     }
     PushDaemon pd(only(sb, dir, {"postings"}), db, sb);

@@ -636,3 +636,29 @@ TEST(SchedulerPushTest, APushWakesTheSleepingLoop) {
     EXPECT_EQ(w->polls, 1);
     EXPECT_EQ(events_with_key(env, "pushed:postings:5-5"), 1);
 }
+
+// A full disk: the source answers, the state database refuses the poll's output. That is not
+// the source's failure: no source.unavailable however long it lasts, the watch retries on the
+// transient backoff, and the next poll that can be written records everything.
+TEST(SchedulerTest, AStateDatabaseThatRefusesWritesIsNotTheSourcesFailure) {
+    Env env;
+    auto w = std::make_shared<FakeWatch>("postings", 2min);
+    Scheduler s(*env.store, null_router(), env.clock, 15min, 0);
+    s.add(w);
+    env.run([&] { return s.run_once_due(); });  // the baseline
+    env.store->set_fail_after_for_tests(0);
+    env.clock.advance(2min);
+    env.run([&] { return s.run_once_due(); });
+    EXPECT_EQ(s.at(0).store_failures, 1);
+    EXPECT_EQ(s.at(0).next_due, env.clock.now() + 15s);  // the transient backoff's first step
+    run_until(env, s, t0() + 40min);
+    EXPECT_GT(s.at(0).store_failures, 3);
+    EXPECT_EQ(s.at(0).health.consecutive_failures, 0);
+    EXPECT_EQ(w->rollbacks, s.at(0).store_failures);
+    env.store->set_fail_after_for_tests(-1);
+    env.clock.set(s.at(0).next_due);
+    env.run([&] { return s.run_once_due(); });
+    EXPECT_EQ(s.at(0).store_failures, 0);
+    EXPECT_FALSE(any_event(env, "source.unavailable", EventState::firing));
+    EXPECT_TRUE(env.active_keys().empty());
+}
