@@ -5,7 +5,7 @@ BUILD_TYPE ?= RelWithDebInfo
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 600
 JOBS ?= $(shell nproc)
-CTEST_ARGS ?=
+CTEST_ARGS ?= -LE long
 
 # Every Debian 12 package the build, the tests and the packaging need.
 DEBIAN_PACKAGES := build-essential cmake pkg-config ca-certificates openssl tzdata \
@@ -14,7 +14,7 @@ DEBIAN_PACKAGES := build-essential cmake pkg-config ca-certificates openssl tzda
   libhowardhinnant-date-dev libsystemd-dev libcli11-dev libgtest-dev libgmock-dev \
   libbenchmark-dev libsimdjson-dev python3 python3-aiosmtpd systemd curl dpkg-dev file
 
-.PHONY: all deps deps-check configure build test unit integration demo install package bench clean \
+.PHONY: all deps deps-check configure build test unit integration long demo install package bench clean \
   fuzz fuzz-build
 
 all: build
@@ -73,6 +73,10 @@ unit: build
 
 integration: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L integration
+
+# The long runs (label long): the crash suite with 100 SIGKILLs. Not part of `make test`.
+long: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -L long
 
 # The demo needs the binary only, not the tests and benchmarks.
 demo: configure

@@ -19,6 +19,8 @@ echo "== bench_stocks: 100,000 articles on Ozon, in InSales and in 1C (first sta
 "$build/bench/bench_stocks" 100000 3
 echo "== bench_push: Ozon pushes -> Telegram latency (1000 pushes), then 200 pushes/s for 60 s"
 "$build/bench/bench_push" 1000 200 60
+echo "== bench_soak: a busy week of every watch in virtual time, retention 1 day (RSS and database size per day)"
+"$build/bench/bench_soak" 7
 echo "== harness: the real daemon against the sandbox, beside a plain Python poller"
 python3 "$(dirname "$0")/harness.py" --ozonwatch "$build/daemon/ozonwatch" \
     --sizes "${HARNESS_SIZES:-5000,50000,200000}" --interval "${HARNESS_INTERVAL:-30}" \

@@ -1024,11 +1024,13 @@ Store::PruneResult Store::prune(TimePoint cutoff) {
     std::lock_guard lk(mu_);
     const auto c = static_cast<int64_t>(ms(cutoff));
     PruneResult r;
+    // Delivered and failed sends go once old, also those of a condition still active (its
+    // repeats every few hours would otherwise pile up for as long as it holds); the condition's
+    // event itself stays (the events clause below).
     SQLite::Transaction tx(*db_);
     {
         SQLite::Statement q(*db_,
-                            "DELETE FROM outbox WHERE status IN ('sent','failed') AND created_at<? "
-                            "AND event_id NOT IN (SELECT last_event_id FROM conditions)");
+                            "DELETE FROM outbox WHERE status IN ('sent','failed') AND created_at<?");
         q.bind(1, c);
         r.outbox_rows = q.exec();
     }

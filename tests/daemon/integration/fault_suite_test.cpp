@@ -53,13 +53,9 @@ constexpr const char* kUnavailableResolved = "Решено: Источник д�
 // The Daemon harness of sandbox_daemon.hpp with what a fault suite needs on top: a store on a
 // chosen SQLite VFS (the full disk), a short Ozon retry policy, and short InSales retries, so
 // that a failing poll costs milliseconds of real time, not the minute a real daemon would wait.
-struct FaultDaemon {
-    Store store;
-    boost::asio::io_context ioc;
-    daemon::Runtime runtime;
-
+struct FaultDaemon : ozw::test::Daemon {
     FaultDaemon(const Config& cfg, const std::string& db, const sandbox::Sandbox& sb, const std::string& vfs = {})
-        : store(db, vfs), runtime(cfg, store, sb.clock(), ioc.get_executor(), options()) {
+        : Daemon(cfg, db, sb, options(), vfs) {
         // InSales: give up a page after 200 ms of retries (default: a minute, with 1 s backoff).
         insales::Options io;
         io.total_deadline = 200ms;
@@ -81,11 +77,6 @@ struct FaultDaemon {
         rp.max_attempts = 3;
         o.retry = rp;
         return o;
-    }
-    // One poll of every due watch, then one dispatcher pass (as Daemon::cycle).
-    void cycle() {
-        run(ioc, [&] { return runtime.scheduler().run_once_due(); });
-        if (runtime.dispatcher()) run(ioc, [&] { return runtime.dispatcher()->tick(); });
     }
 };
 

@@ -153,16 +153,8 @@ struct PushDaemon {
     }
 };
 
-// Only the named watches.
 Config only(const sandbox::Sandbox& sb, const TempDir& dir, std::initializer_list<const char*> keep) {
-    Config cfg = sandbox_config(sb, dir.path.string(), true);
-    for (const auto* m : watch_modules().all()) {
-        if (!m->implemented()) continue;
-        bool on = false;
-        for (const char* k : keep) on = on || m->name() == k;
-        edit_settings_base(cfg, m->name()).enabled = on;
-    }
-    return cfg;
+    return ozw::test::only_watches(sb, dir.path.string(), keep);
 }
 
 // Events of a type recorded for a key containing `subject`.

@@ -50,16 +50,8 @@ sandbox::Scenario scenario(bool subscription) {
     return sandbox::load_scenario_text(text, "reviews-chats");
 }
 
-// Only the named watches (plus none of the others, whatever this build lists).
 Config only(const sandbox::Sandbox& sb, const TempDir& dir, std::initializer_list<const char*> keep) {
-    Config cfg = sandbox_config(sb, dir.path.string(), true);
-    for (const auto* m : watch_modules().all()) {
-        if (!m->implemented()) continue;
-        bool on = false;
-        for (const char* k : keep) on = on || m->name() == k;
-        edit_settings_base(cfg, m->name()).enabled = on;
-    }
-    return cfg;
+    return ozw::test::only_watches(sb, dir.path.string(), keep);
 }
 
 std::vector<std::string> active_keys(Store& store, const std::string& prefix) {

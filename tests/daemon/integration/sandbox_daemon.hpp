@@ -32,6 +32,19 @@ inline Config sandbox_config(const sandbox::Sandbox& sb, const std::string& stat
     return cfg;
 }
 
+// sandbox_config with only the named watches enabled (whatever else this build has).
+inline Config only_watches(const sandbox::Sandbox& sb, const std::string& state_dir,
+                           std::initializer_list<const char*> keep) {
+    Config cfg = sandbox_config(sb, state_dir, true);
+    for (const auto* m : daemon::watch_modules().all()) {
+        if (!m->implemented()) continue;
+        bool on = false;
+        for (const char* k : keep) on = on || m->name() == k;
+        daemon::edit_settings_base(cfg, m->name()).enabled = on;
+    }
+    return cfg;
+}
+
 // The daemon on the sandbox, as `run` assembles it (no jitter, the sandbox's clock).
 struct Daemon {
     Store store;
@@ -39,6 +52,11 @@ struct Daemon {
     daemon::Runtime runtime;
     Daemon(const Config& cfg, const std::string& db, const sandbox::Sandbox& sb, bool notify = true)
         : store(db), runtime(cfg, store, sb.clock(), ioc.get_executor(), options(notify)) {}
+    // With other runtime options (a short retry policy) and the store on a chosen SQLite VFS
+    // (a full disk: tests/common/unit/full_disk_vfs.hpp).
+    Daemon(const Config& cfg, const std::string& db, const sandbox::Sandbox& sb, daemon::RuntimeOptions opt,
+           const std::string& vfs = {})
+        : store(db, vfs), runtime(cfg, store, sb.clock(), ioc.get_executor(), opt) {}
     static daemon::RuntimeOptions options(bool notify) {
         daemon::RuntimeOptions o;
         o.notify = notify;
