@@ -218,23 +218,6 @@ TimePoint sandbox_now(const std::string& base) {
     return *parse_iso8601(j.at("now").get<std::string>());
 }
 
-// Runs one coroutine on the daemon's io_context until it completes (the push receiver's
-// listener keeps the context busy for ever, so running it out of work would never return).
-template <class F>
-void drive(asio::io_context& ioc, F&& make) {
-    std::exception_ptr err;
-    bool done = false;
-    asio::co_spawn(ioc, make(), [&](std::exception_ptr e, auto&&...) {
-        err = e;
-        done = true;
-        ioc.stop();
-    });
-    ioc.restart();
-    while (!done) ioc.run();
-    ioc.restart();
-    if (err) std::rethrow_exception(err);
-}
-
 // Runs the daemon's io_context (the receiver answers there) until the parent's sandbox has
 // every push it queued answered, given up or dropped; asked from another thread over the
 // admin API, since this thread must keep answering.
@@ -307,11 +290,11 @@ TEST(CrashSuiteDriver, Run) {
 
     for (;; ++k) {
         take_pushes(ioc, base);
-        drive(ioc, [&] { return runtime.scheduler().run_pushes(); });
+        ozw::test::run_until_complete(ioc, [&] { return runtime.scheduler().run_pushes(); });
         step_point();
-        drive(ioc, [&] { return runtime.scheduler().run_once_due(); });
+        ozw::test::run_until_complete(ioc, [&] { return runtime.scheduler().run_once_due(); });
         step_point();
-        drive(ioc, [&] { return dispatcher.tick(); });
+        ozw::test::run_until_complete(ioc, [&] { return dispatcher.tick(); });
         step_point();
         if (k + 1 >= grid.size()) break;
         admin(base, "POST", "/__sandbox/clock/set", nlohmann::json{{"time", format_iso8601(grid[k + 1])}}.dump());
@@ -319,7 +302,7 @@ TEST(CrashSuiteDriver, Run) {
         step_point();
     }
     // Whatever is still due goes out (nothing waits: no group_wait).
-    for (int guard = 0; guard < 50 && !store.pending_outbox().empty(); ++guard) drive(ioc, [&] { return dispatcher.tick(); });
+    for (int guard = 0; guard < 50 && !store.pending_outbox().empty(); ++guard) ozw::test::run_until_complete(ioc, [&] { return dispatcher.tick(); });
     receiver.stop();
     std::ofstream(dir + "/steps") << g_step;
 }

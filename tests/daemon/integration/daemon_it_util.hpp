@@ -33,4 +33,22 @@ void run(boost::asio::io_context& ioc, F&& make) {
     if (err) std::rethrow_exception(err);
 }
 
+// Runs one coroutine on an io_context until IT completes, not until the context is out of work:
+// a listener (the push receiver) keeps the context busy for ever. Handlers still queued when it
+// completes stay queued for the next run.
+template <class F>
+void run_until_complete(boost::asio::io_context& ioc, F&& make) {
+    std::exception_ptr err;
+    bool done = false;
+    boost::asio::co_spawn(ioc, make(), [&](std::exception_ptr e, auto&&...) {
+        err = e;
+        done = true;
+        ioc.stop();
+    });
+    ioc.restart();
+    while (!done) ioc.run();
+    ioc.restart();
+    if (err) std::rethrow_exception(err);
+}
+
 }  // namespace ozw::test

@@ -63,23 +63,6 @@ sandbox::Posting new_posting(const sandbox::Sandbox& sb, const std::string& numb
     return p;
 }
 
-// Runs one coroutine on the daemon's io_context until it completes (the receiver's listener
-// keeps the context busy for ever, so running it out of work would never return).
-template <class F>
-void drive(asio::io_context& ioc, F&& make) {
-    std::exception_ptr err;
-    bool done = false;
-    asio::co_spawn(ioc, make(), [&](std::exception_ptr e, auto&&...) {
-        err = e;
-        done = true;
-        ioc.stop();
-    });
-    ioc.restart();
-    while (!done) ioc.run();
-    ioc.restart();
-    if (err) std::rethrow_exception(err);
-}
-
 // The daemon on the sandbox with its push receiver, as `run` wires them.
 struct PushDaemon {
     Config cfg;
@@ -107,11 +90,11 @@ struct PushDaemon {
 
     // One poll of every due watch, then one dispatcher pass.
     void cycle() {
-        drive(d.ioc, [&] { return d.runtime.scheduler().run_once_due(); });
+        ozw::test::run_until_complete(d.ioc, [&] { return d.runtime.scheduler().run_once_due(); });
         dispatch();
     }
     void dispatch() {
-        if (d.runtime.dispatcher()) drive(d.ioc, [&] { return d.runtime.dispatcher()->tick(); });
+        if (d.runtime.dispatcher()) ozw::test::run_until_complete(d.ioc, [&] { return d.runtime.dispatcher()->tick(); });
     }
     // The receiver answers on this io_context: run it until the sandbox has every push it queued
     // answered (the sandbox says so from its own thread), then the watches' re-reads, then one
@@ -130,7 +113,7 @@ struct PushDaemon {
         waiter.join();
         // The receiver's processing was posted before each answer: it has run by now.
         int ran = 0;
-        drive(d.ioc, [&]() -> asio::awaitable<void> { ran = co_await d.runtime.scheduler().run_pushes(); });
+        ozw::test::run_until_complete(d.ioc, [&]() -> asio::awaitable<void> { ran = co_await d.runtime.scheduler().run_pushes(); });
         dispatch();
         return ran;
     }
@@ -263,13 +246,13 @@ TEST(PushPipeline, PushesStoredBeforeACrashAreActedUponAfterTheRestart) {
     PushDaemon pd(only(sb, dir, {"postings"}), db, sb);
     EXPECT_EQ(pd.receiver->replay_unprocessed(), 1u);
     int ran = 0;
-    drive(pd.d.ioc, [&]() -> asio::awaitable<void> { ran = co_await pd.d.runtime.scheduler().run_pushes(); });
+    ozw::test::run_until_complete(pd.d.ioc, [&]() -> asio::awaitable<void> { ran = co_await pd.d.runtime.scheduler().run_pushes(); });
     EXPECT_EQ(ran, 1);
     EXPECT_EQ(recorded(pd.d.store, "posting.cancelled", kKnown), 1);
     EXPECT_TRUE(pd.d.store.unprocessed_pushes().empty());
     // A retry of the same push from Ozon is the same inbox row: nothing more.
     EXPECT_EQ(pd.hand(push_body).status, 200);
-    drive(pd.d.ioc, [&]() -> asio::awaitable<void> { ran = co_await pd.d.runtime.scheduler().run_pushes(); });
+    ozw::test::run_until_complete(pd.d.ioc, [&]() -> asio::awaitable<void> { ran = co_await pd.d.runtime.scheduler().run_pushes(); });
     EXPECT_EQ(ran, 0);
     sb.advance(3min);
     pd.cycle();
@@ -285,7 +268,7 @@ TEST(PushPipeline, APushBeforeTheFirstPollOrForNoWatchChangesNothingAndIsDone) {
     EXPECT_EQ(pd.hand(R"({"message_type":"TYPE_NEW_POSTING","posting_number":"0100000001-0001-1","products":[{"sku":1000000101,"quantity":1}],"in_process_at":"2026-11-26T05:00:00Z","warehouse_id":1020000000000,"seller_id":15})").status,
               200);
     int ran = 0;
-    drive(pd.d.ioc, [&]() -> asio::awaitable<void> { ran = co_await pd.d.runtime.scheduler().run_pushes(); });
+    ozw::test::run_until_complete(pd.d.ioc, [&]() -> asio::awaitable<void> { ran = co_await pd.d.runtime.scheduler().run_pushes(); });
     EXPECT_EQ(ran, 1);
     EXPECT_EQ(posting_gets(sb, kKnown), 0);
     EXPECT_TRUE(pd.d.store.unprocessed_pushes().empty());
@@ -294,7 +277,7 @@ TEST(PushPipeline, APushBeforeTheFirstPollOrForNoWatchChangesNothingAndIsDone) {
     // An FBO posting's push concerns no watch: marked done at once, nothing read.
     const auto calls = ozon_requests(sb).size();
     EXPECT_EQ(pd.hand(R"({"message_type":"TYPE_FBO_POSTING_NEW","posting_number":"9-9-1","seller_id":15})").status, 200);
-    drive(pd.d.ioc, [&]() -> asio::awaitable<void> { ran = co_await pd.d.runtime.scheduler().run_pushes(); });
+    ozw::test::run_until_complete(pd.d.ioc, [&]() -> asio::awaitable<void> { ran = co_await pd.d.runtime.scheduler().run_pushes(); });
     EXPECT_EQ(ran, 0);
     EXPECT_EQ(ozon_requests(sb).size(), calls);
     EXPECT_TRUE(pd.d.store.unprocessed_pushes().empty());
