@@ -3,6 +3,8 @@
 # Usage: bench/run.sh [BUILD_DIR]
 # The harness's sizes and pace: HARNESS_SIZES (default 5000,50000,200000), HARNESS_INTERVAL
 # (seconds, default 30), HARNESS_INTERVALS (default 3). It takes about 8 minutes per size.
+# The scale benchmark's virtual hours: SCALE_HOURS (default 6; a week is 168, several hours of
+# wall time on a 2-core machine), its accounts SCALE_ACCOUNTS (default 3).
 set -euo pipefail
 build=${1:-build}
 echo "== bench_parse: Ozon JSON parsing (MB/s, nlohmann DOM vs simdjson On-Demand)"
@@ -21,6 +23,9 @@ echo "== bench_push: Ozon pushes -> Telegram latency (1000 pushes), then 200 pus
 "$build/bench/bench_push" 1000 200 60
 echo "== bench_soak: a busy week of every watch in virtual time, retention 1 day (RSS and database size per day)"
 "$build/bench/bench_soak" 7
+echo "== bench_scale: every watch, ${SCALE_ACCOUNTS:-3} accounts x (100,000 SKUs, 50,000 postings, 20,000 returns, a month of accruals), ${SCALE_HOURS:-6} virtual hours, beside the plain Python poller"
+"$build/bench/bench_scale" --hours "${SCALE_HOURS:-6}" --accounts "${SCALE_ACCOUNTS:-3}" \
+    --poller "$(dirname "$0")/plain_poller_all.py"
 echo "== harness: the real daemon against the sandbox, beside a plain Python poller"
 python3 "$(dirname "$0")/harness.py" --ozonwatch "$build/daemon/ozonwatch" \
     --sizes "${HARNESS_SIZES:-5000,50000,200000}" --interval "${HARNESS_INTERVAL:-30}" \
