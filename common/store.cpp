@@ -352,7 +352,9 @@ int Store::schema_version() {
 void Store::migrate() {
     int version = db_->execAndGet("PRAGMA user_version").getInt();
     if (version > kSchemaVersion) {
-        throw StoreError("state database " + path_ + " has schema version " +
+        // Unusable, not a passing failure: `run` exits 73 and systemd does not restart it into
+        // the same refusal over and over.
+        throw StoreUnusable("state database " + path_ + " has schema version " +
                          std::to_string(version) + ", newer than this ozonwatch understands (" +
                          std::to_string(kSchemaVersion) +
                          "). It was written by a newer release: install that release again, or "

@@ -144,7 +144,7 @@ void PushSender::set_target(std::optional<PushTarget> t) {
     waiting_.clear();
     if (dropped) spdlog::warn("sandbox: push target cleared; {} queued push(es) dropped", dropped);
     else spdlog::info("sandbox: push target cleared");
-    cv_.notify_all();
+    notify_locked();
 }
 
 std::optional<PushTarget> PushSender::target() const {
@@ -176,7 +176,7 @@ std::uint64_t PushSender::enqueue(json body, TimePoint virtual_time, std::string
         spdlog::debug("sandbox: push {} {} not sent: {}", seq, e.message_type, e.error);
         entries_.push_back(std::move(e));
         keys_.emplace_back();
-        cv_.notify_all();
+        notify_locked();
         return seq;
     }
     entries_.push_back(std::move(e));
@@ -202,6 +202,31 @@ bool PushSender::wait_done(Millis real_timeout) const {
     return cv_.wait_for(lock, real_timeout, [&] { return unfinished_ == 0; });
 }
 
+asio::awaitable<bool> PushSender::async_wait_done(Millis real_timeout) {
+    asio::steady_timer timer(ioc_, real_timeout);
+    {
+        std::lock_guard lock(mu_);
+        if (unfinished_ == 0) co_return true;
+        if (stopped_) co_return false;
+        waiters_.push_back(&timer);
+    }
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    std::lock_guard lock(mu_);
+    waiters_.remove(&timer);
+    co_return unfinished_ == 0;
+}
+
+void PushSender::notify_locked() {
+    cv_.notify_all();
+    if (unfinished_ != 0 || waiters_.empty()) return;
+    // Timers are not thread-safe: cancelled on the io thread. A waiter that resumed meanwhile
+    // (its timeout) has taken itself out of the list under mu_, so each pointer here is alive.
+    asio::post(ioc_, [this] {
+        std::lock_guard lock(mu_);
+        for (auto* t : waiters_) t->cancel();
+    });
+}
+
 void PushSender::started() {
     std::lock_guard lock(mu_);
     running_ = true;
@@ -214,6 +239,10 @@ void PushSender::stop_on_io_thread() {
         stopped_ = true;
     }
     for (auto* t : timers_) t->cancel();
+    {
+        std::lock_guard lock(mu_);
+        for (auto* t : waiters_) t->cancel();
+    }
     for (auto* c : open_) c->close();
     idle_.clear();
 }
@@ -233,7 +262,7 @@ void PushSender::after_stop() {
     busy_.clear();
     unfinished_ = 0;
     in_flight_ = 0;
-    cv_.notify_all();
+    notify_locked();
 }
 
 void PushSender::schedule_pump_locked() {
@@ -302,7 +331,7 @@ void PushSender::finish_locked(std::uint64_t seq, int status, std::string answer
             busy_.erase(key);
         }
     }
-    cv_.notify_all();
+    notify_locked();
     schedule_pump_locked();
 }
 

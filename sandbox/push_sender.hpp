@@ -57,6 +57,9 @@ public:
 
     std::vector<SentPush> log() const;
     bool wait_done(Millis real_timeout) const;
+    // The same without blocking a thread, on the io thread (the admin API's long poll): true once
+    // nothing is queued or in flight, false when real_timeout passed first or the sender stopped.
+    boost::asio::awaitable<bool> async_wait_done(Millis real_timeout);
 
     // The io_context runs from now on: deliver what is queued.
     void started();
@@ -82,6 +85,9 @@ private:
     // ready). Under mu_.
     void finish_locked(std::uint64_t seq, int status, std::string answer, std::string error, bool in_flight);
     void drop_locked(std::uint64_t seq, const std::string& why);
+    // Wakes the threads in wait_done() and, once nothing is unfinished, the coroutines in
+    // async_wait_done() (their timers are cancelled on the io thread). Under mu_.
+    void notify_locked();
     std::unique_ptr<Conn> take_idle(const std::string& origin);
     void give_back(std::unique_ptr<Conn> c);
 
@@ -107,6 +113,7 @@ private:
     std::vector<std::unique_ptr<Conn>> idle_;      // keep-alive connections, any origin
     std::list<Conn*> open_;                        // connections in use
     std::list<boost::asio::steady_timer*> timers_; // retry waits
+    std::list<boost::asio::steady_timer*> waiters_; // async_wait_done() (under mu_; used on the io thread)
 };
 
 }  // namespace ozw::sandbox::detail

@@ -939,6 +939,22 @@ struct Sandbox::Impl {
 
     // ------------------------------------------------------------------ dispatch
 
+    // POST /__sandbox/push/wait {"timeout_ms": N}: answers once every queued push is answered,
+    // given up or dropped ({"done": true}), or after N ms of real time ({"done": false}).
+    asio::awaitable<ServerResponse> push_wait(const ServerRequest& req) {
+        auto bad = [](const std::string& e) { return json_response(400, {{"ok", false}, {"error", e}}); };
+        json body = req.body.empty() ? json::object() : json::parse(req.body, nullptr, false);
+        if (!body.is_object()) co_return bad("want {\"timeout_ms\": N}");
+        long long ms = 15000;
+        if (auto it = body.find("timeout_ms"); it != body.end()) {
+            if (!it->is_number_integer()) co_return bad("timeout_ms must be an integer");
+            ms = it->get<long long>();
+        }
+        if (ms < 0 || ms > 600000) co_return bad("timeout_ms must be 0..600000");
+        const bool done = co_await pushes.async_wait_done(Millis{ms});
+        co_return json_response(200, {{"ok", true}, {"done", done}});
+    }
+
     asio::awaitable<ServerResponse> handle(const ServerRequest& req) {
         const auto received_at = std::chrono::steady_clock::now();
         const std::string service = service_of(req.path);
@@ -958,6 +974,9 @@ struct Sandbox::Impl {
                 co_return r;
             }
         }
+        // The long poll waits on the io thread without the lock (the pushes it waits for are
+        // delivered by this thread); it is not recorded.
+        if (service == "admin" && req.path == "/__sandbox/push/wait") co_return co_await push_wait(req);
         std::lock_guard lock(mu);
         RecordedRequest rec;
         rec.seq = ++seq;

@@ -330,6 +330,8 @@ private:
 //                                (only url required); DELETE clears it; GET -> {"target":{..}|null}
 //   POST /__sandbox/push/send  {"body":{...}} -> {"ok":true,"seq":N}
 //   POST /__sandbox/push/ping  -> {"ok":true,"seq":N}
+//   POST /__sandbox/push/wait  {"timeout_ms":15000} -> {"ok":true,"done":true|false}: a long
+//                                poll, answered once every queued push is done (or at the timeout)
 //   GET  /__sandbox/push/log   -> {"pushes":[{seq, message_type, posting_number, body,
 //                                 virtual_time, status, answer, attempts, done, error,
 //                                 sent_after_ms, answered_after_ms (real ms since queued; null

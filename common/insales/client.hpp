@@ -78,6 +78,10 @@ std::vector<Variant> parse_products_page(std::string_view body);
 namespace detail {
 // The same, counting the products of the page in `products` (when not null).
 std::vector<Variant> parse_products_page(std::string_view body, std::size_t* products);
+// The two implementations: simdjson On-Demand (what the client uses) and the nlohmann DOM reader
+// it replaced, kept as the differential test's and the benchmark's reference.
+std::vector<Variant> parse_products_page_simd(std::string_view body, std::size_t* products);
+std::vector<Variant> parse_products_page_dom(std::string_view body, std::size_t* products);
 }  // namespace detail
 // "17/500" -> {17, 500}; nullopt when malformed.
 std::optional<Usage> parse_usage_limit(std::string_view header);

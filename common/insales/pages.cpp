@@ -35,9 +35,13 @@ Millis usage_wait(const Usage& u, const Options& o) {
     return Millis{o.usage_window.count() / left};
 }
 
-std::vector<Variant> parse_products_page(std::string_view body) { return detail::parse_products_page(body, nullptr); }
+std::vector<Variant> parse_products_page(std::string_view body) { return detail::parse_products_page_simd(body, nullptr); }
 
 std::vector<Variant> detail::parse_products_page(std::string_view body, std::size_t* products) {
+    return parse_products_page_simd(body, products);
+}
+
+std::vector<Variant> detail::parse_products_page_dom(std::string_view body, std::size_t* products) {
     json j;
     try {
         j = ozon::detail::parse_body(body, kMethod);

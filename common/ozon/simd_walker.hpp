@@ -1,8 +1,8 @@
 #pragma once
 // Tolerant reading of Ozon answers with simdjson's On-Demand API: the private helper of the
 // simdjson page parsers in common/ozon (posting_page.cpp, returns_page.cpp, stocks_page.cpp,
-// accruals_page.cpp). simdjson is a PRIVATE dependency of ozw_common: include this header only
-// from .cpp files in common/ozon.
+// accruals_page.cpp) and of InSales' products.json (common/insales/products_page.cpp). simdjson
+// is a PRIVATE dependency of ozw_common: include this header only from .cpp files of common/.
 //
 // The rules are exactly those of the nlohmann readers in models.cpp (json_util.hpp, Reader):
 // null = absent, numbers as strings and strings as numbers, unknown enum values kept, unknown
@@ -813,6 +813,39 @@ void parse_document(std::string_view body, const char* method, F&& on_field) {
         }
     }
     // Nothing may follow the top-level object (current_location() is out of bounds at the end).
+    const char* rest = nullptr;
+    if (doc.current_location().get(rest) == simdjson::SUCCESS) w.fail(simdjson::TRAILING_CONTENT);
+}
+
+// Parses a response body whose top level must be an array and calls on_element(walker, value)
+// for each element. The errors of parse_document; a body that is JSON but not an array throws
+// ParseError(not_array).
+template <class F>
+void parse_array_document(std::string_view body, const char* method, const std::string& not_array, F&& on_element) {
+    if (body.size() > kMaxBodyBytes)
+        throw ParseError(std::string(method) + ": response body over the size limit");
+    if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
+    Scratch& scratch = thread_scratch();
+    struct Trim {
+        Scratch& s;
+        ~Trim() { s.trim(); }
+    } trim{scratch};
+
+    const char* data = scratch.fill(body);
+    Walker w(method);
+    od::document doc = w.get(scratch.parser.iterate(data, body.size(), scratch.cap));
+    od::array top;
+    if (error_code e = doc.get_array().get(top)) {
+        if (e == simdjson::INCORRECT_TYPE) throw ParseError(not_array);
+        w.fail(e);
+    }
+    {
+        Walker::Level lv(w);
+        for (auto er : top) {
+            od::value x = w.get(std::move(er));
+            on_element(w, x);
+        }
+    }
     const char* rest = nullptr;
     if (doc.current_location().get(rest) == simdjson::SUCCESS) w.fail(simdjson::TRAILING_CONTENT);
 }

@@ -13,6 +13,9 @@ namespace {
 constexpr const char* kStateVersion = "state_version";
 // Snapshot rows written by one poll above which the freed heap is returned to the system.
 constexpr std::size_t kTrimAfterRows = 1000;
+// ... or that many API pages (a whole-list read: 100 pages of 1,000 articles, InSales' pages with
+// them) even when few rows changed.
+constexpr long long kTrimAfterCalls = 20;
 }
 
 WatchRunner::WatchRunner(std::shared_ptr<Watch> watch, Store& store, Router router,
@@ -113,10 +116,11 @@ CycleResult WatchRunner::apply(WatchOutput out, TimePoint now, bool regular) {
     baseline_ = false;
     rebaseline_ = false;
     batch = {};
-    // A large poll (the first load, a whole-window re-read) frees tens of megabytes of pages,
-    // models and snapshot rows; glibc keeps them mapped unless asked. Hand them back so that a
-    // steady daemon's RSS is its state, not its largest poll. Cheap next to such a poll.
-    if (written >= kTrimAfterRows) malloc_trim(0);
+    // A large poll (the first load, a whole-window re-read, a whole stock list) frees tens of
+    // megabytes of pages, models and snapshot rows; glibc keeps them mapped unless asked. Hand
+    // them back so that a steady daemon's RSS is its state, not its largest poll. Cheap next to
+    // such a poll.
+    if (written >= kTrimAfterRows || result.api_calls >= kTrimAfterCalls) malloc_trim(0);
     return result;
 }
 

@@ -133,7 +133,9 @@ TEST(ReviewsChatsSandbox, BuyerChatUnreadFiresAndResolvesWhenRead) {
     EXPECT_EQ(active_keys(d.store, "chat."), std::vector<std::string>{"chat.unread:chat-a"});
     EXPECT_EQ(headings(sb, "Непрочитанный чат покупателя"), 1);
     for (const auto& r : ozon_requests(sb)) {
-        if (r.path == "/v3/chat/list") EXPECT_TRUE(nlohmann::json::parse(r.body)["filter"]["unread_only"].get<bool>());
+        if (r.path == "/v3/chat/list") {
+            EXPECT_TRUE(nlohmann::json::parse(r.body)["filter"]["unread_only"].get<bool>());
+        }
     }
     sb.advance(2h);  // 09:00 Moscow: a message in chat-b
     d.cycle();

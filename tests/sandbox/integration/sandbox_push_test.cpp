@@ -715,3 +715,47 @@ TEST(SandboxPushDriven, RequestAndTelegramLogsCarryTheRealArrivalTime) {
     ASSERT_EQ(log.size(), 1u);
     EXPECT_EQ(log[0].received_at, tg[0].received_at);
 }
+
+TEST_F(SandboxPush, WaitIsALongPollThatAnswersWhenEveryPushIsDoneOrAtItsTimeout) {
+    open();
+    auto wait = [&](const json& body) {
+        test::Call c;
+        c.method = "POST";
+        c.target = "/__sandbox/push/wait";
+        c.body = body.dump();
+        return test::http_call(sb->base_url(), c);
+    };
+    // Nothing queued: done at once.
+    auto r = wait({{"timeout_ms", 5000}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json(), json({{"ok", true}, {"done", true}}));
+
+    // A receiver that holds each answer 300 ms: the poll answers after the push is answered.
+    rx.hold_ms = 300;
+    sb->set_push_target(target());
+    sb->send_ping();
+    sb->send_ping();
+    r = wait({{"timeout_ms", 10000}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json()["done"], true);
+    auto log = sb->push_log();  // read after the answer: everything it waited for is done
+    ASSERT_EQ(log.size(), 2u);
+    for (const auto& p : log) {
+        EXPECT_TRUE(p.done);
+        EXPECT_EQ(p.status, 200);
+    }
+
+    // A stalled receiver: the poll gives up at its own timeout, with the push still in flight.
+    rx.stall = true;
+    sb->send_ping();
+    r = wait({{"timeout_ms", 200}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json()["done"], false);
+    log = sb->push_log();
+    ASSERT_EQ(log.size(), 3u);
+    EXPECT_FALSE(log[2].done);
+
+    EXPECT_EQ(wait({{"timeout_ms", "soon"}}).status, 400);
+    EXPECT_EQ(wait({{"timeout_ms", -1}}).status, 400);
+    EXPECT_EQ(wait(json::array()).status, 400);
+}
