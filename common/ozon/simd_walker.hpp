@@ -778,15 +778,14 @@ inline Scratch& thread_scratch() {
     return scratch;
 }
 
-// Parses a response body whose top level must be an object and calls
-// on_field(walker, key, value) for each of its fields. Throws ParseError like
-// detail::parse_body + top_object: over kMaxBodyBytes, not JSON, nested too deeply, trailing
-// content, not an object.
+// What every page parse shares: the size limit, a UTF-8 byte order mark skipped (nlohmann skips
+// it; simdjson leaves that to the caller), the thread's buffers, the document handed to
+// read_top(walker, document), and nothing after the top-level value. Throws ParseError like
+// detail::parse_body: over kMaxBodyBytes, not JSON, nested too deeply, trailing content.
 template <class F>
-void parse_document(std::string_view body, const char* method, F&& on_field) {
+void parse_top(std::string_view body, const char* method, F&& read_top) {
     if (body.size() > kMaxBodyBytes)
         throw ParseError(std::string(method) + ": response body over the size limit");
-    // nlohmann skips a UTF-8 byte order mark; simdjson leaves that to the caller.
     if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
     Scratch& scratch = thread_scratch();
     struct Trim {
@@ -797,13 +796,24 @@ void parse_document(std::string_view body, const char* method, F&& on_field) {
     const char* data = scratch.fill(body);
     Walker w(method);
     od::document doc = w.get(scratch.parser.iterate(data, body.size(), scratch.cap));
-    od::object top;
-    if (error_code e = doc.get_object().get(top)) {
-        if (e == simdjson::INCORRECT_TYPE)
-            throw ParseError(std::string(method) + ": response is not a JSON object");
-        w.fail(e);
-    }
-    {
+    read_top(w, doc);
+    // Nothing may follow the top-level value (current_location() is out of bounds at the end).
+    const char* rest = nullptr;
+    if (doc.current_location().get(rest) == simdjson::SUCCESS) w.fail(simdjson::TRAILING_CONTENT);
+}
+
+// Parses a response body whose top level must be an object and calls
+// on_field(walker, key, value) for each of its fields. The errors of parse_top, and "not a JSON
+// object" (detail::top_object's).
+template <class F>
+void parse_document(std::string_view body, const char* method, F&& on_field) {
+    parse_top(body, method, [&](Walker& w, od::document& doc) {
+        od::object top;
+        if (error_code e = doc.get_object().get(top)) {
+            if (e == simdjson::INCORRECT_TYPE)
+                throw ParseError(std::string(method) + ": response is not a JSON object");
+            w.fail(e);
+        }
         Walker::Level lv(w);
         for (auto fr : top) {
             od::field f = w.get(std::move(fr));
@@ -811,43 +821,26 @@ void parse_document(std::string_view body, const char* method, F&& on_field) {
             od::value x = f.value();
             on_field(w, k, x);
         }
-    }
-    // Nothing may follow the top-level object (current_location() is out of bounds at the end).
-    const char* rest = nullptr;
-    if (doc.current_location().get(rest) == simdjson::SUCCESS) w.fail(simdjson::TRAILING_CONTENT);
+    });
 }
 
 // Parses a response body whose top level must be an array and calls on_element(walker, value)
-// for each element. The errors of parse_document; a body that is JSON but not an array throws
+// for each element. The errors of parse_top; a body that is JSON but not an array throws
 // ParseError(not_array).
 template <class F>
 void parse_array_document(std::string_view body, const char* method, const std::string& not_array, F&& on_element) {
-    if (body.size() > kMaxBodyBytes)
-        throw ParseError(std::string(method) + ": response body over the size limit");
-    if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
-    Scratch& scratch = thread_scratch();
-    struct Trim {
-        Scratch& s;
-        ~Trim() { s.trim(); }
-    } trim{scratch};
-
-    const char* data = scratch.fill(body);
-    Walker w(method);
-    od::document doc = w.get(scratch.parser.iterate(data, body.size(), scratch.cap));
-    od::array top;
-    if (error_code e = doc.get_array().get(top)) {
-        if (e == simdjson::INCORRECT_TYPE) throw ParseError(not_array);
-        w.fail(e);
-    }
-    {
+    parse_top(body, method, [&](Walker& w, od::document& doc) {
+        od::array top;
+        if (error_code e = doc.get_array().get(top)) {
+            if (e == simdjson::INCORRECT_TYPE) throw ParseError(not_array);
+            w.fail(e);
+        }
         Walker::Level lv(w);
         for (auto er : top) {
             od::value x = w.get(std::move(er));
             on_element(w, x);
         }
-    }
-    const char* rest = nullptr;
-    if (doc.current_location().get(rest) == simdjson::SUCCESS) w.fail(simdjson::TRAILING_CONTENT);
+    });
 }
 
 // parse_document for a page read entirely through bindings.
