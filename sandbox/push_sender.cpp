@@ -203,17 +203,23 @@ bool PushSender::wait_done(Millis real_timeout) const {
 }
 
 asio::awaitable<bool> PushSender::async_wait_done(Millis real_timeout) {
-    asio::steady_timer timer(ioc_, real_timeout);
-    {
+    const auto deadline = Steady::now() + real_timeout;
+    // A wake-up posted when the queue emptied may land after new pushes were queued: then it
+    // is not the answer, and the wait goes on until the deadline.
+    for (;;) {
+        asio::steady_timer timer(ioc_, deadline);
+        {
+            std::lock_guard lock(mu_);
+            if (unfinished_ == 0) co_return true;
+            if (stopped_ || Steady::now() >= deadline) co_return false;
+            waiters_.push_back(&timer);
+        }
+        co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
         std::lock_guard lock(mu_);
+        waiters_.remove(&timer);
         if (unfinished_ == 0) co_return true;
-        if (stopped_) co_return false;
-        waiters_.push_back(&timer);
+        if (stopped_ || Steady::now() >= deadline) co_return false;
     }
-    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-    std::lock_guard lock(mu_);
-    waiters_.remove(&timer);
-    co_return unfinished_ == 0;
 }
 
 void PushSender::notify_locked() {
