@@ -390,6 +390,29 @@ std::map<std::string, SnapshotItem> Store::load_snapshot(const std::string& acco
     return out;
 }
 
+std::unordered_map<std::string, std::string> Store::snapshot_index(const std::string& account,
+                                                                   const std::string& watch,
+                                                                   const std::string& key_field,
+                                                                   const std::string& value_field) {
+    std::lock_guard lk(mu_);
+    count_read();
+    std::unordered_map<std::string, std::string> out;
+    // json_valid first: json_extract fails the whole statement on one damaged row.
+    SQLite::Statement q(*db_,
+                        "SELECT json_extract(data, ?1), json_extract(data, ?2) FROM snapshots "
+                        "WHERE account=?3 AND watch=?4 AND json_valid(data)");
+    q.bind(1, "$." + key_field);
+    q.bind(2, "$." + value_field);
+    q.bind(3, account);
+    q.bind(4, watch);
+    while (q.executeStep()) {
+        const auto key = q.getColumn(0), value = q.getColumn(1);
+        if (key.isNull() || value.isNull()) continue;
+        out.emplace(key.getString(), value.getString());
+    }
+    return out;
+}
+
 bool Store::has_snapshot(const std::string& account, const std::string& watch) {
     std::lock_guard lk(mu_);
     count_read();

@@ -20,6 +20,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/clock.hpp"
@@ -196,6 +197,13 @@ public:
     std::map<std::string, SnapshotItem> load_snapshot(const std::string& account,
                                                       const std::string& watch);
     bool has_snapshot(const std::string& account, const std::string& watch);
+    // One field of a watch's items against another (e.g. the stocks' SKU -> offer_id), read by
+    // SQLite from the rows' JSON without handing the rows over; rows lacking either field (or
+    // whose JSON is damaged) are left out. Values as text (an integer 42 as "42").
+    std::unordered_map<std::string, std::string> snapshot_index(const std::string& account,
+                                                                const std::string& watch,
+                                                                const std::string& key_field,
+                                                                const std::string& value_field);
     // Every cursor of a watch (name -> value).
     std::map<std::string, std::string> cursors(const std::string& account, const std::string& watch);
     std::optional<std::string> cursor(const std::string& account, const std::string& watch,

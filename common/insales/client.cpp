@@ -177,15 +177,22 @@ Client::Client(asio::any_io_executor ex, InsalesConfig config, Options options)
     : impl_(std::make_unique<Impl>(std::move(ex), std::move(config), options)) {}
 Client::~Client() = default;
 
-asio::awaitable<std::vector<Variant>> Client::all_variants() {
-    std::vector<Variant> all;
+asio::awaitable<void> Client::each_variant_page(std::function<void(std::vector<Variant>&)> on_page) {
     const auto deadline = std::chrono::steady_clock::now() + impl_->options.walk_deadline;
     for (int n = 1; n <= impl_->options.max_pages; ++n) {
         std::size_t products = 0;
         auto vs = co_await impl_->page(n, products, deadline);
-        std::move(vs.begin(), vs.end(), std::back_inserter(all));
+        on_page(vs);
         if (products < static_cast<std::size_t>(impl_->options.per_page)) break;
     }
+}
+
+asio::awaitable<std::vector<Variant>> Client::all_variants() {
+    std::vector<Variant> all;
+    std::function<void(std::vector<Variant>&)> collect = [&all](std::vector<Variant>& page) {
+        std::move(page.begin(), page.end(), std::back_inserter(all));
+    };
+    co_await each_variant_page(std::move(collect));
     co_return all;
 }
 

@@ -98,6 +98,8 @@ public:
 
     // Every variant of every (non-archived) product. Throws Error.
     boost::asio::awaitable<std::vector<Variant>> all_variants();
+    // The same walk, each page's variants handed to `on_page` as they come and then dropped.
+    boost::asio::awaitable<void> each_variant_page(std::function<void(std::vector<Variant>&)> on_page);
     // Last API-Usage-Limit seen.
     std::optional<Usage> last_usage() const;
 

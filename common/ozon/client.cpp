@@ -540,20 +540,27 @@ awaitable<StockPage> Client::stocks(const StocksFilter& f, std::string cursor) {
     co_return co_await impl_->request(paths::stocks, body.dump(), parse_stocks);
 }
 
-awaitable<std::vector<StockItem>> Client::stocks_all(const StocksFilter& f) {
-    std::vector<StockItem> all;
+awaitable<void> Client::stocks_each(const StocksFilter& f, std::function<void(std::vector<StockItem>&)> on_page) {
     std::string cursor;
     const auto walk_started = std::chrono::steady_clock::now();
     for (int pages = 0;; ++pages) {
         check_walk(impl_->account.name, paths::stocks, pages, impl_->retry, walk_started);
         StockPage p = co_await stocks(f, cursor);
         const bool empty = p.items.empty();
-        std::move(p.items.begin(), p.items.end(), std::back_inserter(all));
+        on_page(p.items);
         // Follow the cursor until it ends: Ozon sends one on the last page too, and neither a
         // short page nor total_items (whose meaning the spec leaves open) is proof of the end.
         if (empty || p.cursor.empty() || p.cursor == cursor) break;
         cursor = std::move(p.cursor);
     }
+}
+
+awaitable<std::vector<StockItem>> Client::stocks_all(const StocksFilter& f) {
+    std::vector<StockItem> all;
+    std::function<void(std::vector<StockItem>&)> collect = [&all](std::vector<StockItem>& page) {
+        std::move(page.begin(), page.end(), std::back_inserter(all));
+    };
+    co_await stocks_each(f, std::move(collect));
     co_return all;
 }
 

@@ -199,6 +199,9 @@ public:
     // Stocks (cursor, limit <= 1000).
     awaitable<StockPage> stocks(const StocksFilter& f, std::string cursor = {});
     awaitable<std::vector<StockItem>> stocks_all(const StocksFilter& f);
+    // The same walk, each page handed to `on_page` as it comes and then dropped: a caller that
+    // folds 100,000 articles into its own rows never holds them all as StockItems.
+    awaitable<void> stocks_each(const StocksFilter& f, std::function<void(std::vector<StockItem>&)> on_page);
     // FBS stock per warehouse (present, reserved, free) of up to kWarehouseStockBatch articles a
     // request; the _all form splits any number of articles and follows each batch's cursor.
     static constexpr std::size_t kWarehouseStockBatch = 1000;

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/config.hpp"
@@ -29,6 +30,12 @@ namespace ozw::daemon {
 using SnapshotReader =
     std::function<std::optional<std::map<std::string, SnapshotItem>>(const std::string& watch)>;
 
+// One field of another watch's remembered items against another, as last committed (e.g. the
+// stocks watch's "sku" -> "offer_id"; values as text); nullopt while that watch has no
+// baseline. For a lookup in a large snapshot: the rows are not handed over and parsed.
+using SnapshotIndexReader = std::function<std::optional<std::unordered_map<std::string, std::string>>(
+    const std::string& watch, const std::string& key_field, const std::string& value_field)>;
+
 // What a module gets to build one account's watch.
 struct WatchContext {
     const Config& config;
@@ -36,6 +43,7 @@ struct WatchContext {
     std::shared_ptr<ozon::Client> ozon;  // the account's client (shared rate limiter)
     const WatchSettings& settings;       // the module's own settings (its schema's type)
     SnapshotReader read_snapshot = {};   // null in contexts without a store (config checks)
+    SnapshotIndexReader read_snapshot_index = {};  // the same
 };
 
 class WatchModule {

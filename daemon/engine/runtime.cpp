@@ -68,6 +68,13 @@ Runtime::Runtime(const Config& cfg, Store& store, const Clock& clock, asio::any_
                                  return store_.has_snapshot(account, watch)
                                             ? std::optional(store_.load_snapshot(account, watch))
                                             : std::nullopt;
+                             },
+                             [this, account](const std::string& watch, const std::string& key_field,
+                                             const std::string& value_field) {
+                                 return store_.has_snapshot(account, watch)
+                                            ? std::optional(store_.snapshot_index(account, watch, key_field,
+                                                                                  value_field))
+                                            : std::nullopt;
                              }};
             auto w = m->create(ctx);
             rt.watches.push_back(w);

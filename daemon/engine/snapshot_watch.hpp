@@ -17,7 +17,11 @@
 //
 // Item needs: nlohmann::json to_json() const; static Item from_json(const nlohmann::json&)
 // (tolerant); std::string fingerprint() const (changes whenever anything transitions() or
-// conditions() read changes, except what observe() derives).
+// conditions() read changes, except what observe() derives). Optional: bool same_as(const
+// Item&) const, true exactly when the fingerprints are equal, for a watch whose every poll
+// compares a large list (no fingerprint strings are built to compare).
+#include <algorithm>
+#include <concepts>
 #include <map>
 #include <optional>
 #include <set>
@@ -209,6 +213,14 @@ private:
             due_index_.emplace(*when, key);
         }
     }
+    // Whether a fetched item is the remembered one unchanged: the item's own comparison when it
+    // has one (same_as: no strings built), else its fingerprint.
+    static bool same_item(const Item& fetched, const Item& remembered) {
+        if constexpr (requires { { fetched.same_as(remembered) } -> std::convertible_to<bool>; })
+            return fetched.same_as(remembered);
+        else
+            return fetched.fingerprint() == remembered.fingerprint();
+    }
     // Old item as it was before this poll (null = new).
     const Item* previous_of(const std::string& key) const {
         if (pending_->items_were_empty) return nullptr;
@@ -228,24 +240,30 @@ private:
 
         // ---- merge (in place: a large snapshot is not copied per poll)
         std::vector<std::string> changed;
-        std::unordered_set<std::string> changed_set, seen;
+        std::unordered_set<std::string> changed_set;
+        // A whole-window answer: which remembered items it named, as the addresses of their map
+        // values (stable, and cheaper than a set of 100,000 key strings).
+        std::vector<const Item*> seen;
+        if (fetched.full_window) seen.reserve(fetched.items.size());
         for (auto& item : fetched.items) {
             std::string key = key_of(item);
             if (key.empty()) continue;
-            if (fetched.full_window) seen.insert(key);
             auto it = items_.find(key);
             if (it != items_.end()) {
                 observe(&it->second, item, now);
-                if (item.fingerprint() == it->second.fingerprint()) continue;
+                if (fetched.full_window) seen.push_back(&it->second);
+                if (same_item(item, it->second)) continue;
                 remember_item(key);
                 it->second = std::move(item);
             } else {
                 observe(nullptr, item, now);
                 remember_item(key);
-                items_.emplace(key, std::move(item));
+                it = items_.emplace(key, std::move(item)).first;
+                if (fetched.full_window) seen.push_back(&it->second);
             }
             if (changed_set.insert(key).second) changed.push_back(key);
         }
+        std::sort(seen.begin(), seen.end(), std::less<const Item*>{});
         // The fetched items now live in items_; drop the moved-from vector before the snapshot
         // rows are built (at a first load of 50,000 postings it is ~20 MB of the peak).
         std::vector<Item>().swap(fetched.items);
@@ -260,7 +278,9 @@ private:
         }
         if (fetched.full_window || fetched.forget_expired) {
             for (auto it = items_.begin(); it != items_.end();) {
-                const bool gone = fetched.full_window && !seen.count(it->first) && in_window(it->second, now);
+                const bool gone = fetched.full_window && !std::binary_search(seen.begin(), seen.end(), &it->second,
+                                                                                std::less<const Item*>{}) &&
+                                  in_window(it->second, now);
                 if (gone || expired(it->second, now)) {
                     remember_item(it->first);
                     removed.push_back(it->first);

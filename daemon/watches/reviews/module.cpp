@@ -49,7 +49,7 @@ public:
     std::vector<std::string> ozon_methods() const override { return {"/v2/review/list"}; }
     std::shared_ptr<Watch> create(const WatchContext& ctx) const override {
         return std::make_shared<ReviewsWatch>(ctx.account.name, ctx.ozon,
-                                              dynamic_cast<const ReviewsSettings&>(ctx.settings), ctx.read_snapshot);
+                                              dynamic_cast<const ReviewsSettings&>(ctx.settings), ctx.read_snapshot_index);
     }
 
 private:

@@ -2,6 +2,8 @@
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 #include "daemon/watches/reviews/watch.hpp"
 
+#include <charconv>
+
 #include <spdlog/spdlog.h>
 
 #include "common/logging.hpp"
@@ -42,9 +44,9 @@ std::vector<std::string> reviews_report_lines(const std::map<std::string, Review
 }
 
 ReviewsWatch::ReviewsWatch(std::string account, std::shared_ptr<ozon::Client> client, ReviewsSettings settings,
-                           SnapshotReader read_snapshot)
+                           SnapshotIndexReader read_snapshot_index)
     : SnapshotWatch("reviews", account), client_(std::move(client)),
-      ctx_{std::move(account), std::move(settings)}, read_snapshot_(std::move(read_snapshot)) {}
+      ctx_{std::move(account), std::move(settings)}, read_snapshot_index_(std::move(read_snapshot_index)) {}
 
 Millis ReviewsWatch::interval() const {
     return subscription_missing() ? kRecheckWithoutSubscription : ctx_.settings.interval;
@@ -79,16 +81,16 @@ bool ReviewsWatch::expired(const ReviewItem& r, TimePoint now) const {
 
 std::unordered_map<long long, std::string> ReviewsWatch::offers_by_sku() const {
     std::unordered_map<long long, std::string> m;
-    if (!read_snapshot_) return m;
-    auto rows = read_snapshot_("stocks");
-    if (!rows) return m;
-    for (const auto& [_, row] : *rows) {
-        auto j = nlohmann::json::parse(row.data, nullptr, false);
-        if (!j.is_object() || j.contains("kind")) continue;  // groups and sources are no articles
-        auto sku = j.find("sku");
-        auto offer = j.find("offer_id");
-        if (sku == j.end() || !sku->is_number_integer() || offer == j.end() || !offer->is_string()) continue;
-        if (sku->get<long long>() > 0) m.emplace(sku->get<long long>(), offer->get<std::string>());
+    if (!read_snapshot_index_) return m;
+    // Groups and sources have no "sku": only articles come back.
+    auto index = read_snapshot_index_("stocks", "sku", "offer_id");
+    if (!index) return m;
+    m.reserve(index->size());
+    for (auto& [sku_text, offer_id] : *index) {
+        long long sku = 0;
+        const auto [end, ec] = std::from_chars(sku_text.data(), sku_text.data() + sku_text.size(), sku);
+        if (ec != std::errc{} || end != sku_text.data() + sku_text.size() || sku <= 0 || offer_id.empty()) continue;
+        m.emplace(sku, std::move(offer_id));
     }
     return m;
 }

@@ -31,7 +31,7 @@ std::vector<std::string> reviews_report_lines(const std::map<std::string, Review
 class ReviewsWatch : public SnapshotWatch<ReviewItem> {
 public:
     ReviewsWatch(std::string account, std::shared_ptr<ozon::Client> client, ReviewsSettings settings,
-                 SnapshotReader read_snapshot = {});
+                 SnapshotIndexReader read_snapshot_index = {});
 
     // Once a day while the account has no review subscription.
     Millis interval() const override;
@@ -64,7 +64,7 @@ private:
 
     std::shared_ptr<ozon::Client> client_;
     EvalContext ctx_;
-    SnapshotReader read_snapshot_;
+    SnapshotIndexReader read_snapshot_index_;
     bool logged_no_id_ = false;
 };
 

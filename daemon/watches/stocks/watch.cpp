@@ -71,22 +71,33 @@ std::string StocksWatch::article_for(const std::string& article, const std::stri
     return it == article_by_barcode_.end() ? std::string{} : it->second;
 }
 
-awaitable<bool> StocksWatch::read_insales(TimePoint now, SourceState& state, std::map<std::string, long long>& values) {
+awaitable<bool> StocksWatch::read_insales(TimePoint now, SourceState& state, SourceFigures<long long>& fresh) {
     try {
         if (!insales_client_) {
             auto ex = co_await boost::asio::this_coro::executor;
             insales_client_ = std::make_unique<insales::Client>(ex, *insales_, insales_options_);
         }
-        const auto variants = co_await insales_client_->all_variants();
-        for (const auto& v : variants)
-            if (!v.sku.empty() && !v.barcode.empty()) article_by_barcode_[v.barcode] = v.sku;
-        std::map<std::string, long long> fresh;
-        for (const auto& v : variants) {
-            if (!v.quantity) continue;  // null: not tracked
-            const std::string article = article_for(v.sku, v.barcode);
-            if (!article.empty()) fresh[article] += *v.quantity;
-        }
-        values = std::move(fresh);
+        // Page by page: the variants of 100,000 articles are never all held at once. A barcode's
+        // article is learnt on its page; a variant without an article is matched by barcode
+        // after the walk, when every page has taught what it knows.
+        fresh.clear();
+        fresh.reserve(items().size());
+        std::vector<std::pair<std::string, long long>> by_barcode;
+        std::function<void(std::vector<insales::Variant>&)> take = [&](std::vector<insales::Variant>& page) {
+            for (auto& v : page) {
+                if (!v.sku.empty() && !v.barcode.empty()) {
+                    // Assigned only when new or changed: the same 100,000 pairs come every poll.
+                    auto [it, added] = article_by_barcode_.try_emplace(v.barcode, v.sku);
+                    if (!added && it->second != v.sku) it->second = v.sku;
+                }
+                if (!v.quantity) continue;  // null: not tracked
+                if (!v.sku.empty()) fresh[std::move(v.sku)] += *v.quantity;
+                else if (!v.barcode.empty()) by_barcode.emplace_back(std::move(v.barcode), *v.quantity);
+            }
+        };
+        co_await insales_client_->each_variant_page(std::move(take));
+        for (const auto& [barcode, q] : by_barcode)
+            if (std::string article = article_for({}, barcode); !article.empty()) fresh[article] += q;
         state.read_at = now;
         state.failing_since.reset();
         state.error.clear();
@@ -102,7 +113,8 @@ awaitable<bool> StocksWatch::read_insales(TimePoint now, SourceState& state, std
     }
 }
 
-bool StocksWatch::read_onec(TimePoint now, SourceState& state, std::map<std::string, double>& values) {
+bool StocksWatch::read_onec(TimePoint now, SourceState& state, const std::map<std::string, ArticleStock>& remembered,
+                            std::optional<SourceFigures<double>>& fresh) {
     try {
         // Which file, and when it was written: an unchanged file is not read again.
         const auto located = onec::locate_stock_source(*onec_);
@@ -114,15 +126,18 @@ bool StocksWatch::read_onec(TimePoint now, SourceState& state, std::map<std::str
         const onec::StockFile file = onec::read_stock_source(*onec_);
         for (const auto& item : file.items)
             if (!item.article.empty() && !item.barcode.empty()) article_by_barcode_[item.barcode] = item.article;
-        std::map<std::string, double> fresh;
-        if (file.partial) fresh = values;  // a partial package alone: only the listed offers change
+        SourceFigures<double> figures;
+        figures.reserve(file.partial ? remembered.size() + file.items.size() : file.items.size());
+        if (file.partial)  // a partial package alone: only the listed offers change
+            for (const auto& [offer_id, a] : remembered)
+                if (a.onec) figures.emplace(offer_id, *a.onec);
         for (const auto& item : file.items) {
             const std::string article = article_for(item.article, item.barcode);
             if (article.empty()) continue;
-            if (item.quantity) fresh[article] = *item.quantity;
-            else if (file.partial) fresh.erase(article);  // no figure: not zero, unknown
+            if (item.quantity) figures[article] = *item.quantity;
+            else if (file.partial) figures.erase(article);  // no figure: not zero, unknown
         }
-        values = std::move(fresh);
+        fresh = std::move(figures);
         state.path = file.path.string();
         state.written_at = file.mtime;
         state.read_at = now;
@@ -144,63 +159,103 @@ bool StocksWatch::read_onec(TimePoint now, SourceState& state, std::map<std::str
 awaitable<Fetched<StocksItem>> StocksWatch::fetch(TimePoint now, bool /*baseline*/) {
     const long long requests_before = client_->stats().requests;
     Fetched<StocksItem> out;
-    out.full_window = true;  // every article, group and source is in every answer
+    // Every article, group and source is known after this poll, but the answer lists only what
+    // differs from the remembered items, and names what is gone: the engine then handles a
+    // hundred articles, not 100,000 (this watch has no observe() and no expiry, so that is the
+    // whole-window answer's outcome).
+    out.full_window = false;
     out.mode = "stocks";
 
-    // What was remembered: each source's figures and state, the previous groups.
-    std::map<std::string, long long> insales_values;
-    std::map<std::string, double> onec_values;
+    // What was remembered: the articles with their InSales and 1C figures (kept until a read of
+    // that source replaces them; the Ozon figure is this poll's), the previous groups, each
+    // source's state. The articles are copied in key order, so each lands at the map's end
+    // without a search, and indexed by offer_id for the sources' figures.
+    struct Row {
+        ArticleStock* now = nullptr;
+        const ArticleStock* before = nullptr;  // as remembered (null: a new article)
+    };
+    std::map<std::string, ArticleStock> articles;
+    std::unordered_map<std::string_view, Row> rows;
+    rows.reserve(items().size() + items().size() / 8 + 16);
     std::map<std::string, const StockGroup*> previous_groups;
     SourceState insales_state{"insales"}, onec_state{"onec"};
     for (const auto& [key, item] : items()) {
         if (const auto* a = item.article()) {
-            if (a->insales) insales_values[a->offer_id] = *a->insales;
-            if (a->onec) onec_values[a->offer_id] = *a->onec;
+            auto it = articles.emplace_hint(articles.end(), a->offer_id, ArticleStock{});
+            ArticleStock& fresh = it->second;
+            fresh.offer_id = a->offer_id;
+            if (configured_.insales) fresh.insales = a->insales;
+            if (configured_.onec) fresh.onec = a->onec;
+            rows.emplace(it->first, Row{&fresh, a});
         } else if (const auto* g = item.group()) {
             previous_groups.emplace(key, g);
         } else if (const auto* s = item.source()) {
             (s->source == "insales" ? insales_state : onec_state) = *s;
         }
     }
+    auto row = [&](const std::string& offer_id) -> ArticleStock& {
+        if (auto it = rows.find(offer_id); it != rows.end()) return *it->second.now;
+        auto it = articles.try_emplace(offer_id).first;
+        it->second.offer_id = offer_id;
+        rows.emplace(it->first, Row{&it->second, nullptr});
+        return it->second;
+    };
 
-    std::map<std::string, ArticleStock> articles;
     const ozon::StocksFilter every_article;  // named: GCC 12 mishandles temporaries inside co_await
-    auto ozon_stocks = co_await client_->stocks_all(every_article);
-    for (auto& x : ozon_stocks) {
-        if (x.offer_id.empty()) continue;
-        ArticleStock& a = articles[x.offer_id];
-        a.offer_id = x.offer_id;
-        a.on_ozon = true;
-        for (const auto& s : x.stocks) {
-            if (s.type != "fbs" && s.type != "rfbs") continue;  // FBO is Ozon's warehouse, not the shop's
-            a.present += s.present;
-            a.reserved += s.reserved;
-            if (!a.sku) a.sku = s.sku;
+    // Folded in page by page: the 100,000 articles are never all held as Ozon's models.
+    std::function<void(std::vector<ozon::StockItem>&)> take = [&](std::vector<ozon::StockItem>& page) {
+        for (const auto& x : page) {
+            if (x.offer_id.empty()) continue;
+            ArticleStock& a = row(x.offer_id);
+            a.on_ozon = true;
+            for (const auto& s : x.stocks) {
+                if (s.type != "fbs" && s.type != "rfbs") continue;  // FBO is Ozon's warehouse, not the shop's
+                a.present += s.present;
+                a.reserved += s.reserved;
+                if (!a.sku) a.sku = s.sku;
+            }
         }
-    }
+    };
+    co_await client_->stocks_each(every_article, std::move(take));
 
     Compared compared;
-    if (configured_.insales) compared.insales = co_await read_insales(now, insales_state, insales_values);
-    if (configured_.onec) compared.onec = read_onec(now, onec_state, onec_values) && !onec_state.stale;
-    if (!configured_.insales) insales_values.clear();
-    if (!configured_.onec) onec_values.clear();
-    for (const auto& [sku, q] : insales_values) {
-        ArticleStock& a = articles[sku];
-        a.offer_id = sku;
-        a.insales = q;
+    if (configured_.insales) {
+        SourceFigures<long long> fresh;
+        compared.insales = co_await read_insales(now, insales_state, fresh);
+        if (compared.insales) {  // replaces every remembered InSales figure
+            for (auto& [_, a] : articles) a.insales.reset();
+            for (const auto& [article, q] : fresh) row(article).insales = q;
+        }
     }
-    for (const auto& [article, q] : onec_values) {
-        ArticleStock& a = articles[article];
-        a.offer_id = article;
-        a.onec = q;
+    if (configured_.onec) {
+        std::optional<SourceFigures<double>> fresh;
+        compared.onec = read_onec(now, onec_state, articles, fresh) && !onec_state.stale;
+        if (fresh) {  // the file was read again: its figures replace the remembered ones
+            for (auto& [_, a] : articles) a.onec.reset();
+            for (const auto& [article, q] : *fresh) row(article).onec = q;
+        }
+    }
+    // An article no source names any more is gone.
+    for (auto it = articles.begin(); it != articles.end();) {
+        const ArticleStock& a = it->second;
+        if (!a.on_ozon && !a.insales && !a.onec) {
+            if (const auto r = rows.find(std::string_view(it->first)); r != rows.end() && r->second.before)
+                out.gone.push_back(it->first);
+            rows.erase(std::string_view(it->first));
+            it = articles.erase(it);
+        } else {
+            ++it;
+        }
     }
     // A jump is remembered until the figure changes again.
-    for (auto& [offer_id, a] : articles) {
-        const ArticleStock* prev = article(offer_id);
+    for (auto& [_, r] : rows) {
+        const ArticleStock* prev = r.before;
+        ArticleStock& a = *r.now;
         if (!prev || !prev->on_ozon || !a.on_ozon) continue;
         if (prev->present == a.present) a.jumped_from = prev->jumped_from;
         else if (is_jump(prev->present, a.present, ctx_.settings)) a.jumped_from = prev->present;
     }
+    rows.clear();
 
     GroupInputs in;
     in.compared = compared;
@@ -210,11 +265,26 @@ awaitable<Fetched<StocksItem>> StocksWatch::fetch(TimePoint now, bool /*baseline
     auto groups = build_groups(articles, previous_groups, in, now, ctx_.settings);
     co_await locate_suspicious(groups);
 
-    out.items.reserve(articles.size() + groups.size() + 2);
-    for (auto& [_, a] : articles) out.items.emplace_back(std::move(a));
+    // The articles that differ from the remembered ones: both lists are in key order, so one
+    // walk of each finds them.
+    auto known = items().begin();
+    for (auto& [offer_id, a] : articles) {
+        while (known != items().end() && known->first < offer_id) ++known;
+        if (known != items().end() && known->first == offer_id) {
+            if (const auto* before = known->second.article(); before && *before == a) continue;
+        }
+        out.items.emplace_back(std::move(a));
+    }
+    for (const auto& [key, _] : previous_groups)
+        if (std::none_of(groups.begin(), groups.end(), [&](const StockGroup& g) { return g.key() == key; }))
+            out.gone.push_back(key);
     for (auto& g : groups) out.items.emplace_back(std::move(g));
     if (configured_.insales) out.items.emplace_back(std::move(insales_state));
     if (configured_.onec) out.items.emplace_back(std::move(onec_state));
+    for (const char* source : {"insales", "onec"})
+        if (!(std::string_view(source) == "insales" ? configured_.insales : configured_.onec) &&
+            items().count(std::string("source:") + source))
+            out.gone.push_back(std::string("source:") + source);
     out.api_calls = client_->stats().requests - requests_before;
     co_return out;
 }

@@ -51,10 +51,16 @@ protected:
     std::string key_of(const StocksItem& item) const override { return item.key(); }
 
 private:
-    // Reads InSales into `values` (sku -> quantity); false (and `state` failing) when it fails.
-    awaitable<bool> read_insales(TimePoint now, SourceState& state, std::map<std::string, long long>& values);
-    // Reads the 1C file when it changed; `values` holds the previous figures and gets the new.
-    bool read_onec(TimePoint now, SourceState& state, std::map<std::string, double>& values);
+    // An article's figures in one source (article -> quantity), as a read of it gives them.
+    template <class Quantity>
+    using SourceFigures = std::unordered_map<std::string, Quantity>;
+    // Reads InSales into `fresh` (sku -> quantity); false (and `state` failing) when it fails.
+    awaitable<bool> read_insales(TimePoint now, SourceState& state, SourceFigures<long long>& fresh);
+    // Reads the 1C file when it changed: true with `fresh` set to every article's figure (a
+    // partial package merged over `remembered`'s); true with `fresh` unset when the file is
+    // the one read before; false (and `state` failing) when it cannot be read.
+    bool read_onec(TimePoint now, SourceState& state, const std::map<std::string, ArticleStock>& remembered,
+                   std::optional<SourceFigures<double>>& fresh);
 
     std::shared_ptr<ozon::Client> client_;
     EvalContext ctx_;

@@ -219,6 +219,27 @@ TEST(Store, ReplaceAllDeletesItemsMissingFromFullSnapshotAndKeepsFirstSeen) {
     EXPECT_EQ(snap["a"].last_seen, at(20));
 }
 
+TEST(Store, SnapshotIndexMapsOneJsonFieldToAnotherForOneAccountAndWatchOnly) {
+    TempDir dir;
+    Store store(dir.db());
+    ApplyBatch b;
+    b.now = at(10);
+    b.snapshots.push_back({"main", "stocks",
+                           {{"A-1", "f", R"({"offer_id":"A-1","sku":101})"},
+                            {"B-2", "f", R"({"offer_id":"B-2","sku":202,"present":3})"},
+                            {"group:suspicious", "f", R"({"kind":"suspicious","entries":[]})"},  // no sku
+                            {"C-3", "f", R"({"offer_id":"C-3","sku":null})"},
+                            {"D-4", "f", R"({"offer_id":"D-4","sku":)"}},  // damaged: left out, not fatal
+                           {}, true, {}});
+    b.snapshots.push_back({"other", "stocks", {{"E-5", "f", R"({"offer_id":"E-5","sku":505})"}}, {}, true, {}});
+    b.snapshots.push_back({"main", "postings", {{"1-1", "f", R"({"offer_id":"X","sku":909})"}}, {}, true, {}});
+    store.apply(b, {});
+    const auto index = store.snapshot_index("main", "stocks", "sku", "offer_id");
+    const std::unordered_map<std::string, std::string> expected = {{"101", "A-1"}, {"202", "B-2"}};
+    EXPECT_EQ(index, expected);
+    EXPECT_TRUE(store.snapshot_index("main", "returns", "sku", "offer_id").empty());
+}
+
 TEST(Store, ConditionFiresOnceThenResolvesWhenItStopsHolding) {
     TempDir dir;
     Store store(dir.db());

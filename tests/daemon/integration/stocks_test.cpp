@@ -123,6 +123,44 @@ TEST(StocksSandbox, InSalesRefusingTheKeyAndABroken1CFileAreTheirOwnTroubleNotOz
 }
 
 // An InSales variant without a sku and a 1C offer without an Артикул are matched by barcode to
+
+// A poll hands the engine only what differs, and names what is gone: an article no source
+// names any more leaves the watch and the state database; a changed figure is written; the
+// rest stays as it was.
+TEST(StocksSandbox, AnArticleNoSourceNamesAnyMoreIsForgottenAndAChangedOneWritten) {
+    sandbox::Sandbox sb(sandbox::load_scenario_file(scenario_path("test-stocks.yaml")));
+    sb.start();
+    TempDir dir;
+    Config cfg = stocks_only(sb, dir);
+    Daemon d(cfg, (dir.path / "ozonwatch.db").string(), sb, /*notify=*/false);
+    d.cycle();
+    auto& w = d.watch<stocks::StocksWatch>("stocks");
+    // Two articles InSales alone has (not on Ozon, not in 1C).
+    ASSERT_NE(w.article("STK-I000001"), nullptr);
+    ASSERT_NE(w.article("STK-I000002"), nullptr);
+    EXPECT_FALSE(w.article("STK-I000001")->on_ozon);
+    const std::size_t items_before = w.items().size();
+    const auto rows_before = d.store.load_snapshot("main", "stocks");
+    ASSERT_EQ(rows_before.size(), items_before);
+
+    ASSERT_TRUE(sb.set_insales_quantity("STK-I000001", std::nullopt));  // untracked: no figure left
+    ASSERT_TRUE(sb.set_insales_quantity("STK-I000002", 777));
+    sb.advance(15min);
+    d.cycle();
+    EXPECT_EQ(w.article("STK-I000001"), nullptr);
+    ASSERT_NE(w.article("STK-I000002"), nullptr);
+    EXPECT_EQ(w.article("STK-I000002")->insales, 777);
+    EXPECT_EQ(w.items().size(), items_before - 1);
+    const auto rows = d.store.load_snapshot("main", "stocks");
+    EXPECT_EQ(rows.size(), items_before - 1);
+    EXPECT_EQ(rows.count("STK-I000001"), 0u);
+    ASSERT_EQ(rows.count("STK-I000002"), 1u);
+    EXPECT_NE(rows.at("STK-I000002").data.find("\"insales\":777"), std::string::npos) << rows.at("STK-I000002").data;
+    // An article nobody touched keeps its row as it was (not written again).
+    ASSERT_EQ(rows.count("STK-000001"), 1u);
+    EXPECT_EQ(rows.at("STK-000001").data, rows_before.at("STK-000001").data);
+    EXPECT_EQ(rows.at("STK-000001").last_seen, rows_before.at("STK-000001").last_seen);
+}
 // the article the other source gives that barcode (match_barcodes); with it off they are not.
 TEST(StocksSandbox, RecordsWithoutAnArticleAreMatchedByBarcode) {
     const std::string scenario = R"(
