@@ -393,22 +393,39 @@ std::map<std::string, SnapshotItem> Store::load_snapshot(const std::string& acco
 std::unordered_map<std::string, std::string> Store::snapshot_index(const std::string& account,
                                                                    const std::string& watch,
                                                                    const std::string& key_field,
-                                                                   const std::string& value_field) {
+                                                                   const std::string& value_field,
+                                                                   const std::vector<long long>& only_keys) {
     std::lock_guard lk(mu_);
     count_read();
     std::unordered_map<std::string, std::string> out;
-    // json_valid first: json_extract fails the whole statement on one damaged row.
-    SQLite::Statement q(*db_,
-                        "SELECT json_extract(data, ?1), json_extract(data, ?2) FROM snapshots "
-                        "WHERE account=?3 AND watch=?4 AND json_valid(data)");
+    // json_valid first: json_extract fails the whole statement on one damaged row. With keys
+    // asked for, a row is parsed only when its text holds one of the `"field":value` needles.
+    const std::string select = "SELECT json_extract(data, ?1), json_extract(data, ?2) FROM snapshots "
+                               "WHERE account=?3 AND watch=?4";
+    const std::string filter = only_keys.empty()
+                                   ? std::string(" AND json_valid(data)")
+                                   : std::string(" AND EXISTS (SELECT 1 FROM json_each(?5) n WHERE instr(data, n.value) > 0)"
+                                                 " AND json_valid(data)");
+    SQLite::Statement q(*db_, select + filter);
     q.bind(1, "$." + key_field);
     q.bind(2, "$." + value_field);
     q.bind(3, account);
     q.bind(4, watch);
+    std::set<std::string> wanted;
+    if (!only_keys.empty()) {
+        nlohmann::json needles = nlohmann::json::array();
+        for (long long k : only_keys) {
+            needles.push_back("\"" + key_field + "\":" + std::to_string(k));
+            wanted.insert(std::to_string(k));
+        }
+        q.bind(5, needles.dump());
+    }
     while (q.executeStep()) {
         const auto key = q.getColumn(0), value = q.getColumn(1);
         if (key.isNull() || value.isNull()) continue;
-        out.emplace(key.getString(), value.getString());
+        std::string k = key.getString();
+        if (!wanted.empty() && !wanted.count(k)) continue;  // a needle inside another number or field
+        out.emplace(std::move(k), value.getString());
     }
     return out;
 }

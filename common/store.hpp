@@ -200,10 +200,14 @@ public:
     // One field of a watch's items against another (e.g. the stocks' SKU -> offer_id), read by
     // SQLite from the rows' JSON without handing the rows over; rows lacking either field (or
     // whose JSON is damaged) are left out. Values as text (an integer 42 as "42").
+    // `only_keys` (integers): just the rows whose key field is one of them. The rows' text is
+    // searched for `"field":value` first (the engine writes compact JSON), so that only those
+    // rows are parsed: a lookup in 100,000 rows costs a text scan, not 100,000 JSON parses.
     std::unordered_map<std::string, std::string> snapshot_index(const std::string& account,
                                                                 const std::string& watch,
                                                                 const std::string& key_field,
-                                                                const std::string& value_field);
+                                                                const std::string& value_field,
+                                                                const std::vector<long long>& only_keys = {});
     // Every cursor of a watch (name -> value).
     std::map<std::string, std::string> cursors(const std::string& account, const std::string& watch);
     std::optional<std::string> cursor(const std::string& account, const std::string& watch,

@@ -31,10 +31,13 @@ using SnapshotReader =
     std::function<std::optional<std::map<std::string, SnapshotItem>>(const std::string& watch)>;
 
 // One field of another watch's remembered items against another, as last committed (e.g. the
-// stocks watch's "sku" -> "offer_id"; values as text); nullopt while that watch has no
-// baseline. For a lookup in a large snapshot: the rows are not handed over and parsed.
+// stocks watch's "sku" -> "offer_id"; values as text), for the rows whose key field is one of
+// `only_keys` (integers; empty: every row); nullopt while that watch has no baseline. For a
+// lookup in a large snapshot: the rows are neither handed over nor all parsed
+// (Store::snapshot_index).
 using SnapshotIndexReader = std::function<std::optional<std::unordered_map<std::string, std::string>>(
-    const std::string& watch, const std::string& key_field, const std::string& value_field)>;
+    const std::string& watch, const std::string& key_field, const std::string& value_field,
+    const std::vector<long long>& only_keys)>;
 
 // What a module gets to build one account's watch.
 struct WatchContext {

@@ -70,10 +70,10 @@ Runtime::Runtime(const Config& cfg, Store& store, const Clock& clock, asio::any_
                                             : std::nullopt;
                              },
                              [this, account](const std::string& watch, const std::string& key_field,
-                                             const std::string& value_field) {
+                                             const std::string& value_field, const std::vector<long long>& only_keys) {
                                  return store_.has_snapshot(account, watch)
                                             ? std::optional(store_.snapshot_index(account, watch, key_field,
-                                                                                  value_field))
+                                                                                  value_field, only_keys))
                                             : std::nullopt;
                              }};
             auto w = m->create(ctx);

@@ -2,6 +2,7 @@
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 #include "daemon/watches/reviews/watch.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include <spdlog/spdlog.h>
@@ -79,11 +80,15 @@ bool ReviewsWatch::expired(const ReviewItem& r, TimePoint now) const {
     return r.kind == ItemKind::review && r.published() < now - kReviewWindow;
 }
 
-std::unordered_map<long long, std::string> ReviewsWatch::offers_by_sku() const {
+std::unordered_map<long long, std::string> ReviewsWatch::offers_by_sku(const std::vector<long long>& skus) const {
     std::unordered_map<long long, std::string> m;
-    if (!read_snapshot_index_) return m;
-    // Groups and sources have no "sku": only articles come back.
-    auto index = read_snapshot_index_("stocks", "sku", "offer_id");
+    if (!read_snapshot_index_ || skus.empty()) return m;
+    // Groups and sources have no "sku": only articles come back. A few SKUs (a poll's new
+    // reviews) are searched for in the rows' text; many (a first poll of a busy shop) make one
+    // pass that parses every row instead (each needle is one more scan of every row).
+    static constexpr std::size_t kMostSearched = 32;
+    const std::vector<long long> every;
+    auto index = read_snapshot_index_("stocks", "sku", "offer_id", skus.size() <= kMostSearched ? skus : every);
     if (!index) return m;
     m.reserve(index->size());
     for (auto& [sku_text, offer_id] : *index) {
@@ -134,8 +139,9 @@ awaitable<Fetched<ReviewItem>> ReviewsWatch::fetch(TimePoint now, bool) {
                      account(), format_duration(ctx_.settings.interval));
         out.gone.push_back(kAccessKey);
     }
-    std::optional<std::unordered_map<long long, std::string>> offers;  // read once, only when needed
     out.items.reserve(reviews.size());
+    std::vector<long long> new_skus;  // of the reviews seen for the first time: looked up at once
+    std::vector<std::size_t> new_items;
     for (const auto& r : reviews) {
         if (r.id.empty()) {
             if (!logged_no_id_) spdlog::warn("reviews [{}]: Ozon sent a review without an id; skipped", account());
@@ -144,14 +150,19 @@ awaitable<Fetched<ReviewItem>> ReviewsWatch::fetch(TimePoint now, bool) {
         }
         ReviewItem item = item_from(r, now);
         auto known = items().find(item.id);
-        if (known != items().end() && known->second.kind == ItemKind::review) {
+        if (known != items().end() && known->second.kind == ItemKind::review)
             item.offer_id = known->second.offer_id;  // looked up when it was new
-        } else if (item.sku > 0) {
-            if (!offers) offers = offers_by_sku();
-            if (auto it = offers->find(item.sku); it != offers->end()) item.offer_id = it->second;
+        else if (item.sku > 0) {
+            new_skus.push_back(item.sku);
+            new_items.push_back(out.items.size());
         }
         out.items.push_back(std::move(item));
     }
+    std::sort(new_skus.begin(), new_skus.end());
+    new_skus.erase(std::unique(new_skus.begin(), new_skus.end()), new_skus.end());
+    const auto offers = offers_by_sku(new_skus);
+    for (std::size_t i : new_items)
+        if (auto it = offers.find(out.items[i].sku); it != offers.end()) out.items[i].offer_id = it->second;
     out.full_window = true;
     out.mode = "window";
     co_return out;

@@ -59,8 +59,8 @@ protected:
     bool expired(const ReviewItem& r, TimePoint now) const override;
 
 private:
-    // SKU -> offer_id from the stocks watch's snapshot (empty without one).
-    std::unordered_map<long long, std::string> offers_by_sku() const;
+    // SKU -> offer_id of these SKUs from the stocks watch's snapshot (empty without one).
+    std::unordered_map<long long, std::string> offers_by_sku(const std::vector<long long>& skus) const;
 
     std::shared_ptr<ozon::Client> client_;
     EvalContext ctx_;

@@ -238,6 +238,13 @@ TEST(Store, SnapshotIndexMapsOneJsonFieldToAnotherForOneAccountAndWatchOnly) {
     const std::unordered_map<std::string, std::string> expected = {{"101", "A-1"}, {"202", "B-2"}};
     EXPECT_EQ(index, expected);
     EXPECT_TRUE(store.snapshot_index("main", "returns", "sku", "offer_id").empty());
+    // Only the keys asked for: 20 is inside 202's text and matches no row; 505 is another
+    // account's; 909 is another watch's.
+    const std::unordered_map<std::string, std::string> only_202 = {{"202", "B-2"}};
+    EXPECT_EQ(store.snapshot_index("main", "stocks", "sku", "offer_id", {202, 20, 505, 909}), only_202);
+    EXPECT_TRUE(store.snapshot_index("main", "stocks", "sku", "offer_id", {20}).empty());
+    const std::unordered_map<std::string, std::string> both = {{"101", "A-1"}, {"202", "B-2"}};
+    EXPECT_EQ(store.snapshot_index("main", "stocks", "sku", "offer_id", {101, 202}), both);
 }
 
 TEST(Store, ConditionFiresOnceThenResolvesWhenItStopsHolding) {
