@@ -12,7 +12,7 @@ DEBIAN_PACKAGES := build-essential cmake pkg-config ca-certificates openssl tzda
   libboost1.81-dev libssl-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libyaml-cpp-dev \
   libsqlitecpp-dev libsqlite3-dev libpugixml-dev libcurl4-openssl-dev \
   libhowardhinnant-date-dev libsystemd-dev libcli11-dev libgtest-dev libgmock-dev \
-  libbenchmark-dev libsimdjson-dev python3 python3-aiosmtpd systemd curl dpkg-dev file
+  libbenchmark-dev libsimdjson-dev libjemalloc-dev python3 python3-aiosmtpd systemd curl dpkg-dev file
 
 .PHONY: all deps deps-check configure build test unit integration long demo install package bench clean \
   fuzz fuzz-build

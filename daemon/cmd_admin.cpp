@@ -8,6 +8,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "common/memory.hpp"
 #include "common/config.hpp"
 #include "common/event.hpp"
 #include "common/logging.hpp"
@@ -204,7 +205,7 @@ int cmd_silence_remove(const GlobalOptions& g, long long id) {
 }
 
 int cmd_version() {
-    std::cout << "ozonwatch " << OZW_VERSION << "\n";
+    std::cout << "ozonwatch " << OZW_VERSION << "\n" << "heap: " << allocator_name() << "\n";
     return kExitOk;
 }
 

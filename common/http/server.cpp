@@ -1,5 +1,6 @@
 #include "common/http/server.hpp"
 #include "common/http/text.hpp"
+#include "common/memory.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -17,7 +18,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <malloc.h>
 
 #include <atomic>
 #include <future>
@@ -245,8 +245,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
     // Serves requests until the peer closes, a deadline passes or a response closes.
     // Returns true when the connection should be shut down gracefully.
-    // A burst of large bodies leaves glibc's heap grown; without a trim the daemon keeps that
-    // memory for good. Trimmed when a connection that carried one closes (rare: bodies are
+    // A burst of large bodies leaves the heap grown; handed back at once rather than with the
+    // allocator's own decay. Trimmed when a connection that carried one closes (rare: bodies are
     // small, and max_body * max_connections bounds the burst).
     static constexpr std::size_t kTrimAfterBody = 256 * 1024;
 
@@ -256,7 +256,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         struct TrimOnExit {
             bool& big;
             ~TrimOnExit() {
-                if (big) ::malloc_trim(0);
+                if (big) release_free_memory();
             }
         } trim_on_exit{big_body};
         beast::flat_buffer buffer;

@@ -2,9 +2,8 @@
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 #include "daemon/engine/watch.hpp"
 
-#include <malloc.h>
-
 #include "common/logging.hpp"
+#include "common/memory.hpp"
 #include "common/time.hpp"
 
 namespace ozw::daemon {
@@ -117,10 +116,9 @@ CycleResult WatchRunner::apply(WatchOutput out, TimePoint now, bool regular) {
     rebaseline_ = false;
     batch = {};
     // A large poll (the first load, a whole-window re-read, a whole stock list) frees tens of
-    // megabytes of pages, models and snapshot rows; glibc keeps them mapped unless asked. Hand
-    // them back so that a steady daemon's RSS is its state, not its largest poll. Cheap next to
-    // such a poll.
-    if (written >= kTrimAfterRows || result.api_calls >= kTrimAfterCalls) malloc_trim(0);
+    // megabytes of pages, models and snapshot rows; the heap keeps them mapped for a while. Hand
+    // them back at once so that a steady daemon's RSS is its state, not its largest poll.
+    if (written >= kTrimAfterRows || result.api_calls >= kTrimAfterCalls) release_free_memory();
     return result;
 }
 

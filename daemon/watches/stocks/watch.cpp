@@ -181,9 +181,11 @@ awaitable<Fetched<StocksItem>> StocksWatch::fetch(TimePoint now, bool /*baseline
     SourceState insales_state{"insales"}, onec_state{"onec"};
     for (const auto& [key, item] : items()) {
         if (const auto* a = item.article()) {
-            auto it = articles.emplace_hint(articles.end(), a->offer_id, ArticleStock{});
+            // By the stored key, which is the offer_id: a damaged row without one is then
+            // rewritten whole or forgotten under its own key, never left behind.
+            auto it = articles.emplace_hint(articles.end(), key, ArticleStock{});
             ArticleStock& fresh = it->second;
-            fresh.offer_id = a->offer_id;
+            fresh.offer_id = key;
             if (configured_.insales) fresh.insales = a->insales;
             if (configured_.onec) fresh.onec = a->onec;
             rows.emplace(it->first, Row{&fresh, a});

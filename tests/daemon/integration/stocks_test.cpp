@@ -5,6 +5,8 @@
 // are their own trouble, never Ozon's.
 #include <gtest/gtest.h>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <fstream>
 
 #include "daemon/watches/stocks/watch.hpp"
@@ -122,8 +124,6 @@ TEST(StocksSandbox, InSalesRefusingTheKeyAndABroken1CFileAreTheirOwnTroubleNotOz
     EXPECT_EQ(stale, (std::vector<std::string>{"stock.source_stale:insales", "stock.source_stale:onec"}));
 }
 
-// An InSales variant without a sku and a 1C offer without an Артикул are matched by barcode to
-
 // A poll hands the engine only what differs, and names what is gone: an article no source
 // names any more leaves the watch and the state database; a changed figure is written; the
 // rest stays as it was.
@@ -161,6 +161,43 @@ TEST(StocksSandbox, AnArticleNoSourceNamesAnyMoreIsForgottenAndAChangedOneWritte
     EXPECT_EQ(rows.at("STK-000001").data, rows_before.at("STK-000001").data);
     EXPECT_EQ(rows.at("STK-000001").last_seen, rows_before.at("STK-000001").last_seen);
 }
+
+// A damaged article row (its offer_id lost, as a torn write or a hand edit leaves it) is
+// repaired under its key when a source still names the article, and forgotten under its key
+// when none does: it never lingers.
+TEST(StocksSandbox, ADamagedArticleRowIsRepairedOrForgottenUnderItsKey) {
+    sandbox::Sandbox sb(sandbox::load_scenario_file(scenario_path("test-stocks.yaml")));
+    sb.start();
+    TempDir dir;
+    Config cfg = stocks_only(sb, dir);
+    const std::string db = (dir.path / "ozonwatch.db").string();
+    {
+        Daemon d(cfg, db, sb, /*notify=*/false);
+        d.cycle();
+    }
+    {
+        SQLite::Database raw(db, SQLite::OPEN_READWRITE);
+        const int damaged = raw.exec(
+            "UPDATE snapshots SET data = json_remove(data, '$.offer_id') WHERE account = 'main' AND watch = 'stocks' "
+            "AND item_key IN ('STK-000001', 'STK-I000001')");
+        ASSERT_EQ(damaged, 2);
+    }
+    ASSERT_TRUE(sb.set_insales_quantity("STK-I000001", std::nullopt));  // InSales alone named it
+    sb.advance(15min);
+    Daemon d(cfg, db, sb, /*notify=*/false);
+    d.cycle();
+    auto& w = d.watch<stocks::StocksWatch>("stocks");
+    EXPECT_EQ(w.article("STK-I000001"), nullptr);
+    ASSERT_NE(w.article("STK-000001"), nullptr);
+    EXPECT_EQ(w.article("STK-000001")->offer_id, "STK-000001");
+    const auto rows = d.store.load_snapshot("main", "stocks");
+    EXPECT_EQ(rows.count("STK-I000001"), 0u);
+    ASSERT_EQ(rows.count("STK-000001"), 1u);
+    EXPECT_NE(rows.at("STK-000001").data.find("\"offer_id\":\"STK-000001\""), std::string::npos)
+        << rows.at("STK-000001").data;
+}
+
+// An InSales variant without a sku and a 1C offer without an Артикул are matched by barcode to
 // the article the other source gives that barcode (match_barcodes); with it off they are not.
 TEST(StocksSandbox, RecordsWithoutAnArticleAreMatchedByBarcode) {
     const std::string scenario = R"(

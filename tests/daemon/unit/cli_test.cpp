@@ -8,6 +8,7 @@
 #include <regex>
 #include <cstdio>
 
+#include "common/memory.hpp"
 #include "common/store.hpp"
 #include "daemon/commands.hpp"
 #include "daemon/engine/module.hpp"
@@ -114,6 +115,8 @@ TEST_F(CliTest, VersionPrintsVersion) {
     auto r = run_cli({"version"});
     EXPECT_EQ(r.code, kExitOk);
     EXPECT_THAT(r.out, HasSubstr("ozonwatch 0."));
+    // The allocator the build links, and in use.
+    EXPECT_THAT(r.out, HasSubstr(jemalloc_build() ? "heap: jemalloc 5." : "heap: glibc malloc"));
 }
 
 TEST_F(CliTest, ConfigCheckOfShippedExampleExits0) {
