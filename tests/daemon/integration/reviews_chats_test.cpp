@@ -4,6 +4,9 @@
 // subscription hears it once, is asked again once a day and never sees an outage.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <map>
+
 #include "daemon/demo.hpp"
 #include "daemon/watches/chats/watch.hpp"
 #include "daemon/watches/reviews/watch.hpp"
@@ -230,4 +233,62 @@ TEST(ReviewsChatsSandbox, DemoDayShowsALowRatedReviewAndAnUnreadBuyerChat) {
     EXPECT_NE(out.find("chat.unread: Непрочитанный чат покупателя"), std::string::npos) << out;
     EXPECT_NE(out.find("Отзывы: "), std::string::npos) << out;  // the report's sections
     EXPECT_NE(out.find("Чаты: "), std::string::npos) << out;
+}
+
+// A new review's article comes from the stocks snapshot: a few new reviews' SKUs are searched
+// for, many different ones at once (more than 32: a busy morning, a first poll) are looked up in
+// one pass over every article. Both ways name the right articles, and a SKU the stocks watch
+// does not know is shown without one.
+TEST(ReviewsChatsSandbox, ManyNewReviewsAtOnceFindTheirArticlesAsAFewDo) {
+    std::string products, events;
+    std::map<long long, std::string> article_of;
+    for (int i = 0; i < 40; ++i) {  // 40 articles, each with its own SKU
+        char offer[16];
+        std::snprintf(offer, sizeof offer, "ART-%03d", i);
+        const long long sku = 2000000000 + i;
+        article_of[sku] = offer;
+        products += "  - {offer_id: " + std::string(offer) + ", sku: " + std::to_string(sku) + ", fbs: 5}\n";
+        // At 05:00 a review of each (40 SKUs: the one-pass way); at 06:00 one more of ART-007.
+        events += "  - {at: +1h, add_review: {offer_id: " + std::string(offer) + ", rating: 4, text: \"Отзыв " +
+                  std::to_string(i) + "\", published_at: +1h}}\n";
+    }
+    events += "  - {at: +1h, add_review: {sku: 1000000999, rating: 4, text: \"Чужой\", published_at: +1h}}\n";
+    events += "  - {at: +2h, add_review: {offer_id: ART-007, rating: 4, text: \"Ещё\", published_at: +2h}}\n";
+    events += "  - {at: +2h, add_review: {sku: 1000000998, rating: 4, text: \"Чужой 2\", published_at: +2h}}\n";
+    const std::string text = R"(
+name: many-reviews
+start: "2026-11-26T04:00:00Z"
+accounts: [{client_id: c1, api_key: k1}]
+products:
+)" + products + R"(reviews:
+  - {offer_id: ART-000, rating: 5, text: "Старый отзыв", published_at: -1d}
+telegram:
+  - token: "123456789:test-bot-token"
+    chats: [{id: "-1001234567890"}]
+events:
+)" + events;
+    sandbox::Sandbox sb(sandbox::load_scenario_text(text, "many-reviews"));
+    sb.start();
+    TempDir dir;
+    Config cfg = only(sb, dir, {"stocks", "reviews"});
+    Daemon d(cfg, (dir.path / "ozonwatch.db").string(), sb);
+    d.cycle();  // the baseline
+    auto check = [&](std::size_t expected_new) {
+        const auto& result = last_result(d, "reviews");
+        ASSERT_TRUE(result);
+        ASSERT_EQ(result->recorded.size(), expected_new);
+        for (const Event& e : result->recorded) {
+            const long long sku = e.details.at("sku").get<long long>();
+            if (auto it = article_of.find(sku); it != article_of.end())
+                EXPECT_EQ(e.details.value("offer_id", ""), it->second) << e.details.dump();
+            else
+                EXPECT_FALSE(e.details.contains("offer_id")) << e.details.dump();
+        }
+    };
+    sb.advance(1h);
+    d.cycle();
+    check(41);
+    sb.advance(1h);
+    d.cycle();
+    check(2);
 }
