@@ -59,6 +59,7 @@
 #include "common/clock.hpp"
 #include "common/config.hpp"
 #include "common/logging.hpp"
+#include "common/memory.hpp"
 #include "common/store.hpp"
 #include "common/time.hpp"
 #include "daemon/engine/module.hpp"
@@ -489,8 +490,8 @@ int main(int argc, char** argv) {
         }
 
         std::printf("bench_scale: %d accounts x (%d SKUs, %d postings, %d returns, %d delivered postings of accruals), "
-                    "%d virtual hours in 1-minute steps\n",
-                    o.accounts, o.skus, o.postings, o.returns, o.finance, o.hours);
+                    "%d virtual hours in 1-minute steps; heap: %s (the daemon child is this binary)\n",
+                    o.accounts, o.skus, o.postings, o.returns, o.finance, o.hours, allocator_name().c_str());
         std::fflush(stdout);
         const double gen0 = bench::thread_cpu_ms();
         auto accs = make_accounts(o, dir, start, false, o.accounts);

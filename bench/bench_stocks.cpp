@@ -7,7 +7,9 @@
 // calls the sandbox served, this thread's CPU (the sandbox serves from its own thread), the
 // process RSS.
 //   first start   the first poll (the 1C file read);
-//   steady 1..N   a poll 15 minutes later each (the 1C file unchanged: not read again);
+//   steady 1..N   a poll 15 minutes later each, after 25 Ozon and 25 InSales figures changed (the
+//                 1C file unchanged: not read again); "pages parsed" says how many Ozon and
+//                 InSales pages were parsed (the others' bytes were those of the last poll);
 //   new 1C file   the 1C exchange wrote the file again: read and matched again.
 // Usage: bench_stocks [articles=100000] [cycles=3]
 #include <boost/asio/io_context.hpp>
@@ -19,6 +21,7 @@
 
 #include "bench/bench_util.hpp"
 #include "common/logging.hpp"
+#include "common/memory.hpp"
 #include "common/store.hpp"
 #include "daemon/demo.hpp"
 #include "daemon/engine/module.hpp"
@@ -33,6 +36,9 @@ using namespace std::chrono_literals;
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
 using namespace ozw::bench;
+
+// Figures changed in each source before each steady poll.
+constexpr int kChanges = 25;
 
 int main(int argc, char** argv) {
     const int n = argc > 1 ? std::stoi(argv[1]) : 100000;
@@ -72,8 +78,10 @@ int main(int argc, char** argv) {
         std::printf("bench_stocks: %d articles (generated in %.0f ms CPU; 1C file %.1f MB written in %.0f ms), "
                     "stocks every 15 min\n",
                     n, gen_ms, onec_file.empty() ? 0.0 : static_cast<double>(fs::file_size(onec_file)) / 1e6, write_ms);
-        std::printf("%-14s %6s %8s %9s %8s %9s %s\n", "phase", "ozon", "insales", "CPU ms", "wall ms", "RSS MB",
-                    "groups (entries)");
+        std::printf("heap: %s; before each steady poll %d Ozon and %d InSales figures change\n",
+                    allocator_name().c_str(), kChanges, kChanges);
+        std::printf("%-14s %6s %8s %15s %9s %8s %9s %s\n", "phase", "ozon", "insales", "pages parsed", "CPU ms",
+                    "wall ms", "RSS MB", "groups (entries)");
         auto phase = [&](const std::string& name) {
             sb.clear_logs();
             const double cpu0 = thread_cpu_ms();
@@ -91,13 +99,28 @@ int main(int argc, char** argv) {
             for (const char* key : {"group:suspicious", "group:mismatch:onec_insales", "group:mismatch:insales_ozon"})
                 if (const auto* g = w ? w->group(key) : nullptr)
                     groups += std::string(key + 6) + " " + std::to_string(g->entries.size()) + "; ";
-            std::printf("%-14s %6zu %8zu %9.1f %8.0f %9.1f %s\n", name.c_str(), ozon, insales, cpu, wall,
-                        rss_kb("VmRSS:") / 1024.0, groups.c_str());
+            const auto pages = w ? w->last_pages() : stocks::StocksWatch::PagesRead{};
+            std::printf("%-14s %6zu %8zu %7zu/%-7zu %9.1f %8.0f %9.1f %s\n", name.c_str(), ozon, insales,
+                        pages.ozon_parsed, pages.insales_parsed, cpu, wall, rss_kb("VmRSS:") / 1024.0, groups.c_str());
         };
         try {
             phase("first start");
             for (int c = 1; c <= cycles; ++c) {
                 sb.advance(15min);
+                // A quarter of an hour of a busy shop: a few dozen figures change, spread over the
+                // pages (each changed page is parsed again, the others are not).
+                sb.mutate([c](sandbox::Scenario& s) {
+                    for (int k = 0; k < kChanges && !s.products.empty(); ++k) {
+                        auto& p = s.products[static_cast<std::size_t>(k * 3989 + c * 17) % s.products.size()];
+                        if (!p.fbs.empty()) p.fbs[0].present += 1;
+                    }
+                    if (!s.insales || s.insales->products.empty()) return;
+                    for (int k = 0; k < kChanges; ++k) {
+                        auto& p = s.insales->products[static_cast<std::size_t>(k * 1999 + c * 13) %
+                                                      s.insales->products.size()];
+                        if (!p.variants.empty() && p.variants[0].quantity) *p.variants[0].quantity += 1;
+                    }
+                });
                 phase("steady " + std::to_string(c));
             }
             if (!onec_file.empty()) {

@@ -45,7 +45,10 @@ std::string allocator_name() {
     };
     const std::uint64_t before = allocated();
     auto block = std::make_unique<char[]>(1 << 20);
-    block[0] = 1;
+    // An opaque use of the block: a new/delete pair nothing reads may be elided by the compiler
+    // (-fallocation-dce), and the probe would then see no allocation at all.
+    char* volatile escaped = block.get();
+    escaped[0] = 1;
     if (allocated() < before + (1 << 20)) return std::string("glibc malloc (jemalloc ") + version + " loaded, not in use)";
     return std::string("jemalloc ") + version;
 #else

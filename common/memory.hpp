@@ -12,8 +12,8 @@ namespace ozw {
 
 // Hands the heap's free pages back to the system: called after a large poll or a large request
 // so that a steady daemon's RSS is its state, not its largest poll. Not free: the next large poll
-// faults its pages in again (bench_stocks: about 100 ms of a 100,000-article poll's ~450 ms, for
-// ~60 MB less RSS between polls).
+// faults its pages in again (bench_stocks, when a stock poll still parsed every page: about
+// 100 ms of a 100,000-article poll's ~450 ms, for ~60 MB less RSS between polls).
 void release_free_memory();
 
 // The allocator this binary runs on, for `ozonwatch version` and the benchmarks: "jemalloc

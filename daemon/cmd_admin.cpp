@@ -8,10 +8,10 @@
 #include <iostream>
 #include <sstream>
 
-#include "common/memory.hpp"
 #include "common/config.hpp"
 #include "common/event.hpp"
 #include "common/logging.hpp"
+#include "common/memory.hpp"
 #include "common/store.hpp"
 #include "common/time.hpp"
 #include "daemon/commands.hpp"

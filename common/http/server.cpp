@@ -18,7 +18,6 @@
 
 #include <spdlog/spdlog.h>
 
-
 #include <atomic>
 #include <future>
 #include <cctype>
@@ -36,7 +35,6 @@ using asio::use_awaitable;
 constexpr auto as_tuple_awaitable = asio::as_tuple(use_awaitable);
 
 namespace {
-
 
 int hexval(char c) {
     if (c >= '0' && c <= '9') return c - '0';

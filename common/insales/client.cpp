@@ -115,8 +115,10 @@ struct Client::Impl {
 
     // Variants of page n; `products` gets the number of products on it. Archived products are
     // left out (no with_deleted).
+    // A page `known` holds (by its bytes' hash) is not parsed; `seen` says what the page was.
     asio::awaitable<std::vector<Variant>> page(int n, std::size_t& products,
-                                               std::chrono::steady_clock::time_point walk_deadline) {
+                                               std::chrono::steady_clock::time_point walk_deadline,
+                                               const KnownPages& known, PageSeen& seen) {
         const auto start = std::chrono::steady_clock::now();
         const auto deadline = std::min(walk_deadline, start + options.total_deadline);
         for (int attempt = 0;; ++attempt) {
@@ -144,7 +146,21 @@ struct Client::Impl {
                         pace_seen = std::chrono::steady_clock::now();
                     }
                 }
-                if (resp.status == 200) co_return detail::parse_products_page(resp.body, &products);
+                if (resp.status == 200) {
+                    const std::size_t index = static_cast<std::size_t>(n - 1);
+                    const std::uint64_t hash = page_hash(resp.body);
+                    seen.index = index;
+                    if (const KnownPage* k = known ? known(index, hash) : nullptr; k && k->hash == hash) {
+                        seen.page = *k;
+                        seen.known = true;
+                        products = k->records;
+                        co_return std::vector<Variant>{};
+                    }
+                    auto variants = detail::parse_products_page(resp.body, &products);
+                    seen.page = KnownPage{hash, {}, products};
+                    seen.known = false;
+                    co_return variants;
+                }
                 if (resp.status == 401 || resp.status == 403) {
                     throw Error(ErrorKind::auth, "insales: HTTP " + std::to_string(resp.status) +
                                                      " (check login/password)", resp.status);
@@ -178,11 +194,20 @@ Client::Client(asio::any_io_executor ex, InsalesConfig config, Options options)
 Client::~Client() = default;
 
 asio::awaitable<void> Client::each_variant_page(std::function<void(std::vector<Variant>&)> on_page) {
+    const KnownPages none;  // named: GCC 12 mishandles temporaries inside co_await
+    std::function<void(const PageSeen&, std::vector<Variant>&)> each =
+        [&on_page](const PageSeen&, std::vector<Variant>& variants) { on_page(variants); };
+    co_await each_variant_page(none, std::move(each));
+}
+
+asio::awaitable<void> Client::each_variant_page(const KnownPages& known,
+                                                std::function<void(const PageSeen&, std::vector<Variant>&)> on_page) {
     const auto deadline = std::chrono::steady_clock::now() + impl_->options.walk_deadline;
     for (int n = 1; n <= impl_->options.max_pages; ++n) {
         std::size_t products = 0;
-        auto vs = co_await impl_->page(n, products, deadline);
-        on_page(vs);
+        PageSeen seen;
+        auto vs = co_await impl_->page(n, products, deadline, known, seen);
+        on_page(seen, vs);
         if (products < static_cast<std::size_t>(impl_->options.per_page)) break;
     }
 }

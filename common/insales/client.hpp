@@ -18,6 +18,7 @@
 
 #include "common/clock.hpp"
 #include "common/config.hpp"
+#include "common/known_pages.hpp"
 
 namespace ozw::insales {
 
@@ -100,6 +101,10 @@ public:
     boost::asio::awaitable<std::vector<Variant>> all_variants();
     // The same walk, each page's variants handed to `on_page` as they come and then dropped.
     boost::asio::awaitable<void> each_variant_page(std::function<void(std::vector<Variant>&)> on_page);
+    // The same walk, skipping the pages the caller knows (known_pages.hpp): a page whose bytes
+    // hash as `known` says is not parsed (its variants then empty, its product count the known one).
+    boost::asio::awaitable<void> each_variant_page(const KnownPages& known,
+                                                   std::function<void(const PageSeen&, std::vector<Variant>&)> on_page);
     // Last API-Usage-Limit seen.
     std::optional<Usage> last_usage() const;
 

@@ -528,7 +528,9 @@ awaitable<CashFlowStatementPage> Client::cash_flow_statement(TimePoint from, Tim
 
 // ---------------------------------------------------------------- stocks
 
-awaitable<StockPage> Client::stocks(const StocksFilter& f, std::string cursor) {
+namespace {
+
+std::string stocks_request(const StocksFilter& f, const std::string& cursor) {
     json filter = {{"visibility", f.visibility.empty() ? "ALL" : f.visibility}};
     if (!f.offer_ids.empty()) filter["offer_id"] = f.offer_ids;
     if (!f.product_ids.empty()) {
@@ -536,22 +538,53 @@ awaitable<StockPage> Client::stocks(const StocksFilter& f, std::string cursor) {
         for (auto id : f.product_ids) ids.push_back(std::to_string(id));
         filter["product_id"] = ids;
     }
-    json body = {{"cursor", cursor}, {"filter", filter}, {"limit", std::clamp(f.limit, 1, 1000)}};
-    co_return co_await impl_->request(paths::stocks, body.dump(), parse_stocks);
+    return json{{"cursor", cursor}, {"filter", filter}, {"limit", std::clamp(f.limit, 1, 1000)}}.dump();
+}
+
+}  // namespace
+
+awaitable<StockPage> Client::stocks(const StocksFilter& f, std::string cursor) {
+    co_return co_await impl_->request(paths::stocks, stocks_request(f, cursor), parse_stocks);
 }
 
 awaitable<void> Client::stocks_each(const StocksFilter& f, std::function<void(std::vector<StockItem>&)> on_page) {
+    const KnownPages none;  // named: GCC 12 mishandles temporaries inside co_await
+    std::function<void(const PageSeen&, std::vector<StockItem>&)> each =
+        [&on_page](const PageSeen&, std::vector<StockItem>& items) { on_page(items); };
+    co_await stocks_each(f, none, std::move(each));
+}
+
+awaitable<void> Client::stocks_each(const StocksFilter& f, const KnownPages& known,
+                                   std::function<void(const PageSeen&, std::vector<StockItem>&)> on_page) {
+    // One page as read: parsed, or known to the caller by its bytes' hash.
+    struct Read {
+        PageSeen seen;
+        StockPage page;
+    };
     std::string cursor;
     const auto walk_started = std::chrono::steady_clock::now();
-    for (int pages = 0;; ++pages) {
-        check_walk(impl_->account.name, paths::stocks, pages, impl_->retry, walk_started);
-        StockPage p = co_await stocks(f, cursor);
-        const bool empty = p.items.empty();
-        on_page(p.items);
+    for (std::size_t pages = 0;; ++pages) {
+        check_walk(impl_->account.name, paths::stocks, static_cast<int>(pages), impl_->retry, walk_started);
+        auto read = [&known, pages](std::string_view bytes) {
+            Read r;
+            r.seen.index = pages;
+            const std::uint64_t hash = page_hash(bytes);
+            if (const KnownPage* k = known ? known(pages, hash) : nullptr; k && k->hash == hash) {
+                r.seen.page = *k;
+                r.seen.known = true;
+                return r;
+            }
+            r.page = parse_stocks(bytes);
+            r.seen.page = KnownPage{hash, r.page.cursor, r.page.items.size()};
+            return r;
+        };
+        const std::string request = stocks_request(f, cursor);
+        Read r = co_await impl_->request(paths::stocks, request, read);
+        on_page(r.seen, r.page.items);
         // Follow the cursor until it ends: Ozon sends one on the last page too, and neither a
         // short page nor total_items (whose meaning the spec leaves open) is proof of the end.
-        if (empty || p.cursor.empty() || p.cursor == cursor) break;
-        cursor = std::move(p.cursor);
+        if (r.seen.page.records == 0 || r.seen.page.next_cursor.empty() || r.seen.page.next_cursor == cursor) break;
+        cursor = r.seen.page.next_cursor;
     }
 }
 

@@ -25,6 +25,7 @@
 
 #include "common/clock.hpp"
 #include "common/config.hpp"
+#include "common/known_pages.hpp"
 #include "common/ozon/errors.hpp"
 #include "common/ozon/models.hpp"
 #include "common/ozon/retired.hpp"
@@ -202,6 +203,11 @@ public:
     // The same walk, each page handed to `on_page` as it comes and then dropped: a caller that
     // folds 100,000 articles into its own rows never holds them all as StockItems.
     awaitable<void> stocks_each(const StocksFilter& f, std::function<void(std::vector<StockItem>&)> on_page);
+    // The same walk, skipping the pages the caller knows (known_pages.hpp): a page whose bytes
+    // hash as `known` says is not parsed, and the walk follows the cursor the caller kept for it.
+    // `on_page` gets every page, parsed or known (its items then empty).
+    awaitable<void> stocks_each(const StocksFilter& f, const KnownPages& known,
+                                std::function<void(const PageSeen&, std::vector<StockItem>&)> on_page);
     // FBS stock per warehouse (present, reserved, free) of up to kWarehouseStockBatch articles a
     // request; the _all form splits any number of articles and follows each batch's cursor.
     static constexpr std::size_t kWarehouseStockBatch = 1000;

@@ -83,6 +83,16 @@ std::vector<std::string> links_of(Compared configured) {
 std::vector<StockGroup> build_groups(const std::map<std::string, ArticleStock>& articles,
                                      const std::map<std::string, const StockGroup*>& previous, const GroupInputs& in,
                                      TimePoint now, const StocksSettings& s) {
+    return build_groups(
+        [&articles](const ArticleVisit& visit) {
+            for (const auto& [offer_id, a] : articles) visit(offer_id, a);
+        },
+        previous, in, now, s);
+}
+
+std::vector<StockGroup> build_groups(const std::function<void(const ArticleVisit&)>& each,
+                                     const std::map<std::string, const StockGroup*>& previous, const GroupInputs& in,
+                                     TimePoint now, const StocksSettings& s) {
     std::map<std::string, StockGroup> groups;
     StockGroup suspicious;
     suspicious.kind = "suspicious";
@@ -108,7 +118,7 @@ std::vector<StockGroup> build_groups(const std::map<std::string, ArticleStock>& 
                                   [](const GroupEntry& x, const std::string& id) { return x.offer_id < id; });
         return e != entries.end() && e->offer_id == offer_id ? e->since : now;
     };
-    for (const auto& [offer_id, a] : articles) {  // by offer_id: every entries list stays sorted
+    each([&](const std::string& offer_id, const ArticleStock& a) {  // by offer_id: every entries list stays sorted
         if (a.on_ozon && (is_suspicious_value(a.present, s) || a.jumped_from)) {
             auto& g = groups.at("group:suspicious");
             GroupEntry e{offer_id, a.present, a.insales, a.onec, a.jumped_from, since_of(g.key(), offer_id)};
@@ -119,7 +129,7 @@ std::vector<StockGroup> build_groups(const std::map<std::string, ArticleStock>& 
             GroupEntry e{offer_id, a.free(), a.insales, a.onec, std::nullopt, since_of(g.key(), offer_id)};
             g.entries.push_back(std::move(e));
         }
-    }
+    });
     std::vector<StockGroup> out;
     out.reserve(groups.size());
     for (auto& [_, g] : groups) out.push_back(std::move(g));

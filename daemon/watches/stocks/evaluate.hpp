@@ -9,6 +9,7 @@
 //   stock.out            transition info     an article's Ozon stock reached zero
 //   stock.source_stale   condition  warning  InSales fails, or the 1C file is older than
 //                                            max_age: its figures are not compared
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -51,6 +52,12 @@ struct GroupInputs {
     std::optional<TimePoint> onec_written_at;
 };
 std::vector<StockGroup> build_groups(const std::map<std::string, ArticleStock>& articles,
+                                     const std::map<std::string, const StockGroup*>& previous, const GroupInputs& in,
+                                     TimePoint now, const StocksSettings& s);
+// The same over articles held elsewhere: `each` calls its argument for every article, in
+// offer_id order (every entries list then stays sorted).
+using ArticleVisit = std::function<void(const std::string& offer_id, const ArticleStock&)>;
+std::vector<StockGroup> build_groups(const std::function<void(const ArticleVisit&)>& each,
                                      const std::map<std::string, const StockGroup*>& previous, const GroupInputs& in,
                                      TimePoint now, const StocksSettings& s);
 

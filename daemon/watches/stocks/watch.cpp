@@ -71,37 +71,144 @@ std::string StocksWatch::article_for(const std::string& article, const std::stri
     return it == article_by_barcode_.end() ? std::string{} : it->second;
 }
 
-awaitable<bool> StocksWatch::read_insales(TimePoint now, SourceState& state, SourceFigures<long long>& fresh) {
+void StocksWatch::load(const std::map<std::string, SnapshotItem>& stored,
+                       const std::map<std::string, std::string>& cursors) {
+    SnapshotWatch::load(stored, cursors);
+    // Items that were not read by this process: the next poll reads every page.
+    ozon_pages_ = {};
+    insales_pages_ = {};
+    next_ozon_pages_.reset();
+    next_insales_pages_.reset();
+    pushed_changed_.clear();
+}
+
+void StocksWatch::commit() {
+    SnapshotWatch::commit();
+    if (next_ozon_pages_) ozon_pages_ = std::move(*next_ozon_pages_);
+    if (next_insales_pages_) insales_pages_ = std::move(*next_insales_pages_);
+    next_ozon_pages_.reset();
+    next_insales_pages_.reset();
+    // A push re-read changed these articles' Ozon figures: the pages that hold them no longer
+    // say what is remembered, so they are parsed again whatever their bytes. An article on no
+    // page (new since the last walk) is only found again by a whole read.
+    if (!pushed_changed_.empty()) {
+        std::set<std::string> on_no_page = pushed_changed_;
+        for (auto& page : ozon_pages_.pages) {
+            if (!page.figures) continue;
+            for (const auto& f : *page.figures)
+                if (pushed_changed_.count(f.article)) {
+                    page.known.hash = 0;
+                    on_no_page.erase(f.article);
+                }
+        }
+        if (!on_no_page.empty()) ozon_pages_.usable = false;
+    }
+    pushed_changed_.clear();
+}
+
+void StocksWatch::rollback() {
+    SnapshotWatch::rollback();
+    next_ozon_pages_.reset();
+    next_insales_pages_.reset();
+    pushed_changed_.clear();
+}
+
+namespace {
+
+// The caller's page at `index` when the hash matches (KnownPages).
+template <class Pages>
+KnownPages known_in(const Pages* known) {
+    if (!known) return {};
+    return [known](std::size_t index, std::uint64_t hash) -> const KnownPage* {
+        if (index >= known->pages.size() || known->pages[index].known.hash != hash) return nullptr;
+        return &known->pages[index].known;
+    };
+}
+
+}  // namespace
+
+awaitable<StocksWatch::SourceWalk> StocksWatch::read_ozon(const SourcePages* known) {
+    SourceWalk walk;
+    const ozon::StocksFilter every_article;  // named: GCC 12 mishandles temporaries inside co_await
+    const KnownPages skip = known_in(known);
+    // Folded in page by page: the 100,000 articles are never all held as Ozon's models.
+    std::function<void(const PageSeen&, std::vector<ozon::StockItem>&)> take =
+        [&](const PageSeen& seen, std::vector<ozon::StockItem>& page) {
+            if (walk.pages.pages.size() <= seen.index) walk.pages.pages.resize(seen.index + 1);
+            SourcePage& out = walk.pages.pages[seen.index];
+            if (seen.known) {
+                out = known->pages[seen.index];
+                return;
+            }
+            walk.parsed.push_back(seen.index);
+            out.known = seen.page;
+            auto figures = std::make_shared<std::vector<PageFigure>>();
+            figures->reserve(page.size());
+            for (auto& x : page) {
+                if (x.offer_id.empty()) continue;
+                PageFigure f;
+                f.article = std::move(x.offer_id);
+                for (const auto& st : x.stocks) {
+                    if (st.type != "fbs" && st.type != "rfbs") continue;  // FBO is Ozon's warehouse, not the shop's
+                    f.present += st.present;
+                    f.reserved += st.reserved;
+                    if (!f.sku) f.sku = st.sku;
+                }
+                figures->push_back(std::move(f));
+            }
+            out.figures = std::move(figures);
+        };
+    co_await client_->stocks_each(every_article, skip, std::move(take));
+    co_return walk;
+}
+
+awaitable<std::optional<StocksWatch::SourceWalk>> StocksWatch::read_insales(TimePoint now, SourceState& state,
+                                                                            const SourcePages* known) {
     try {
         if (!insales_client_) {
             auto ex = co_await boost::asio::this_coro::executor;
             insales_client_ = std::make_unique<insales::Client>(ex, *insales_, insales_options_);
         }
+        SourceWalk walk;
+        const KnownPages skip = known_in(known);
         // Page by page: the variants of 100,000 articles are never all held at once. A barcode's
         // article is learnt on its page; a variant without an article is matched by barcode
         // after the walk, when every page has taught what it knows.
-        fresh.clear();
-        fresh.reserve(items().size());
-        std::vector<std::pair<std::string, long long>> by_barcode;
-        std::function<void(std::vector<insales::Variant>&)> take = [&](std::vector<insales::Variant>& page) {
-            for (auto& v : page) {
-                if (!v.sku.empty() && !v.barcode.empty()) {
-                    // Assigned only when new or changed: the same 100,000 pairs come every poll.
-                    auto [it, added] = article_by_barcode_.try_emplace(v.barcode, v.sku);
-                    if (!added && it->second != v.sku) it->second = v.sku;
+        std::function<void(const PageSeen&, std::vector<insales::Variant>&)> take =
+            [&](const PageSeen& seen, std::vector<insales::Variant>& page) {
+                if (walk.pages.pages.size() <= seen.index) walk.pages.pages.resize(seen.index + 1);
+                SourcePage& out = walk.pages.pages[seen.index];
+                if (seen.known) {
+                    out = known->pages[seen.index];
+                    return;
                 }
-                if (!v.quantity) continue;  // null: not tracked
-                if (!v.sku.empty()) fresh[std::move(v.sku)] += *v.quantity;
-                else if (!v.barcode.empty()) by_barcode.emplace_back(std::move(v.barcode), *v.quantity);
-            }
-        };
-        co_await insales_client_->each_variant_page(std::move(take));
-        for (const auto& [barcode, q] : by_barcode)
-            if (std::string article = article_for({}, barcode); !article.empty()) fresh[article] += q;
+                walk.parsed.push_back(seen.index);
+                out.known = seen.page;
+                auto figures = std::make_shared<std::vector<PageFigure>>();
+                auto by_barcode = std::make_shared<std::vector<std::pair<std::string, long long>>>();
+                for (auto& v : page) {
+                    if (!v.sku.empty() && !v.barcode.empty()) {
+                        // Assigned only when new or changed: the same pairs come on every page read.
+                        auto [it, added] = article_by_barcode_.try_emplace(v.barcode, v.sku);
+                        if (!added && it->second != v.sku) it->second = v.sku;
+                    }
+                    if (!v.quantity) continue;  // null: not tracked
+                    if (!v.sku.empty()) figures->push_back(PageFigure{std::move(v.sku), *v.quantity, 0, 0});
+                    else if (!v.barcode.empty()) by_barcode->emplace_back(std::move(v.barcode), *v.quantity);
+                }
+                out.figures = std::move(figures);
+                out.by_barcode = std::move(by_barcode);
+            };
+        co_await insales_client_->each_variant_page(skip, std::move(take));
+        for (const auto& page : walk.pages.pages)
+            if (page.by_barcode)
+                for (const auto& [barcode, q] : *page.by_barcode)
+                    if (std::string article = article_for({}, barcode); !article.empty())
+                        walk.pages.matched.push_back(PageFigure{std::move(article), q, 0, 0});
         state.read_at = now;
         state.failing_since.reset();
         state.error.clear();
-        co_return true;
+        co_return walk;
     } catch (const std::exception& e) {
         if (!state.failing_since) {
             state.failing_since = now;
@@ -109,12 +216,12 @@ awaitable<bool> StocksWatch::read_insales(TimePoint now, SourceState& state, Sou
                          e.what());
         }
         state.error = e.what();
-        co_return false;
+        co_return std::nullopt;
     }
 }
 
-bool StocksWatch::read_onec(TimePoint now, SourceState& state, const std::map<std::string, ArticleStock>& remembered,
-                            std::optional<SourceFigures<double>>& fresh) {
+bool StocksWatch::read_onec(TimePoint now, SourceState& state, std::optional<SourceFigures<double>>& fresh,
+                            bool& barcode_moved) {
     try {
         // Which file, and when it was written: an unchanged file is not read again.
         const auto located = onec::locate_stock_source(*onec_);
@@ -124,13 +231,19 @@ bool StocksWatch::read_onec(TimePoint now, SourceState& state, const std::map<st
             return true;
         }
         const onec::StockFile file = onec::read_stock_source(*onec_);
-        for (const auto& item : file.items)
-            if (!item.article.empty() && !item.barcode.empty()) article_by_barcode_[item.barcode] = item.article;
+        for (const auto& item : file.items) {
+            if (item.article.empty() || item.barcode.empty()) continue;
+            auto [it, added] = article_by_barcode_.try_emplace(item.barcode, item.article);
+            if (!added && it->second != item.article) {
+                it->second = item.article;
+                barcode_moved = true;
+            }
+        }
         SourceFigures<double> figures;
-        figures.reserve(file.partial ? remembered.size() + file.items.size() : file.items.size());
+        figures.reserve(file.partial ? items().size() + file.items.size() : file.items.size());
         if (file.partial)  // a partial package alone: only the listed offers change
-            for (const auto& [offer_id, a] : remembered)
-                if (a.onec) figures.emplace(offer_id, *a.onec);
+            for (const auto& [key, item] : items())
+                if (const auto* a = item.article(); a && a->onec) figures.emplace(key, *a->onec);
         for (const auto& item : file.items) {
             const std::string article = article_for(item.article, item.barcode);
             if (article.empty()) continue;
@@ -156,8 +269,26 @@ bool StocksWatch::read_onec(TimePoint now, SourceState& state, const std::map<st
     }
 }
 
+namespace {
+
+// An article this poll reads again: as it is now (starting from what was remembered), and
+// which sources have replaced their figures of it.
+struct Reread {
+    ArticleStock now;
+    const ArticleStock* before = nullptr;  // as remembered (null: a new article)
+    bool ozon = false, insales = false;    // the source's figures were reset (read again)
+    bool ozon_was = false, insales_was = false;  // on a page of the source that was read again
+    std::size_t ozon_page = SIZE_MAX, insales_page = SIZE_MAX;  // the page a new figure came from
+    bool gone = false;
+};
+
+constexpr std::size_t kMatchedPage = SIZE_MAX - 1;  // InSales' barcode-only variants, matched after the walk
+
+}  // namespace
+
 awaitable<Fetched<StocksItem>> StocksWatch::fetch(TimePoint now, bool /*baseline*/) {
     const long long requests_before = client_->stats().requests;
+    last_pages_ = {};
     Fetched<StocksItem> out;
     // Every article, group and source is known after this poll, but the answer lists only what
     // differs from the remembered items, and names what is gone: the engine then handles a
@@ -166,117 +297,242 @@ awaitable<Fetched<StocksItem>> StocksWatch::fetch(TimePoint now, bool /*baseline
     out.full_window = false;
     out.mode = "stocks";
 
-    // What was remembered: the articles with their InSales and 1C figures (kept until a read of
-    // that source replaces them; the Ozon figure is this poll's), the previous groups, each
-    // source's state. The articles are copied in key order, so each lands at the map's end
-    // without a search, and indexed by offer_id for the sources' figures.
-    struct Row {
-        ArticleStock* now = nullptr;
-        const ArticleStock* before = nullptr;  // as remembered (null: a new article)
-    };
-    std::map<std::string, ArticleStock> articles;
-    std::unordered_map<std::string_view, Row> rows;
-    rows.reserve(items().size() + items().size() / 8 + 16);
+    // What was remembered besides the articles: the previous groups, each source's state.
     std::map<std::string, const StockGroup*> previous_groups;
+    for (auto it = items().lower_bound("group:"); it != items().end() && it->first.starts_with("group:"); ++it)
+        if (const auto* g = it->second.group()) previous_groups.emplace(it->first, g);
     SourceState insales_state{"insales"}, onec_state{"onec"};
-    for (const auto& [key, item] : items()) {
-        if (const auto* a = item.article()) {
-            // By the stored key, which is the offer_id: a damaged row without one is then
-            // rewritten whole or forgotten under its own key, never left behind.
-            auto it = articles.emplace_hint(articles.end(), key, ArticleStock{});
-            ArticleStock& fresh = it->second;
-            fresh.offer_id = key;
-            if (configured_.insales) fresh.insales = a->insales;
-            if (configured_.onec) fresh.onec = a->onec;
-            rows.emplace(it->first, Row{&fresh, a});
-        } else if (const auto* g = item.group()) {
-            previous_groups.emplace(key, g);
-        } else if (const auto* s = item.source()) {
-            (s->source == "insales" ? insales_state : onec_state) = *s;
+    if (const auto* s = source_state("insales")) insales_state = *s;
+    if (const auto* s = source_state("onec")) onec_state = *s;
+
+    // The articles read again, by offer_id (key order: merged with the remembered ones below).
+    std::map<std::string, Reread> reread;
+    auto start = [this](Reread& r, const std::string& key, const ArticleStock* before) {
+        r.before = before;
+        if (before) r.now = *before;
+        // By the stored key, which is the offer_id: a damaged row without one is then rewritten
+        // whole or forgotten under its own key, never left behind.
+        r.now.offer_id = key;
+        if (!configured_.insales) r.now.insales.reset();
+        if (!configured_.onec) r.now.onec.reset();
+    };
+    auto read_again = [&](const std::string& key) -> Reread& {
+        auto [it, added] = reread.try_emplace(key);
+        if (added) {
+            const auto k = items().find(key);
+            start(it->second, key, k == items().end() ? nullptr : k->second.article());
         }
-    }
-    auto row = [&](const std::string& offer_id) -> ArticleStock& {
-        if (auto it = rows.find(offer_id); it != rows.end()) return *it->second.now;
-        auto it = articles.try_emplace(offer_id).first;
-        it->second.offer_id = offer_id;
-        rows.emplace(it->first, Row{&it->second, nullptr});
         return it->second;
     };
-
-    const ozon::StocksFilter every_article;  // named: GCC 12 mishandles temporaries inside co_await
-    // Folded in page by page: the 100,000 articles are never all held as Ozon's models.
-    std::function<void(std::vector<ozon::StockItem>&)> take = [&](std::vector<ozon::StockItem>& page) {
-        for (const auto& x : page) {
-            if (x.offer_id.empty()) continue;
-            ArticleStock& a = row(x.offer_id);
-            a.on_ozon = true;
-            for (const auto& s : x.stocks) {
-                if (s.type != "fbs" && s.type != "rfbs") continue;  // FBO is Ozon's warehouse, not the shop's
-                a.present += s.present;
-                a.reserved += s.reserved;
-                if (!a.sku) a.sku = s.sku;
-            }
+    // Every remembered article is read again (a whole read of a source): in key order, so each
+    // lands at the map's end without a search.
+    bool all_read = false;
+    auto read_all_again = [&] {
+        if (all_read) return;
+        all_read = true;
+        auto at = reread.begin();
+        for (const auto& [key, item] : items()) {
+            const auto* a = item.article();
+            if (!a) continue;
+            while (at != reread.end() && at->first < key) ++at;
+            if (at != reread.end() && at->first == key) continue;  // read again already
+            at = reread.emplace_hint(at, key, Reread{});
+            start(at->second, key, a);
         }
     };
-    co_await client_->stocks_each(every_article, std::move(take));
+    auto reset_ozon = [](Reread& r) {
+        if (r.ozon) return;
+        r.ozon = true;
+        r.now.on_ozon = false;
+        r.now.present = r.now.reserved = r.now.sku = 0;
+    };
+    auto reset_insales = [](Reread& r) {
+        if (r.insales) return;
+        r.insales = true;
+        r.now.insales.reset();
+    };
+
+    // Ozon: the pages that changed since the last committed poll (all of them on a whole read).
+    const SourcePages* ozon_known = incremental_ && ozon_pages_.usable ? &ozon_pages_ : nullptr;
+    SourceWalk ozon = co_await read_ozon(ozon_known);
+    bool ozon_twice = false;  // an article on two pages: the next poll reads every page
+    if (!ozon_known) {
+        read_all_again();
+        for (auto& [_, r] : reread) reset_ozon(r);
+    } else {
+        auto was_on = [&](const SourcePage& page) {
+            for (const auto& f : *page.figures) {
+                Reread& r = read_again(f.article);
+                reset_ozon(r);
+                r.ozon_was = true;
+            }
+        };
+        for (std::size_t i : ozon.parsed)
+            if (i < ozon_known->pages.size() && ozon_known->pages[i].figures) was_on(ozon_known->pages[i]);
+        for (std::size_t i = ozon.pages.pages.size(); i < ozon_known->pages.size(); ++i)
+            if (ozon_known->pages[i].figures) was_on(ozon_known->pages[i]);
+    }
+    for (std::size_t i : ozon.parsed)
+        for (const auto& f : *ozon.pages.pages[i].figures) {
+            Reread& r = read_again(f.article);
+            reset_ozon(r);
+            if (r.ozon_page != SIZE_MAX && r.ozon_page != i) ozon_twice = true;
+            r.ozon_page = i;
+            r.now.on_ozon = true;
+            r.now.present += f.present;
+            r.now.reserved += f.reserved;
+            if (!r.now.sku) r.now.sku = f.sku;
+        }
+    last_pages_.ozon_parsed = ozon.parsed.size();
+    last_pages_.ozon_known = ozon.pages.pages.size() - ozon.parsed.size();
+
+    // An article now on a changed page that was remembered on Ozon without being on any page
+    // read again is also on a page that did not change: its figures are counted again over every
+    // page in order, as a whole read counts them, and the next poll reads every page (figures
+    // are summed across pages only on a whole read).
+    auto count_again = [](std::map<std::string, Reread>& rows, const SourcePages& pages,
+                          const std::set<std::string>& also, auto add) {
+        for (const auto& page : pages.pages)
+            if (page.figures)
+                for (const auto& f : *page.figures)
+                    if (also.count(f.article)) add(rows.at(f.article), f);
+        for (const auto& f : pages.matched)
+            if (also.count(f.article)) add(rows.at(f.article), f);
+    };
+    if (ozon_known) {
+        std::set<std::string> also;
+        for (auto& [key, r] : reread)
+            if (r.ozon_page != SIZE_MAX && !r.ozon_was && r.before && r.before->on_ozon) {
+                also.insert(key);
+                r.now.present = r.now.reserved = r.now.sku = 0;
+            }
+        if (!also.empty()) {
+            ozon_twice = true;
+            count_again(reread, ozon.pages, also, [](Reread& r, const PageFigure& f) {
+                r.now.present += f.present;
+                r.now.reserved += f.reserved;
+                if (!r.now.sku) r.now.sku = f.sku;
+            });
+        }
+    }
+    ozon.pages.usable = !ozon_twice;
+    next_ozon_pages_ = std::move(ozon.pages);
 
     Compared compared;
     if (configured_.insales) {
-        SourceFigures<long long> fresh;
-        compared.insales = co_await read_insales(now, insales_state, fresh);
-        if (compared.insales) {  // replaces every remembered InSales figure
-            for (auto& [_, a] : articles) a.insales.reset();
-            for (const auto& [article, q] : fresh) row(article).insales = q;
+        const SourcePages* insales_known = incremental_ && insales_pages_.usable ? &insales_pages_ : nullptr;
+        std::optional<SourceWalk> walk = co_await read_insales(now, insales_state, insales_known);
+        compared.insales = walk.has_value();
+        if (walk) {  // its figures replace the remembered ones of every article it read again
+            bool twice = false;
+            if (!insales_known) {
+                read_all_again();
+                for (auto& [_, r] : reread) reset_insales(r);
+            } else {
+                auto was_on = [&](const std::vector<PageFigure>& figures) {
+                    for (const auto& f : figures) {
+                        Reread& r = read_again(f.article);
+                        reset_insales(r);
+                        r.insales_was = true;
+                    }
+                };
+                for (std::size_t i : walk->parsed)
+                    if (i < insales_known->pages.size() && insales_known->pages[i].figures)
+                        was_on(*insales_known->pages[i].figures);
+                for (std::size_t i = walk->pages.pages.size(); i < insales_known->pages.size(); ++i)
+                    if (insales_known->pages[i].figures) was_on(*insales_known->pages[i].figures);
+                was_on(insales_known->matched);  // matched again after every walk
+            }
+            auto add = [&](const PageFigure& f, std::size_t page) {
+                Reread& r = read_again(f.article);
+                reset_insales(r);
+                if (r.insales_page != SIZE_MAX && r.insales_page != page) twice = true;
+                r.insales_page = page;
+                r.now.insales = r.now.insales.value_or(0) + f.present;
+            };
+            for (std::size_t i : walk->parsed)
+                for (const auto& f : *walk->pages.pages[i].figures) add(f, i);
+            for (const auto& f : walk->pages.matched) add(f, kMatchedPage);
+            if (insales_known) {
+                std::set<std::string> also;
+                for (auto& [key, r] : reread)
+                    if (r.insales_page != SIZE_MAX && !r.insales_was && r.before && r.before->insales) {
+                        also.insert(key);
+                        r.now.insales.reset();
+                    }
+                if (!also.empty()) {
+                    twice = true;
+                    count_again(reread, walk->pages, also, [](Reread& r, const PageFigure& f) {
+                        r.now.insales = r.now.insales.value_or(0) + f.present;
+                    });
+                }
+            }
+            walk->pages.usable = !twice;
+            last_pages_.insales_parsed = walk->parsed.size();
+            last_pages_.insales_known = walk->pages.pages.size() - walk->parsed.size();
+            next_insales_pages_ = std::move(walk->pages);
         }
     }
     if (configured_.onec) {
         std::optional<SourceFigures<double>> fresh;
-        compared.onec = read_onec(now, onec_state, articles, fresh) && !onec_state.stale;
+        bool barcode_moved = false;
+        compared.onec = read_onec(now, onec_state, fresh, barcode_moved) && !onec_state.stale;
         if (fresh) {  // the file was read again: its figures replace the remembered ones
-            for (auto& [_, a] : articles) a.onec.reset();
-            for (const auto& [article, q] : *fresh) row(article).onec = q;
+            for (const auto& [key, item] : items())
+                if (const auto* a = item.article(); a && a->onec) read_again(key).now.onec.reset();
+            for (auto& [_, r] : reread) r.now.onec.reset();
+            for (const auto& [article, q] : *fresh) read_again(article).now.onec = q;
+        }
+        if (barcode_moved) {
+            // A barcode of InSales' now names another article: InSales' pages say otherwise
+            // when they are read, so the next poll reads every one of them (as it did before).
+            if (next_insales_pages_) next_insales_pages_->usable = false;
+            insales_pages_.usable = false;
         }
     }
-    // An article no source names any more is gone.
-    for (auto it = articles.begin(); it != articles.end();) {
-        const ArticleStock& a = it->second;
+    // An article no source names any more is gone; a jump is remembered until the figure
+    // changes again.
+    for (auto& [key, r] : reread) {
+        ArticleStock& a = r.now;
         if (!a.on_ozon && !a.insales && !a.onec) {
-            if (const auto r = rows.find(std::string_view(it->first)); r != rows.end() && r->second.before)
-                out.gone.push_back(it->first);
-            rows.erase(std::string_view(it->first));
-            it = articles.erase(it);
-        } else {
-            ++it;
+            r.gone = true;
+            if (r.before) out.gone.push_back(key);
+            continue;
         }
-    }
-    // A jump is remembered until the figure changes again.
-    for (auto& [_, r] : rows) {
         const ArticleStock* prev = r.before;
-        ArticleStock& a = *r.now;
+        a.jumped_from.reset();
         if (!prev || !prev->on_ozon || !a.on_ozon) continue;
         if (prev->present == a.present) a.jumped_from = prev->jumped_from;
         else if (is_jump(prev->present, a.present, ctx_.settings)) a.jumped_from = prev->present;
     }
-    rows.clear();
+    last_pages_.articles_read = reread.size();
 
+    // Every article as it is now: the ones read again over the remembered ones, in key order.
+    auto each_article = [&](const ArticleVisit& visit) {
+        auto known = items().begin();
+        auto again = reread.begin();
+        while (known != items().end() || again != reread.end()) {
+            if (again == reread.end() || (known != items().end() && known->first < again->first)) {
+                if (const auto* a = known->second.article()) visit(known->first, *a);
+                ++known;
+                continue;
+            }
+            if (!again->second.gone) visit(again->first, again->second.now);
+            if (known != items().end() && known->first == again->first) ++known;
+            ++again;
+        }
+    };
     GroupInputs in;
     in.compared = compared;
     in.configured = configured_;
     if (compared.insales) in.insales_read_at = insales_state.read_at;
     if (compared.onec) in.onec_written_at = onec_state.written_at;
-    auto groups = build_groups(articles, previous_groups, in, now, ctx_.settings);
+    auto groups = build_groups(each_article, previous_groups, in, now, ctx_.settings);
     co_await locate_suspicious(groups);
 
-    // The articles that differ from the remembered ones: both lists are in key order, so one
-    // walk of each finds them.
-    auto known = items().begin();
-    for (auto& [offer_id, a] : articles) {
-        while (known != items().end() && known->first < offer_id) ++known;
-        if (known != items().end() && known->first == offer_id) {
-            if (const auto* before = known->second.article(); before && *before == a) continue;
-        }
-        out.items.emplace_back(std::move(a));
-    }
+    // The articles that differ from the remembered ones.
+    for (auto& [key, r] : reread)
+        if (!r.gone && !(r.before && *r.before == r.now)) out.items.emplace_back(std::move(r.now));
     for (const auto& [key, _] : previous_groups)
         if (std::none_of(groups.begin(), groups.end(), [&](const StockGroup& g) { return g.key() == key; }))
             out.gone.push_back(key);
@@ -388,6 +644,7 @@ awaitable<Fetched<StocksItem>> StocksWatch::fetch_pushed(TimePoint now) {
     auto groups = build_groups(articles, previous_groups, in, now, ctx_.settings);
     co_await locate_suspicious(groups);
     for (const auto& offer_id : changed) out.items.emplace_back(std::move(articles.at(offer_id)));
+    pushed_changed_ = std::move(changed);
     for (auto& g : groups) out.items.emplace_back(std::move(g));
     out.api_calls = client_->stats().requests - requests_before;
     co_return out;

@@ -6,15 +6,27 @@
 // package updates the articles it lists; a broken file keeps the last good figures; figures
 // older than max_age are not compared). The pure evaluation (evaluate.hpp) groups the trouble:
 // one alert for every suspicious figure, one per broken link of the sync chain.
+//
+// A steady poll costs what changed, not what exists: every Ozon and InSales page is still
+// fetched, but a page whose bytes are those of the last committed poll's page at the same
+// position is not parsed, and its articles keep their remembered figures. Only the articles of
+// the pages that changed (as they were and as they are) are read again, merged with the
+// remembered ones and compared. What each page gave is kept per page (the figures, so that an
+// article found on a second page is summed as a whole read would sum it); a whole read happens
+// on the first poll, after a push re-read of an article on no known page, after a 1C file that
+// gives a barcode to another article, and while an article sits on two pages of one source.
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "common/config.hpp"
 #include "common/insales/client.hpp"
+#include "common/known_pages.hpp"
 #include "common/ozon/client.hpp"
 #include "daemon/engine/snapshot_watch.hpp"
 #include "daemon/watches/stocks/evaluate.hpp"
@@ -44,6 +56,19 @@ public:
     const SourceState* source_state(const std::string& source) const;
     // Tests: the InSales client's options (a short deadline).
     void set_insales_options(insales::Options o) { insales_options_ = o; }
+    // Tests: parse every page on every poll (the oracle the page-skipping polls are compared with).
+    void set_incremental(bool on) { incremental_ = on; }
+    // What the last poll did with each source's pages (tests, benchmarks).
+    struct PagesRead {
+        std::size_t ozon_parsed = 0, ozon_known = 0, insales_parsed = 0, insales_known = 0;
+        std::size_t articles_read = 0;  // articles merged and compared (all of them on a whole read)
+    };
+    const PagesRead& last_pages() const { return last_pages_; }
+
+    void load(const std::map<std::string, SnapshotItem>& stored,
+              const std::map<std::string, std::string>& cursors) override;
+    void commit() override;
+    void rollback() override;
 
 protected:
     awaitable<Fetched<StocksItem>> fetch(TimePoint now, bool baseline) override;
@@ -54,13 +79,41 @@ private:
     // An article's figures in one source (article -> quantity), as a read of it gives them.
     template <class Quantity>
     using SourceFigures = std::unordered_map<std::string, Quantity>;
-    // Reads InSales into `fresh` (sku -> quantity); false (and `state` failing) when it fails.
-    awaitable<bool> read_insales(TimePoint now, SourceState& state, SourceFigures<long long>& fresh);
+    // One article's figure on one page of a source (InSales: `present` is the variants' quantity).
+    struct PageFigure {
+        std::string article;
+        long long present = 0;
+        long long reserved = 0;
+        long long sku = 0;
+    };
+    // A page of a source as the last committed poll read it.
+    struct SourcePage {
+        KnownPage known;
+        std::shared_ptr<const std::vector<PageFigure>> figures;
+        // InSales: the variants known by their barcode only (matched after every walk).
+        std::shared_ptr<const std::vector<std::pair<std::string, long long>>> by_barcode;
+    };
+    struct SourcePages {
+        std::vector<SourcePage> pages;
+        std::vector<PageFigure> matched;  // InSales: what the barcode-only variants were matched to
+        bool usable = false;  // false: the next walk parses every page and reads every article again
+    };
+    // One walk of a source: every page (known ones as remembered), and the pages parsed.
+    struct SourceWalk {
+        SourcePages pages;
+        std::vector<std::size_t> parsed;
+    };
+    // Walks Ozon's stock pages (those `known` holds are skipped).
+    awaitable<SourceWalk> read_ozon(const SourcePages* known);
+    // Walks InSales' variant pages, then matches the barcode-only ones; nullopt (and `state`
+    // failing) when it fails.
+    awaitable<std::optional<SourceWalk>> read_insales(TimePoint now, SourceState& state, const SourcePages* known);
     // Reads the 1C file when it changed: true with `fresh` set to every article's figure (a
-    // partial package merged over `remembered`'s); true with `fresh` unset when the file is
-    // the one read before; false (and `state` failing) when it cannot be read.
-    bool read_onec(TimePoint now, SourceState& state, const std::map<std::string, ArticleStock>& remembered,
-                   std::optional<SourceFigures<double>>& fresh);
+    // partial package merged over the remembered articles'); true with `fresh` unset when the
+    // file is the one read before; false (and `state` failing) when it cannot be read.
+    // `barcode_moved`: one of its barcodes now names another article than before.
+    bool read_onec(TimePoint now, SourceState& state, std::optional<SourceFigures<double>>& fresh,
+                   bool& barcode_moved);
 
     std::shared_ptr<ozon::Client> client_;
     EvalContext ctx_;
@@ -79,6 +132,14 @@ private:
     std::unordered_map<std::string, std::string> article_by_barcode_;
     // The article of a record that lacks one, by its barcode; empty when unknown.
     std::string article_for(const std::string& article, const std::string& barcode) const;
+
+    bool incremental_ = true;
+    // The committed polls' pages, and this poll's (kept when it is committed).
+    SourcePages ozon_pages_, insales_pages_;
+    std::optional<SourcePages> next_ozon_pages_, next_insales_pages_;
+    // Articles a push re-read changed: their pages are read again once it is committed.
+    std::set<std::string> pushed_changed_;
+    PagesRead last_pages_;
 };
 
 }  // namespace ozw::daemon::stocks

@@ -7,14 +7,18 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <fstream>
 
+#include "common/push/push.hpp"
 #include "daemon/watches/stocks/watch.hpp"
 #include "tests/daemon/integration/sandbox_daemon.hpp"
 
 using namespace ozw;
 using namespace ozw::daemon;
 using namespace std::chrono_literals;
+namespace asio = boost::asio;
 using ozw::test::Daemon;
 using ozw::test::sandbox_config;
 using ozw::test::scenario_path;
@@ -247,4 +251,186 @@ onec:
             EXPECT_FALSE(two->onec.has_value());
         }
     }
+}
+
+// A steady poll parses only the Ozon and InSales pages whose bytes changed since the last
+// committed poll, and re-reads only their articles. Its oracle is the same watch reading every
+// page on every poll (set_incremental(false)), polled at the same virtual instants: after each
+// change below, both remember the same articles and groups. The changes are the cases the page
+// skipping must get right: a figure on one page, a jump, an article gone from Ozon (every later
+// page shifts), an article on two pages of one source, an InSales variant gone untracked, a
+// push re-read whose article's page then goes back to the bytes remembered, and a new 1C file.
+TEST(StocksSandbox, SkippingUnchangedPagesEndsWhereReadingEveryPageEnds) {
+    sandbox::Sandbox sb(sandbox::load_scenario_file(scenario_path("test-stocks.yaml")));
+    sb.start();
+    TempDir dir_a, dir_b;
+    const Config cfg_a = stocks_only(sb, dir_a), cfg_b = stocks_only(sb, dir_b);
+    Daemon a(cfg_a, (dir_a.path / "ozonwatch.db").string(), sb, /*notify=*/false);
+    Daemon b(cfg_b, (dir_b.path / "ozonwatch.db").string(), sb, /*notify=*/false);
+    auto& skipping = a.watch<stocks::StocksWatch>("stocks");
+    auto& whole = b.watch<stocks::StocksWatch>("stocks");
+    whole.set_incremental(false);
+    insales::Options small_pages;  // more InSales pages than the default 250 products a page gives
+    small_pages.per_page = 100;
+    skipping.set_insales_options(small_pages);
+    whole.set_insales_options(small_pages);
+
+    auto same = [&](const std::string& step) {
+        SCOPED_TRACE(step);
+        std::size_t articles = 0;
+        for (const auto& [key, item] : whole.items()) {
+            if (item.source()) continue;  // their 1C file paths differ
+            auto it = skipping.items().find(key);
+            ASSERT_NE(it, skipping.items().end()) << key;
+            EXPECT_EQ(it->second.to_json(), item.to_json()) << key;
+            articles += item.article() != nullptr;
+        }
+        for (const auto& [key, item] : skipping.items())
+            EXPECT_TRUE(item.source() || whole.items().count(key)) << "only the skipping watch has " << key;
+        EXPECT_GT(articles, 2500u);
+    };
+    auto both = [&](const std::string& step) {
+        sb.advance(15min);
+        a.cycle();
+        b.cycle();
+        same(step);
+    };
+    auto present_of = [&](const std::string& offer_id) {
+        int present = -1;
+        sb.mutate([&](sandbox::Scenario& s) {
+            for (const auto& p : s.products)
+                if (p.offer_id == offer_id) present = p.fbs.at(0).present;
+        });
+        return present;
+    };
+    auto set_present = [&](const std::string& offer_id, int present) {
+        sb.mutate([&](sandbox::Scenario& s) {
+            for (auto& p : s.products)
+                if (p.offer_id == offer_id)
+                    for (std::size_t i = 0; i < p.fbs.size(); ++i) p.fbs[i].present = i ? 0 : present;
+        });
+    };
+
+    both("first poll: every page");
+    const auto first = skipping.last_pages();
+    ASSERT_GE(first.ozon_parsed, 3u);
+    ASSERT_GE(first.insales_parsed, 10u);
+    EXPECT_EQ(first.ozon_known, 0u);
+    EXPECT_GT(first.articles_read, 2500u);
+
+    both("nothing changed");
+    EXPECT_EQ(skipping.last_pages().ozon_parsed, 0u);
+    EXPECT_EQ(skipping.last_pages().ozon_known, first.ozon_parsed);
+    EXPECT_EQ(skipping.last_pages().insales_parsed, 0u);
+    EXPECT_EQ(skipping.last_pages().insales_known, first.insales_parsed);
+    EXPECT_EQ(skipping.last_pages().articles_read, 0u);
+    EXPECT_EQ(whole.last_pages().ozon_parsed, first.ozon_parsed);  // the oracle reads everything
+
+    // One Ozon figure on the second page, one InSales figure.
+    set_present("STK-001500", present_of("STK-001500") + 3);
+    ASSERT_TRUE(sb.set_insales_quantity("STK-000007", 41));
+    both("a figure in each source");
+    EXPECT_EQ(skipping.last_pages().ozon_parsed, 1u);
+    EXPECT_EQ(skipping.last_pages().insales_parsed, 1u);
+    EXPECT_LT(skipping.last_pages().articles_read, 2100u);  // two pages' articles, not the shop's
+    ASSERT_NE(skipping.article("STK-000007"), nullptr);
+    EXPECT_EQ(skipping.article("STK-000007")->insales, 41);
+
+    // A jump (suspicious).
+    set_present("STK-002400", 20);
+    both("a figure of 20");
+    set_present("STK-002400", 900);
+    both("a jump");
+    ASSERT_NE(skipping.article("STK-002400"), nullptr);
+    EXPECT_TRUE(skipping.article("STK-002400")->jumped_from.has_value());
+
+    // An article leaves Ozon: every later page shifts by one.
+    sb.mutate([](sandbox::Scenario& s) {
+        s.products.erase(std::find_if(s.products.begin(), s.products.end(),
+                                      [](const sandbox::Product& p) { return p.offer_id == "STK-000010"; }));
+    });
+    both("an article gone from Ozon");
+    EXPECT_TRUE(!skipping.article("STK-000010") || !skipping.article("STK-000010")->on_ozon);
+
+    // The same article twice on Ozon, on the first page and on the last: summed as a whole read
+    // sums it, then every page is read until it is on one page again. The last product takes
+    // its offer_id, so that the count Ozon sends on every page stays and the first page's
+    // bytes do not change.
+    sandbox::Product last;
+    sb.mutate([&](sandbox::Scenario& s) {
+        last = s.products.back();
+        s.products.back().offer_id = "STK-000020";
+        for (auto& w : s.products.back().fbs) w.present += 7;  // a figure of its own: the two are summed
+    });
+    both("an article on two Ozon pages");
+    EXPECT_EQ(skipping.last_pages().ozon_parsed, 1u);
+    both("an article on two Ozon pages, polled again");
+    EXPECT_EQ(skipping.last_pages().ozon_known, 0u);  // read whole while it is on two pages
+    sb.mutate([&](sandbox::Scenario& s) { s.products.back() = last; });
+    both("on one page again");
+    both("on one page again, polled again");
+    EXPECT_EQ(skipping.last_pages().ozon_parsed, 0u);  // skipping again
+
+    // An InSales article on a second page (a variant of another product), then untracked.
+    sb.mutate([](sandbox::Scenario& s) {
+        sandbox::InsalesProduct p;
+        p.id = 99999901;
+        p.title = "Дубль";
+        sandbox::InsalesVariant v;
+        v.id = 99999902;
+        v.sku = "STK-000030";
+        v.quantity = 5;
+        p.variants.push_back(v);
+        s.insales->products.push_back(p);
+    });
+    both("an InSales article on two pages");
+    both("an InSales article on two pages, polled again");
+    EXPECT_EQ(skipping.last_pages().insales_known, 0u);  // read whole while it is on two pages
+    sb.mutate([](sandbox::Scenario& s) { s.insales->products.pop_back(); });
+    both("on one InSales page again");
+    both("on one InSales page again, polled again");
+    EXPECT_EQ(skipping.last_pages().insales_parsed, 0u);
+    ASSERT_TRUE(sb.set_insales_quantity("STK-000040", std::nullopt));
+    both("an InSales variant untracked");
+    EXPECT_EQ(skipping.last_pages().insales_parsed, 1u);
+
+    // A push re-read changes an Ozon figure; then Ozon's page goes back to the bytes the last
+    // walk saw: that page is parsed again all the same (the remembered figure is the push's).
+    const int was = present_of("STK-000050");
+    set_present("STK-000050", was + 11);
+    push::PushMessage m;
+    m.message_type = "TYPE_STOCKS_CHANGED";
+    push::Product named;
+    named.offer_id = "STK-000050";
+    m.products.push_back(named);
+    for (Daemon* d : {&a, &b}) {
+        ASSERT_EQ(d->runtime.scheduler().offer_push(0, d->runtime.accounts().at(0).config.name, m), 1u);
+        int ran = 0;
+        ozw::test::run_until_complete(d->ioc, [&]() -> asio::awaitable<void> {
+            ran = co_await d->runtime.scheduler().run_pushes();
+        });
+        EXPECT_EQ(ran, 1);
+    }
+    ASSERT_NE(skipping.article("STK-000050"), nullptr);
+    EXPECT_EQ(skipping.article("STK-000050")->present, whole.article("STK-000050")->present);
+    set_present("STK-000050", was);
+    both("a pushed figure back to what the last walk saw");
+    EXPECT_EQ(skipping.article("STK-000050")->present, was);
+
+    // A new 1C file: its figures replace the remembered ones.
+    std::string in_onec;
+    for (int i = 60; in_onec.empty() && i < 100; ++i) {
+        char id[16];
+        std::snprintf(id, sizeof id, "STK-%06d", i);
+        if (sb.set_onec_quantity(id, 123)) in_onec = id;
+    }
+    ASSERT_FALSE(in_onec.empty());
+    const TimePoint written = sb.now() + 1min;
+    sb.write_onec_offers(cfg_a.accounts.at(0).onec->offers, written);
+    sb.write_onec_offers(cfg_b.accounts.at(0).onec->offers, written);
+    both("a new 1C file");
+    ASSERT_NE(skipping.article(in_onec), nullptr);
+    EXPECT_EQ(skipping.article(in_onec)->onec, 123.0);
+    both("after a new 1C file");
+    EXPECT_EQ(skipping.last_pages().insales_parsed, 0u);  // no barcode moved: InSales still skipped
 }
