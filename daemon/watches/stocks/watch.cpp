@@ -127,6 +127,18 @@ KnownPages known_in(const Pages* known) {
 
 }  // namespace
 
+StocksWatch::SourcePage* StocksWatch::SourceWalk::take(const PageSeen& seen, const SourcePages* known) {
+    if (pages.pages.size() <= seen.index) pages.pages.resize(seen.index + 1);
+    SourcePage& page = pages.pages[seen.index];
+    if (seen.known) {  // only a walk given `known` skips a page
+        page = known->pages[seen.index];
+        return nullptr;
+    }
+    parsed.push_back(seen.index);
+    page.known = seen.page;
+    return &page;
+}
+
 awaitable<StocksWatch::SourceWalk> StocksWatch::read_ozon(const SourcePages* known) {
     SourceWalk walk;
     const ozon::StocksFilter every_article;  // named: GCC 12 mishandles temporaries inside co_await
@@ -134,14 +146,8 @@ awaitable<StocksWatch::SourceWalk> StocksWatch::read_ozon(const SourcePages* kno
     // Folded in page by page: the 100,000 articles are never all held as Ozon's models.
     std::function<void(const PageSeen&, std::vector<ozon::StockItem>&)> take =
         [&](const PageSeen& seen, std::vector<ozon::StockItem>& page) {
-            if (walk.pages.pages.size() <= seen.index) walk.pages.pages.resize(seen.index + 1);
-            SourcePage& out = walk.pages.pages[seen.index];
-            if (seen.known) {
-                out = known->pages[seen.index];
-                return;
-            }
-            walk.parsed.push_back(seen.index);
-            out.known = seen.page;
+            SourcePage* out = walk.take(seen, known);
+            if (!out) return;
             auto figures = std::make_shared<std::vector<PageFigure>>();
             figures->reserve(page.size());
             for (auto& x : page) {
@@ -156,7 +162,7 @@ awaitable<StocksWatch::SourceWalk> StocksWatch::read_ozon(const SourcePages* kno
                 }
                 figures->push_back(std::move(f));
             }
-            out.figures = std::move(figures);
+            out->figures = std::move(figures);
         };
     co_await client_->stocks_each(every_article, skip, std::move(take));
     co_return walk;
@@ -176,14 +182,8 @@ awaitable<std::optional<StocksWatch::SourceWalk>> StocksWatch::read_insales(Time
         // after the walk, when every page has taught what it knows.
         std::function<void(const PageSeen&, std::vector<insales::Variant>&)> take =
             [&](const PageSeen& seen, std::vector<insales::Variant>& page) {
-                if (walk.pages.pages.size() <= seen.index) walk.pages.pages.resize(seen.index + 1);
-                SourcePage& out = walk.pages.pages[seen.index];
-                if (seen.known) {
-                    out = known->pages[seen.index];
-                    return;
-                }
-                walk.parsed.push_back(seen.index);
-                out.known = seen.page;
+                SourcePage* out = walk.take(seen, known);
+                if (!out) return;
                 auto figures = std::make_shared<std::vector<PageFigure>>();
                 auto by_barcode = std::make_shared<std::vector<std::pair<std::string, long long>>>();
                 for (auto& v : page) {
@@ -196,8 +196,8 @@ awaitable<std::optional<StocksWatch::SourceWalk>> StocksWatch::read_insales(Time
                     if (!v.sku.empty()) figures->push_back(PageFigure{std::move(v.sku), *v.quantity, 0, 0});
                     else if (!v.barcode.empty()) by_barcode->emplace_back(std::move(v.barcode), *v.quantity);
                 }
-                out.figures = std::move(figures);
-                out.by_barcode = std::move(by_barcode);
+                out->figures = std::move(figures);
+                out->by_barcode = std::move(by_barcode);
             };
         co_await insales_client_->each_variant_page(skip, std::move(take));
         for (const auto& page : walk.pages.pages)

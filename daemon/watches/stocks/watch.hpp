@@ -102,6 +102,9 @@ private:
     struct SourceWalk {
         SourcePages pages;
         std::vector<std::size_t> parsed;
+        // Records a page as the walk met it: a known one as `known` remembers it (null back),
+        // a parsed one as the page to fill with its figures.
+        SourcePage* take(const PageSeen& seen, const SourcePages* known);
     };
     // Walks Ozon's stock pages (those `known` holds are skipped).
     awaitable<SourceWalk> read_ozon(const SourcePages* known);
