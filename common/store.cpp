@@ -368,23 +368,30 @@ void Store::migrate() {
     }
 }
 
-std::map<std::string, SnapshotItem> Store::load_snapshot(const std::string& account,
-                                                         const std::string& watch) {
+std::map<std::string, SnapshotItem> Store::load_snapshot(const std::string& account, const std::string& watch,
+                                                         const SnapshotRowFilter& wanted) {
     std::lock_guard lk(mu_);
     count_read();
     std::map<std::string, SnapshotItem> out;
     SQLite::Statement q(*db_,
-                        "SELECT item_key, fingerprint, data, first_seen, last_seen FROM snapshots "
+                        "SELECT item_key, fingerprint, last_seen, data, first_seen FROM snapshots "
                         "WHERE account=? AND watch=?");
     q.bind(1, account);
     q.bind(2, watch);
+    auto view = [](const SQLite::Column& c) {
+        return std::string_view(static_cast<const char*>(c.getBlob()), static_cast<std::size_t>(c.getBytes()));
+    };
     while (q.executeStep()) {
+        const SQLite::Column key = q.getColumn(0), fingerprint = q.getColumn(1);
+        const TimePoint last_seen = tp(q.getColumn(2).getInt64());
+        // The row's text is copied only when it is handed over.
+        if (wanted && !wanted(SnapshotRowHead{view(key), view(fingerprint), last_seen})) continue;
         SnapshotItem it;
-        it.key = q.getColumn(0).getString();
-        it.fingerprint = q.getColumn(1).getString();
-        it.data = q.getColumn(2).getString();
-        it.first_seen = tp(q.getColumn(3).getInt64());
-        it.last_seen = tp(q.getColumn(4).getInt64());
+        it.key = key.getString();
+        it.fingerprint = fingerprint.getString();
+        it.last_seen = last_seen;
+        it.data = q.getColumn(3).getString();
+        it.first_seen = tp(q.getColumn(4).getInt64());
         out.emplace(it.key, std::move(it));
     }
     return out;

@@ -20,6 +20,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -48,6 +49,17 @@ struct SnapshotItem {
     TimePoint first_seen{};   // filled by load_snapshot
     TimePoint last_seen{};
 };
+
+// What a reader keeping what it parsed of a watch's rows sees of a row before the row itself:
+// its key, fingerprint and when it was last written (the store writes a row only when it
+// changed, and always with its fingerprint, so the three change whenever the row does).
+struct SnapshotRowHead {
+    std::string_view key;
+    std::string_view fingerprint;
+    TimePoint last_seen{};
+};
+// Whether to hand a row over (load_snapshot); called for every row of the watch, in key order.
+using SnapshotRowFilter = std::function<bool(const SnapshotRowHead&)>;
 
 // Changes to one watch's snapshot.
 struct SnapshotDelta {
@@ -194,8 +206,10 @@ public:
     int schema_version();
 
     // --- snapshots and cursors
-    std::map<std::string, SnapshotItem> load_snapshot(const std::string& account,
-                                                      const std::string& watch);
+    // A watch's rows; with `wanted`, only those it accepts (the others are neither copied nor
+    // handed over: a reader that keeps what it parsed takes only the rows that changed).
+    std::map<std::string, SnapshotItem> load_snapshot(const std::string& account, const std::string& watch,
+                                                      const SnapshotRowFilter& wanted = {});
     bool has_snapshot(const std::string& account, const std::string& watch);
     // One field of a watch's items against another (e.g. the stocks' SKU -> offer_id), read by
     // SQLite from the rows' JSON without handing the rows over; rows lacking either field (or

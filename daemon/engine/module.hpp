@@ -26,9 +26,10 @@ namespace ozw::daemon {
 // key -> row); nullopt while that watch has no baseline (disabled, or not polled yet: watches
 // poll concurrently, so a reader must be ready to wait a poll). A watch that builds on
 // another's knowledge (finance on the postings delivered) reads it here, never by calling the
-// other watch's code.
-using SnapshotReader =
-    std::function<std::optional<std::map<std::string, SnapshotItem>>(const std::string& watch)>;
+// other watch's code. With `wanted`, only the rows it accepts are handed over (a reader that
+// keeps what it parsed of the rows takes only those that changed; Store::load_snapshot).
+using SnapshotReader = std::function<std::optional<std::map<std::string, SnapshotItem>>(
+    const std::string& watch, const SnapshotRowFilter& wanted)>;
 
 // One field of another watch's remembered items against another, as last committed (e.g. the
 // stocks watch's "sku" -> "offer_id"; values as text), for the rows whose key field is one of

@@ -64,9 +64,9 @@ Runtime::Runtime(const Config& cfg, Store& store, const Clock& clock, asio::any_
             if (!m->implemented() || !settings->enabled) continue;
             const std::string account = rt.config.name;
             WatchContext ctx{cfg_, rt.config, rt.client, *settings,
-                             [this, account](const std::string& watch) {
+                             [this, account](const std::string& watch, const SnapshotRowFilter& wanted) {
                                  return store_.has_snapshot(account, watch)
-                                            ? std::optional(store_.load_snapshot(account, watch))
+                                            ? std::optional(store_.load_snapshot(account, watch, wanted))
                                             : std::nullopt;
                              },
                              [this, account](const std::string& watch, const std::string& key_field,

@@ -75,9 +75,10 @@ private:
     std::optional<TimePoint> types_read_at_;
     bool logged_no_postings_ = false;
     std::optional<TimePoint> last_fetch_;
-    // The postings watch's rows as last parsed: the text's hash and its delivery time.
+    // The postings watch's rows as last parsed: the row's version (its fingerprint and when it
+    // was written, hashed) and its delivery time.
     struct ParsedPosting {
-        std::size_t hash = 0;
+        std::size_t version = 0;
         std::optional<TimePoint> delivered_at;
     };
     std::unordered_map<std::string, ParsedPosting> parsed_postings_;

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 
 #include "common/store.hpp"
 
@@ -217,6 +218,36 @@ TEST(Store, ReplaceAllDeletesItemsMissingFromFullSnapshotAndKeepsFirstSeen) {
     EXPECT_EQ(snap["a"].fingerprint, "2");
     EXPECT_EQ(snap["a"].first_seen, at(10));
     EXPECT_EQ(snap["a"].last_seen, at(20));
+}
+
+TEST(Store, ARowFilterSeesEveryRowsHeadAndOnlyTheRowsItAcceptsAreHandedOver) {
+    TempDir dir;
+    Store store(dir.db());
+    ApplyBatch b;
+    b.now = at(10);
+    b.snapshots.push_back({"main", "postings", {{"1-1", "f1", R"({"n":1})"}, {"2-2", "f2", R"({"n":2})"}}, {}, true, {}});
+    b.snapshots.push_back({"other", "postings", {{"9-9", "f9", "{}"}}, {}, true, {}});
+    store.apply(b, {});
+    b.now = at(20);
+    b.snapshots = {{"main", "postings", {{"3-3", "f3", R"({"n":3})"}}, {}, false, {}}};
+    store.apply(b, {});
+
+    std::vector<std::tuple<std::string, std::string, TimePoint>> seen;
+    const auto rows = store.load_snapshot("main", "postings", [&](const SnapshotRowHead& row) {
+        seen.emplace_back(std::string(row.key), std::string(row.fingerprint), row.last_seen);
+        return row.key != "2-2";
+    });
+    const std::vector<std::tuple<std::string, std::string, TimePoint>> expected_seen = {
+        {"1-1", "f1", at(10)}, {"2-2", "f2", at(10)}, {"3-3", "f3", at(20)}};
+    EXPECT_EQ(seen, expected_seen);
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows.at("1-1").data, R"({"n":1})");
+    EXPECT_EQ(rows.at("1-1").first_seen, at(10));
+    EXPECT_EQ(rows.at("3-3").data, R"({"n":3})");
+    EXPECT_EQ(rows.at("3-3").fingerprint, "f3");
+    EXPECT_EQ(rows.at("3-3").last_seen, at(20));
+    EXPECT_FALSE(rows.contains("2-2"));
+    EXPECT_TRUE(store.load_snapshot("main", "postings", [](const SnapshotRowHead&) { return false; }).empty());
 }
 
 TEST(Store, SnapshotIndexMapsOneJsonFieldToAnotherForOneAccountAndWatchOnly) {
