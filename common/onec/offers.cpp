@@ -135,10 +135,63 @@ std::optional<double> parse_quantity(std::string_view s) {
     return d;
 }
 
-Offers parse_offers_inplace(std::string& buf, const std::string& source) {
-    char* data = buf.data();
-    std::size_t size = buf.size();
-    if (has_bom(buf)) data += 3, size -= 3;
+}  // namespace detail
+
+namespace {
+
+// One <Предложение> into `out` (an offer with neither Ид nor Артикул is skipped).
+void add_offer(pugi::xml_node o, Offers& out, OfferDetail detail) {
+    const bool full = detail == OfferDetail::full;
+    Offer x;
+    double warehouse_sum = 0;
+    bool warehouse_figures = false;
+    // One pass over the offer's children.
+    for (auto c = o.first_child(); c; c = c.next_sibling()) {
+        if (c.type() != pugi::node_element) continue;
+        const std::string_view n = local_name(c);
+        if (n == "Ид") x.id = text_view(c);
+        else if (n == "Артикул") x.article = text_view(c);
+        else if (n == "Штрихкод") x.barcode = text_view(c);
+        else if (n == "Наименование") {
+            if (full) x.name = text_view(c);
+        }
+        else if (n == "Количество") x.quantity = detail::parse_quantity(c.child_value());
+        else if (n == "Склад") {
+            // <Склад ИдСклада="..." КоличествоНаСкладе="..."/>
+            auto id = attr(c, "ИдСклада");
+            auto q = detail::parse_quantity(attr(c, "КоличествоНаСкладе"));
+            if (!id.empty() && q) {
+                if (full) x.by_warehouse[std::string(id)] += *q;
+                warehouse_sum += *q, warehouse_figures = true;
+            }
+        } else if (n == "Остатки") {
+            // Some exports: <Остатки><Остаток><Склад><Ид/><Количество/></Склад></Остаток>
+            for_children(c, "Остаток", [&](pugi::xml_node r) {
+                for_children(r, "Склад", [&](pugi::xml_node w) {
+                    auto id = text_of(w, "Ид");
+                    auto q = detail::parse_quantity(text_of(w, "Количество"));
+                    if (!id.empty() && q) {
+                        if (full) x.by_warehouse[id] += *q;
+                        warehouse_sum += *q, warehouse_figures = true;
+                    }
+                });
+            });
+        }
+    }
+    if (x.id.empty() && x.article.empty()) return;
+    if (!full && !x.quantity && warehouse_figures) x.quantity = warehouse_sum;  // what total() gives
+    out.offers.push_back(std::move(x));
+}
+
+// The whole document, parsed in place. `offers_element` (when given) receives whether the
+// package has a <Предложения> element and how many element children it has.
+struct OffersElement {
+    bool present = false;
+    std::size_t children = 0;
+};
+Offers parse_document(char* data, std::size_t size, const std::string& source, OfferDetail detail,
+                      OffersElement* offers_element) {
+    if (detail::has_bom(std::string_view(data, size))) data += 3, size -= 3;
     check_encoding(std::string_view(data, size), source);
     pugi::xml_document doc;
     auto res = doc.load_buffer_inplace(data, size, kParseFlags, pugi::encoding_utf8);
@@ -163,40 +216,20 @@ Offers parse_offers_inplace(std::string& buf, const std::string& source) {
         });
     if (auto offers = child(pkg, "Предложения")) {
         std::size_t count = 0;
-        for (auto o = offers.first_child(); o; o = o.next_sibling()) ++count;
+        for (auto o = offers.first_child(); o; o = o.next_sibling()) count += o.type() == pugi::node_element;
+        if (offers_element) *offers_element = {true, count};
         out.offers.reserve(count);
-        for_children(offers, "Предложение", [&](pugi::xml_node o) {
-            Offer x;
-            // One pass over the offer's children.
-            for (auto c = o.first_child(); c; c = c.next_sibling()) {
-                if (c.type() != pugi::node_element) continue;
-                const std::string_view n = local_name(c);
-                if (n == "Ид") x.id = text_view(c);
-                else if (n == "Артикул") x.article = text_view(c);
-                else if (n == "Штрихкод") x.barcode = text_view(c);
-                else if (n == "Наименование") x.name = text_view(c);
-                else if (n == "Количество") x.quantity = parse_quantity(c.child_value());
-                else if (n == "Склад") {
-                    // <Склад ИдСклада="..." КоличествоНаСкладе="..."/>
-                    auto id = attr(c, "ИдСклада");
-                    auto q = parse_quantity(attr(c, "КоличествоНаСкладе"));
-                    if (!id.empty() && q) x.by_warehouse[std::string(id)] += *q;
-                } else if (n == "Остатки") {
-                    // Some exports: <Остатки><Остаток><Склад><Ид/><Количество/></Склад></Остаток>
-                    for_children(c, "Остаток", [&](pugi::xml_node r) {
-                        for_children(r, "Склад", [&](pugi::xml_node w) {
-                            auto id = text_of(w, "Ид");
-                            auto q = parse_quantity(text_of(w, "Количество"));
-                            if (!id.empty() && q) x.by_warehouse[id] += *q;
-                        });
-                    });
-                }
-            }
-            if (x.id.empty() && x.article.empty()) return;
-            out.offers.push_back(std::move(x));
-        });
+        for_children(offers, "Предложение", [&](pugi::xml_node o) { add_offer(o, out, detail); });
     }
     return out;
+}
+
+}  // namespace
+
+namespace detail {
+
+Offers parse_offers_inplace(std::string& buf, const std::string& source, OfferDetail detail) {
+    return parse_document(buf.data(), buf.size(), source, detail, nullptr);
 }
 
 FileData read_whole_file(const std::filesystem::path& path, const std::string& what) {
@@ -235,6 +268,132 @@ FileData read_whole_file(const std::filesystem::path& path, const std::string& w
     return f;
 }
 
+std::optional<Offers> read_offers_streaming(const std::filesystem::path& path, std::size_t slice,
+                                            OfferDetail detail, std::size_t* slices_parsed) {
+    // The layout this relies on: a root and a package whose <Предложения> section (unprefixed,
+    // the first of the file) holds the offers. Whatever else is met, or any doubt (a comment or
+    // CDATA cutting across a slice makes that slice malformed), answers nullopt and the caller
+    // parses the whole document, which also gives the precise error for a broken file.
+    static constexpr std::string_view kOpen = "<Предложения";
+    static constexpr std::string_view kClose = "</Предложения>";
+    static constexpr std::string_view kOfferClose = "</Предложение>";
+    slice = std::max<std::size_t>(slice, 64);
+    const std::string what = "1C offers file " + path.string();
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        throw Error(what + ": " + (e == ENOENT ? std::string("not found") : std::string("cannot open: ") + std::strerror(e)));
+    }
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat st{};
+    if (::fstat(fd, &st) != 0) throw Error(what + ": " + std::strerror(errno));
+    if (S_ISDIR(st.st_mode)) throw Error(what + ": is a folder, not a file");
+    constexpr off_t kMax = 1024LL * 1024 * 1024;
+    if (st.st_size > kMax) throw Error(what + ": larger than 1 GiB");
+    const TimePoint mtime{std::chrono::duration_cast<Millis>(std::chrono::seconds{st.st_mtim.tv_sec} +
+                                                             std::chrono::nanoseconds{st.st_mtim.tv_nsec})};
+    std::size_t total = 0;
+    // Appends up to `slice` bytes of the file to `buf`; false at its end.
+    auto more = [&](std::string& buf) {
+        const std::size_t old = buf.size();
+        buf.resize(old + slice);
+        for (;;) {
+            const ssize_t n = ::read(fd, buf.data() + old, slice);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) throw Error(what + ": read error: " + std::strerror(errno));
+            buf.resize(old + static_cast<std::size_t>(n));
+            total += static_cast<std::size_t>(n);
+            if (total > static_cast<std::size_t>(kMax)) throw Error(what + ": larger than 1 GiB");
+            return n > 0;
+        }
+    };
+    auto is_tag_end = [](char c) { return c == '>' || c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    auto whole = [&](std::string& buf) {  // no section to stream: the rest of the file, parsed at once
+        while (more(buf)) {
+        }
+        Offers o = parse_offers_inplace(buf, path.string(), detail);
+        o.file_mtime = mtime;
+        return o;
+    };
+
+    // 1. Everything before the section's opening tag.
+    std::string head;
+    std::size_t open_at = std::string_view::npos, scanned = 0;
+    while (open_at == std::string_view::npos) {
+        for (std::size_t p = head.find(kOpen, scanned > kOpen.size() ? scanned - kOpen.size() : 0);
+             p != std::string::npos; p = head.find(kOpen, p + 1)) {
+            if (p + kOpen.size() >= head.size()) break;  // the next byte is not read yet
+            if (is_tag_end(head[p + kOpen.size()])) {
+                open_at = p;
+                break;
+            }
+        }
+        if (open_at != std::string_view::npos) break;
+        scanned = head.size();
+        if (!more(head)) return whole(head);
+    }
+    std::size_t open_end;
+    while ((open_end = head.find('>', open_at)) == std::string::npos)
+        if (!more(head)) return std::nullopt;
+    if (head[open_end - 1] == '/') return whole(head);  // <Предложения/>: nothing to stream
+    std::string buf = head.substr(open_end + 1);
+    head.resize(open_at);
+
+    // 2. The offers, a slice of whole <Предложение> elements at a time, each parsed as a fragment.
+    Offers streamed;
+    pugi::xml_document doc;
+    std::size_t slices = 0;
+    auto parse_slice = [&](std::size_t size) {
+        if (size == 0) return true;
+        if (!doc.load_buffer_inplace(buf.data(), size, kParseFlags | pugi::parse_fragment, pugi::encoding_utf8))
+            return false;
+        for (auto c = doc.first_child(); c; c = c.next_sibling())
+            if (c.type() == pugi::node_element && local_name(c) == "Предложение") add_offer(c, streamed, detail);
+        if (++slices == 1 && size < total)  // room for as many offers as the file seems to hold
+            streamed.offers.reserve(streamed.offers.size() * (static_cast<std::size_t>(st.st_size) / size + 1));
+        return true;
+    };
+    std::string tail;
+    for (;;) {
+        if (const auto close_at = buf.find(kClose); close_at != std::string::npos) {
+            if (!parse_slice(close_at)) return std::nullopt;
+            tail.assign(buf, close_at + kClose.size());
+            break;
+        }
+        if (auto cut = buf.rfind(kOfferClose); cut != std::string::npos) {
+            cut += kOfferClose.size();
+            if (!parse_slice(cut)) return std::nullopt;
+            buf.erase(0, cut);
+        }
+        if (!more(buf)) return std::nullopt;  // no end of the section
+    }
+    buf = std::string();
+    doc.reset();
+
+    // 3. The document without its offers: root, package, warehouses, the changes-only flag. An
+    // empty section stands where the offers were, so the package must find exactly it.
+    while (more(tail)) {
+    }
+    if (tail.find(kOpen) != std::string::npos) return std::nullopt;  // a second section
+    head.append("<Предложения/>").append(tail);
+    tail = std::string();
+    OffersElement section;
+    Offers out;
+    try {
+        out = parse_document(head.data(), head.size(), path.string(), detail, &section);
+    } catch (const Error&) {
+        return std::nullopt;
+    }
+    if (!section.present || section.children != 0) return std::nullopt;
+    out.offers = std::move(streamed.offers);
+    out.file_mtime = mtime;
+    if (slices_parsed) *slices_parsed = slices;
+    return out;
+}
+
 }  // namespace detail
 
 std::optional<double> Offer::total() const {
@@ -255,9 +414,10 @@ Offers parse_offers(std::string_view xml) {
     return detail::parse_offers_inplace(buf, "");
 }
 
-Offers read_offers_file(const std::filesystem::path& path) {
+Offers read_offers_file(const std::filesystem::path& path, OfferDetail detail) {
+    if (auto streamed = detail::read_offers_streaming(path, detail::kOffersSlice, detail)) return std::move(*streamed);
     auto f = detail::read_whole_file(path, "1C offers file");
-    Offers o = detail::parse_offers_inplace(f.data, path.string());
+    Offers o = detail::parse_offers_inplace(f.data, path.string(), detail);
     o.file_mtime = f.mtime;
     return o;
 }

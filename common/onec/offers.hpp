@@ -26,6 +26,11 @@ struct Offer {
     std::optional<double> total() const;
 };
 
+// How much of each offer a reader keeps. `figures`: Ид, Артикул, Штрихкод and the total in
+// `quantity` (Количество, else the sum over warehouses), without the name and the per-warehouse
+// figures: for a caller that compares totals, at a fraction of the allocations.
+enum class OfferDetail { full, figures };
+
 struct Offers {
     std::string schema_version;   // ВерсияСхемы
     bool only_changes = false;    // СодержитТолькоИзменения
@@ -44,7 +49,8 @@ public:
 // Throws Error for malformed XML (with line, column and byte offset), a missing root/package or
 // a declared encoding other than UTF-8.
 Offers parse_offers(std::string_view xml);
-Offers read_offers_file(const std::filesystem::path& path);
+// Streams the offers (read_offers_streaming), else parses the whole document.
+Offers read_offers_file(const std::filesystem::path& path, OfferDetail detail = OfferDetail::full);
 
 // Apply a package to a previous full state: a full package replaces it; a partial package
 // (only_changes) replaces only the offers it lists. Offers are keyed by Ид (by Артикул when
@@ -56,13 +62,24 @@ bool has_bom(std::string_view s);
 // "12", "12.000", "12,5", "1 234,5" (spaces, no-break spaces); nullopt when not a number.
 std::optional<double> parse_quantity(std::string_view s);
 // Parses `buf` in place (it is modified); `source` names the file in error messages.
-Offers parse_offers_inplace(std::string& buf, const std::string& source);
+Offers parse_offers_inplace(std::string& buf, const std::string& source,
+                            OfferDetail detail = OfferDetail::full);
 struct FileData {
     std::string data;
     TimePoint mtime{};
 };
 // The whole file and its modification time; Error names `what` and the path.
 FileData read_whole_file(const std::filesystem::path& path, const std::string& what);
+// An offers file read in slices of about `slice` bytes: the <Предложения> section is parsed a
+// slice of whole offers at a time, so neither the file nor its tree is ever in memory at once.
+// nullopt when the file does not have the plain layout that allows it (a prefixed or second
+// section, a comment or CDATA across a slice, malformed XML): read_offers_file then parses the
+// whole document. Errors opening or reading the file are thrown. `slices_parsed` (optional)
+// receives how many slices were parsed.
+constexpr std::size_t kOffersSlice = std::size_t{1} << 20;
+std::optional<Offers> read_offers_streaming(const std::filesystem::path& path, std::size_t slice,
+                                            OfferDetail detail = OfferDetail::full,
+                                            std::size_t* slices_parsed = nullptr);
 }  // namespace detail
 
 }  // namespace ozw::onec

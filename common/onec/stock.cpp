@@ -292,7 +292,8 @@ fs::path pick_stock_file(const fs::path& folder, OnecFormat format) {
     return c.front();
 }
 
-StockFile read_stock_file(const fs::path& path, OnecFormat format, const std::optional<OnecCsvConfig>& csv) {
+StockFile read_stock_file(const fs::path& path, OnecFormat format, const std::optional<OnecCsvConfig>& csv,
+                          OfferDetail detail) {
     const StockFormat f = format_of(path, format);
     if (f == StockFormat::csv) {
         if (!csv)
@@ -303,10 +304,7 @@ StockFile read_stock_file(const fs::path& path, OnecFormat format, const std::op
         out.mtime = data.mtime;
         return out;
     }
-    auto data = detail::read_whole_file(path, "1C offers file");
-    Offers o = detail::parse_offers_inplace(data.data, path.string());
-    o.file_mtime = data.mtime;
-    StockFile out = to_stock_file(std::move(o));
+    StockFile out = to_stock_file(read_offers_file(path, detail));
     out.path = path;
     return out;
 }
@@ -325,18 +323,18 @@ StockSourceFile locate_stock_source(const OnecConfig& config) {
                                                               std::chrono::nanoseconds{s.st_mtim.tv_nsec})}};
 }
 
-StockFile read_stock_source(const OnecConfig& config) {
+StockFile read_stock_source(const OnecConfig& config, OfferDetail detail) {
     const fs::path source(config.offers);
     std::error_code ec;
     const auto st = fs::status(source, ec);
     if (st.type() == fs::file_type::not_found)
         throw Error("1C " + source.string() + ": not found (onec.offers: check the path and the 1C exchange)");
     if (ec) throw Error("1C " + source.string() + ": " + ec.message());
-    if (!fs::is_directory(st)) return read_stock_file(source, config.format, config.csv);
+    if (!fs::is_directory(st)) return read_stock_file(source, config.format, config.csv, detail);
 
     const auto candidates = stock_file_candidates(source, config.format);
     if (candidates.empty()) pick_stock_file(source, config.format);  // throws the clear error
-    StockFile newest = read_stock_file(candidates.front(), config.format, config.csv);
+    StockFile newest = read_stock_file(candidates.front(), config.format, config.csv, detail);
     if (!newest.partial) return newest;
     // A partial package: put it over the newest full package of the folder and the partial
     // ones in between (at most 32 files back). An unreadable older file ends the search.
@@ -345,7 +343,7 @@ StockFile read_stock_source(const OnecConfig& config) {
     for (std::size_t i = 1; i < candidates.size() && i <= 32; ++i) {
         if (format_of(candidates[i], config.format) != StockFormat::commerceml) continue;
         try {
-            StockFile older = read_stock_file(candidates[i], config.format, config.csv);
+            StockFile older = read_stock_file(candidates[i], config.format, config.csv, detail);
             full_found = !older.partial;
             chain.push_back(std::move(older));
             if (full_found) break;

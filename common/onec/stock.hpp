@@ -54,7 +54,8 @@ struct StockFile {
 // Reads config.offers (a file, or the newest matching file of a folder) in config.format.
 // Throws Error with a clear message: file missing, folder without a matching file, malformed XML
 // (line, column, byte), a CSV column not in the header, a CSV row with a bad number (its line).
-StockFile read_stock_source(const OnecConfig& config);
+// `figures` (offers.hpp) keeps no names and no per-warehouse figures of a CommerceML file.
+StockFile read_stock_source(const OnecConfig& config, OfferDetail detail = OfferDetail::full);
 
 // Which file read_stock_source would read now and its modification time, without reading it:
 // a watch can skip an unchanged source. Throws the same Error for a missing file or empty folder.
@@ -66,7 +67,7 @@ StockSourceFile locate_stock_source(const OnecConfig& config);
 
 // One file in a format (auto: by extension, .csv = CSV, else CommerceML). CSV needs `csv`.
 StockFile read_stock_file(const std::filesystem::path& path, OnecFormat format,
-                          const std::optional<OnecCsvConfig>& csv);
+                          const std::optional<OnecCsvConfig>& csv, OfferDetail detail = OfferDetail::full);
 
 // The newest regular file of `folder` for `format` (by mtime, then name): commerceml:
 // offers*.xml, else any *.xml; csv: *.csv; auto: offers*.xml or *.csv, else any *.xml. Hidden

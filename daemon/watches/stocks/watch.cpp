@@ -230,7 +230,8 @@ bool StocksWatch::read_onec(TimePoint now, SourceState& state, std::optional<Sou
             state.stale = now - located.mtime > ctx_.onec_max_age;
             return true;
         }
-        const onec::StockFile file = onec::read_stock_source(*onec_);
+        // Only the totals are compared: no names, no per-warehouse figures.
+        const onec::StockFile file = onec::read_stock_source(*onec_, onec::OfferDetail::figures);
         for (const auto& item : file.items) {
             if (item.article.empty() || item.barcode.empty()) continue;
             auto [it, added] = article_by_barcode_.try_emplace(item.barcode, item.article);
