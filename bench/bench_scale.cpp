@@ -42,6 +42,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
@@ -98,6 +99,7 @@ int daemon_child(const std::string& cfg_path, const std::string& start_iso) {
     std::map<std::string, double> cpu_by_part, first_by_part;
     double mark = 0;
     bool first_step = true;
+    long long first_step_ms = 0;  // the first start's instant: its alerts are the startup backlog
     runtime.scheduler().on_cycle([&](std::size_t, const daemon::ScheduledWatch& w) {
         const double now = bench::thread_cpu_ms();
         cpu_by_part[w.runner->watch().name()] += now - mark;
@@ -113,6 +115,7 @@ int daemon_child(const std::string& cfg_path, const std::string& start_iso) {
             return 2;
         }
         clock.set(*t);
+        if (first_step) first_step_ms = t->time_since_epoch().count();
         mark = bench::thread_cpu_ms();
         bench::run(ioc, [&] { return runtime.scheduler().run_once_due(); });
         const double before_dispatch = bench::thread_cpu_ms();
@@ -124,17 +127,30 @@ int daemon_child(const std::string& cfg_path, const std::string& start_iso) {
     }
     // Outbox latency: from the event's recording to Telegram's acceptance (virtual ms).
     SQLite::Database db(cfg.state_dir + "/ozonwatch.db", SQLite::OPEN_READONLY);
-    SQLite::Statement q(db,
-                        "SELECT sent_at - created_at FROM outbox WHERE status = 'sent' AND channel LIKE 'telegram%' "
-                        "AND reason = 'new' ORDER BY 1");
-    std::vector<long long> lat;
-    while (q.executeStep()) lat.push_back(q.getColumn(0).getInt64());
+    // All of them, and apart the ones recorded after the first start: the first start announces
+    // every condition already open (a big shop's thousands), a backlog the dispatcher works
+    // off at 500 rows per pass, and this harness gives it one pass per virtual minute.
+    auto latencies = [&](long long after_ms) {
+        SQLite::Statement q(db,
+                            "SELECT sent_at - created_at FROM outbox WHERE status = 'sent' AND channel LIKE 'telegram%' "
+                            "AND reason = 'new' AND created_at > ? ORDER BY 1");
+        q.bind(1, static_cast<int64_t>(after_ms));
+        std::vector<long long> lat;
+        while (q.executeStep()) lat.push_back(q.getColumn(0).getInt64());
+        auto pct = [&](double p) {
+            return lat.empty() ? -1LL : lat[std::min(lat.size() - 1, static_cast<std::size_t>(p * lat.size()))];
+        };
+        return nlohmann::json{{"sent", lat.size()}, {"p50_ms", pct(0.5)}, {"p99_ms", pct(0.99)},
+                              {"max_ms", lat.empty() ? -1 : lat.back()}};
+    };
     SQLite::Statement pend(db, "SELECT count(*) FROM outbox WHERE status = 'pending'");
     pend.executeStep();
-    auto pct = [&](double p) { return lat.empty() ? -1LL : lat[std::min(lat.size() - 1, static_cast<std::size_t>(p * lat.size()))]; };
-    nlohmann::json out{{"sent", lat.size()}, {"pending", pend.getColumn(0).getInt64()},
-                       {"p50_ms", pct(0.5)}, {"p99_ms", pct(0.99)}, {"max_ms", lat.empty() ? -1 : lat.back()},
-                       {"cpu_by_part", cpu_by_part}, {"first_by_part", first_by_part}};
+    nlohmann::json out = latencies(std::numeric_limits<long long>::min());
+    out["pending"] = pend.getColumn(0).getInt64();
+    out["after_first_start"] = latencies(first_step_ms);
+    out["group_interval_s"] = std::chrono::duration_cast<std::chrono::seconds>(cfg.notify.group_interval).count();
+    out["cpu_by_part"] = cpu_by_part;
+    out["first_by_part"] = first_by_part;
     std::cout << out.dump() << std::endl;
     return 0;
 }
@@ -608,6 +624,14 @@ int main(int argc, char** argv) {
                     lat["p50_ms"].get<long long>() / 1000.0, lat["p99_ms"].get<long long>() / 1000.0,
                     lat["max_ms"].get<long long>() / 1000.0, lat["sent"].get<long long>(),
                     lat["pending"].get<long long>());
+        const auto& later = lat["after_first_start"];
+        std::printf("    of which %lld recorded at the first start (it announces every condition already open; the "
+                    "dispatcher sends 500 rows per pass and this harness gives it one pass per virtual minute);\n"
+                    "    recorded after the first start: p50 %.0f s, p99 %.0f s, max %.0f s over %lld sends "
+                    "(a non-critical group's next message waits group_interval, %lld s)\n",
+                    lat["sent"].get<long long>() - later["sent"].get<long long>(), later["p50_ms"].get<long long>() / 1000.0,
+                    later["p99_ms"].get<long long>() / 1000.0, later["max_ms"].get<long long>() / 1000.0,
+                    later["sent"].get<long long>(), lat["group_interval_s"].get<long long>());
         if (d_rc != 0 || p_rc != 0) {
             std::printf("FAILED: the daemon child exited %d, the Python poller %d (logs in %s)\n", d_rc, p_rc,
                         dir.c_str());

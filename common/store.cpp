@@ -375,7 +375,7 @@ std::map<std::string, SnapshotItem> Store::load_snapshot(const std::string& acco
     std::map<std::string, SnapshotItem> out;
     SQLite::Statement q(*db_,
                         "SELECT item_key, fingerprint, last_seen, data, first_seen FROM snapshots "
-                        "WHERE account=? AND watch=?");
+                        "WHERE account=? AND watch=? ORDER BY item_key");
     q.bind(1, account);
     q.bind(2, watch);
     auto view = [](const SQLite::Column& c) {

@@ -58,7 +58,8 @@ struct SnapshotRowHead {
     std::string_view fingerprint;
     TimePoint last_seen{};
 };
-// Whether to hand a row over (load_snapshot); called for every row of the watch, in key order.
+// Whether to hand a row over (load_snapshot); called for every row of the watch, in key order,
+// while the store's lock is held: a filter must not call the store.
 using SnapshotRowFilter = std::function<bool(const SnapshotRowHead&)>;
 
 // Changes to one watch's snapshot.

@@ -32,29 +32,30 @@ std::optional<std::map<std::string, TimePoint>> FinanceWatch::delivered_postings
     // Only the rows written since the last read are handed over and parsed: at 50,000 postings,
     // copying and parsing every row each hour was nearly all of this watch's CPU. A row is
     // rewritten only when it changes, and always with a new fingerprint or last_seen.
-    std::unordered_map<std::string, ParsedPosting> parsed;
-    parsed.reserve(parsed_postings_.size());
     auto version_of = [](const SnapshotRowHead& row) {
         return std::hash<std::string_view>{}(row.fingerprint) ^
                static_cast<std::size_t>(row.last_seen.time_since_epoch().count());
     };
+    const std::uint64_t read = ++postings_reads_;
+    // The filter runs under the store's lock: it only looks at this watch's own map.
     auto rows = read_snapshot_("postings", [&](const SnapshotRowHead& row) {
-        auto known = parsed_postings_.find(std::string(row.key));
+        const auto known = parsed_postings_.find(row.key);
         if (known == parsed_postings_.end() || known->second.version != version_of(row)) return true;
-        parsed.emplace(known->first, known->second);
+        known->second.read = read;
         return false;
     });
     if (!rows) return std::nullopt;
     for (auto& [number, row] : *rows) {
-        ParsedPosting p;
+        ParsedPosting& p = parsed_postings_[number];
         p.version = version_of(SnapshotRowHead{row.key, row.fingerprint, row.last_seen});
+        p.read = read;
+        p.delivered_at.reset();
         const auto j = nlohmann::json::parse(row.data, nullptr, false);
         if (j.is_object() && item_json::str_of(j, "status") == "delivered")
             p.delivered_at = item_json::time_of(j, "status_since");
-        parsed.emplace(number, p);
     }
-    // Rows gone from the snapshot were neither kept nor handed over: they drop out here.
-    parsed_postings_ = std::move(parsed);
+    // Rows gone from the snapshot were met by neither the filter nor the loop: they drop out.
+    std::erase_if(parsed_postings_, [read](const auto& entry) { return entry.second.read != read; });
     std::map<std::string, TimePoint> out;
     for (const auto& [number, p] : parsed_postings_)
         if (p.delivered_at) out.emplace(number, *p.delivered_at);

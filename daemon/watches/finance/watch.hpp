@@ -1,4 +1,6 @@
 #pragma once
+#include <cstdint>
+#include <string_view>
 // The finance watch (issue 12): every delivered posting paid, every payout period summed up.
 // Each poll:
 // - the delivered postings come from the postings watch's snapshot in the store (status
@@ -56,10 +58,11 @@ protected:
     bool expired(const FinanceItem& item, TimePoint now) const override;
     bool announced_on_baseline(const FinanceItem& item, TimePoint now) const override;
 
-private:
     // Delivered postings (number -> delivery time) in the postings watch's snapshot; nullopt
-    // while that watch has no baseline.
+    // while that watch has no baseline. (Protected for its unit test.)
     std::optional<std::map<std::string, TimePoint>> delivered_postings();
+
+private:
     awaitable<void> fetch_accruals(const std::map<std::string, TimePoint>& delivered, TimePoint now,
                                    Fetched<FinanceItem>& out);
     awaitable<void> fetch_periods(const std::optional<std::map<std::string, TimePoint>>& delivered, TimePoint now,
@@ -76,12 +79,20 @@ private:
     bool logged_no_postings_ = false;
     std::optional<TimePoint> last_fetch_;
     // The postings watch's rows as last parsed: the row's version (its fingerprint and when it
-    // was written, hashed) and its delivery time.
+    // was written, hashed), its delivery time, and the read that last met it (rows no read
+    // meets are gone from the snapshot).
     struct ParsedPosting {
         std::size_t version = 0;
         std::optional<TimePoint> delivered_at;
+        std::uint64_t read = 0;
     };
-    std::unordered_map<std::string, ParsedPosting> parsed_postings_;
+    // Looked up by the row's key as SQLite holds it (a string_view): no string per row per read.
+    struct KeyHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_map<std::string, ParsedPosting, KeyHash, std::equal_to<>> parsed_postings_;
+    std::uint64_t postings_reads_ = 0;
 };
 
 }  // namespace ozw::daemon::finance

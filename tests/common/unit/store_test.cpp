@@ -482,8 +482,11 @@ TEST(Store, APartialConditionSetTouchesOnlyTheKeysItNames) {
     a2.details = {{"days", 3}};
     EXPECT_TRUE(apply(40, {a2}, {}, true).empty());
     Store reopened(dir.db());
-    for (const auto& c : reopened.active_conditions("main", "postings"))
-        if (c.key == "a") EXPECT_EQ(c.event.details["days"], 3);
+    for (const auto& c : reopened.active_conditions("main", "postings")) {
+        if (c.key == "a") {
+            EXPECT_EQ(c.event.details["days"], 3);
+        }
+    }
     // a full set still resolves everything it does not hold
     EXPECT_EQ(apply(50, {}, {}, false).size(), 3u);
     EXPECT_TRUE(store.active_conditions().empty());
@@ -571,7 +574,9 @@ TEST(Store, ChangeListenersAreToldWhichConditionsFiredEscalatedAndResolved) {
     Store store(dir.db());
     std::vector<ConditionChange> told;
     store.subscribe([&](const StoreChangeSet& c) {
-        if (c.bits & kConditionsChanged) EXPECT_FALSE(c.conditions.empty());
+        if (c.bits & kConditionsChanged) {
+            EXPECT_FALSE(c.conditions.empty());
+        }
         told.insert(told.end(), c.conditions.begin(), c.conditions.end());
     });
     ApplyBatch a;
@@ -829,9 +834,11 @@ TEST(Store, ANewDatabaseAndItsFolderAreTheOwnersAloneWhateverTheUmask) {
         auto mode = [](const fs::path& p) { return fs::status(p).permissions() & fs::perms::all; };
         EXPECT_EQ(mode(folder), fs::perms::owner_all);
         EXPECT_EQ(mode(db), fs::perms::owner_read | fs::perms::owner_write);
-        for (const char* suffix : {"-wal", "-shm"})
-            if (fs::exists(db + suffix))
+        for (const char* suffix : {"-wal", "-shm"}) {
+            if (fs::exists(db + suffix)) {
                 EXPECT_EQ(mode(db + suffix), fs::perms::owner_read | fs::perms::owner_write) << suffix;
+            }
+        }
     }
     // An existing database keeps the mode its administrator gave it.
     fs::permissions(db, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);

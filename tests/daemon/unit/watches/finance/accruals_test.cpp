@@ -139,3 +139,71 @@ TEST(FinanceAccrualItem, JsonRoundTripIsExact) {
     ASSERT_NE(row.accrual(), nullptr);
     EXPECT_EQ(row.key(), "1-1");
 }
+
+namespace {
+
+// The delivered postings as the finance watch reads them from the postings watch's rows.
+class DeliveredReader : public FinanceWatch {
+public:
+    using FinanceWatch::FinanceWatch;
+    using FinanceWatch::delivered_postings;
+};
+
+SnapshotItem posting_row(const std::string& number, const std::string& status, const std::string& since,
+                         TimePoint written) {
+    SnapshotItem r;
+    r.key = number;
+    r.fingerprint = status + "|" + since;
+    r.data = nlohmann::json{{"posting_number", number}, {"status", status}, {"status_since", since}}.dump();
+    r.last_seen = written;
+    return r;
+}
+
+}  // namespace
+
+TEST(FinanceDeliveredPostings, OnlyRowsWrittenSinceTheLastReadAreHandedOverAndRemovedRowsDropOut) {
+    // The postings watch's rows as the store holds them; the reader applies the filter as
+    // Store::load_snapshot does and counts the rows it hands over.
+    std::map<std::string, SnapshotItem> rows;
+    std::size_t handed = 0;
+    SnapshotReader reader = [&](const std::string& watch, const SnapshotRowFilter& wanted)
+        -> std::optional<std::map<std::string, SnapshotItem>> {
+        EXPECT_EQ(watch, "postings");
+        std::map<std::string, SnapshotItem> out;
+        for (const auto& [key, r] : rows)
+            if (!wanted || wanted(SnapshotRowHead{r.key, r.fingerprint, r.last_seen})) {
+                out.emplace(key, r);
+                ++handed;
+            }
+        return out;
+    };
+    DeliveredReader watch("main", nullptr, FinanceSettings{}, reader);
+    const TimePoint t1 = at("2026-11-26T04:00:00Z"), t2 = at("2026-11-26T05:00:00Z");
+    rows["1-1"] = posting_row("1-1", "delivered", "2026-11-21T09:00:00.000Z", t1);
+    rows["2-1"] = posting_row("2-1", "delivering", "2026-11-20T09:00:00.000Z", t1);
+    rows["3-1"] = posting_row("3-1", "delivered", "2026-11-22T10:00:00.000Z", t1);
+    auto first = watch.delivered_postings();
+    ASSERT_TRUE(first);
+    EXPECT_EQ(*first, (std::map<std::string, TimePoint>{{"1-1", at("2026-11-21T09:00:00Z")},
+                                                       {"3-1", at("2026-11-22T10:00:00Z")}}));
+    EXPECT_EQ(handed, 3u);
+    // Nothing written since: nothing handed over, the same answer.
+    handed = 0;
+    EXPECT_EQ(watch.delivered_postings(), first);
+    EXPECT_EQ(handed, 0u);
+    // One posting delivered now, one gone from the snapshot (retention): only the rewritten row
+    // is handed over, and the gone one is no longer delivered.
+    rows["2-1"] = posting_row("2-1", "delivered", "2026-11-26T04:30:00.000Z", t2);
+    rows.erase("1-1");
+    handed = 0;
+    auto third = watch.delivered_postings();
+    ASSERT_TRUE(third);
+    EXPECT_EQ(*third, (std::map<std::string, TimePoint>{{"2-1", at("2026-11-26T04:30:00Z")},
+                                                       {"3-1", at("2026-11-22T10:00:00Z")}}));
+    EXPECT_EQ(handed, 1u);
+    // A delivered posting whose row is rewritten as not delivered (a correction) is no longer one.
+    rows["3-1"] = posting_row("3-1", "cancelled", "2026-11-26T05:00:00.000Z", t2 + 1h);
+    auto fourth = watch.delivered_postings();
+    ASSERT_TRUE(fourth);
+    EXPECT_EQ(*fourth, (std::map<std::string, TimePoint>{{"2-1", at("2026-11-26T04:30:00Z")}}));
+}
