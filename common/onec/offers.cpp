@@ -232,37 +232,76 @@ Offers parse_offers_inplace(std::string& buf, const std::string& source, OfferDe
     return parse_document(buf.data(), buf.size(), source, detail, nullptr);
 }
 
-FileData read_whole_file(const std::filesystem::path& path, const std::string& what) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        throw Error(what + " " + path.string() + ": " +
-                    (e == ENOENT ? std::string("not found") : std::string("cannot open: ") + std::strerror(e)));
+namespace {
+
+constexpr std::size_t kMaxFile = 1024ULL * 1024 * 1024;
+
+// A regular file opened for reading, of at most kMaxFile bytes; closed when this goes. Errors
+// are thrown as "<what>: ..." (`what` names the file).
+class OpenFile {
+public:
+    explicit OpenFile(const std::filesystem::path& path, const std::string& what) : what_(what) {
+        fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd_ < 0) {
+            int e = errno;
+            throw Error(what + ": " + (e == ENOENT ? std::string("not found") : std::string("cannot open: ") + std::strerror(e)));
+        }
+        struct stat st{};
+        if (::fstat(fd_, &st) != 0) fail(std::strerror(errno));
+        if (S_ISDIR(st.st_mode)) fail("is a folder, not a file");
+        if (st.st_size < 0 || static_cast<std::size_t>(st.st_size) > kMaxFile) fail("larger than 1 GiB");
+        size_ = static_cast<std::size_t>(st.st_size);
+        mtime_ = TimePoint{std::chrono::duration_cast<Millis>(std::chrono::seconds{st.st_mtim.tv_sec} +
+                                                              std::chrono::nanoseconds{st.st_mtim.tv_nsec})};
     }
-    struct Closer {
-        int fd;
-        ~Closer() { ::close(fd); }
-    } closer{fd};
-    struct stat st{};
-    if (::fstat(fd, &st) != 0) throw Error(what + " " + path.string() + ": " + std::strerror(errno));
-    if (S_ISDIR(st.st_mode)) throw Error(what + " " + path.string() + ": is a folder, not a file");
-    constexpr off_t kMax = 1024LL * 1024 * 1024;
-    if (st.st_size > kMax) throw Error(what + " " + path.string() + ": larger than 1 GiB");
+    OpenFile(const OpenFile&) = delete;
+    OpenFile& operator=(const OpenFile&) = delete;
+    ~OpenFile() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+
+    std::size_t size() const { return size_; }  // when opened
+    std::size_t read_so_far() const { return read_; }
+    TimePoint mtime() const { return mtime_; }
+    // Up to `n` bytes into `to` (0: the end); counts what was read against kMaxFile (a file
+    // that grows while read).
+    std::size_t read(char* to, std::size_t n) {
+        for (;;) {
+            const ssize_t got = ::read(fd_, to, n);
+            if (got < 0 && errno == EINTR) continue;
+            if (got < 0) fail(std::string("read error: ") + std::strerror(errno));
+            read_ += static_cast<std::size_t>(got);
+            if (read_ > kMaxFile) fail("larger than 1 GiB");
+            return static_cast<std::size_t>(got);
+        }
+    }
+
+private:
+    [[noreturn]] void fail(const std::string& why) {
+        ::close(fd_);
+        fd_ = -1;
+        throw Error(what_ + ": " + why);
+    }
+
+    std::string what_;
+    int fd_ = -1;
+    std::size_t size_ = 0, read_ = 0;
+    TimePoint mtime_{};
+};
+
+}  // namespace
+
+FileData read_whole_file(const std::filesystem::path& path, const std::string& what) {
+    OpenFile file(path, what + " " + path.string());
     FileData f;
-    f.mtime = TimePoint{std::chrono::duration_cast<Millis>(std::chrono::seconds{st.st_mtim.tv_sec} +
-                                                          std::chrono::nanoseconds{st.st_mtim.tv_nsec})};
-    f.data.resize(static_cast<std::size_t>(st.st_size));
+    f.mtime = file.mtime();
+    f.data.resize(file.size());
     std::size_t got = 0;
     for (;;) {
         if (got == f.data.size()) f.data.resize(f.data.size() + 65536);  // grew while read
-        ssize_t n = ::read(fd, f.data.data() + got, f.data.size() - got);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            throw Error(what + " " + path.string() + ": read error: " + std::strerror(errno));
-        }
+        const std::size_t n = file.read(f.data.data() + got, f.data.size() - got);
         if (n == 0) break;
-        got += static_cast<std::size_t>(n);
-        if (got > static_cast<std::size_t>(kMax)) throw Error(what + " " + path.string() + ": larger than 1 GiB");
+        got += n;
     }
     f.data.resize(got);
     return f;
@@ -278,37 +317,15 @@ std::optional<Offers> read_offers_streaming(const std::filesystem::path& path, s
     static constexpr std::string_view kClose = "</Предложения>";
     static constexpr std::string_view kOfferClose = "</Предложение>";
     slice = std::max<std::size_t>(slice, 64);
-    const std::string what = "1C offers file " + path.string();
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        throw Error(what + ": " + (e == ENOENT ? std::string("not found") : std::string("cannot open: ") + std::strerror(e)));
-    }
-    struct Closer {
-        int fd;
-        ~Closer() { ::close(fd); }
-    } closer{fd};
-    struct stat st{};
-    if (::fstat(fd, &st) != 0) throw Error(what + ": " + std::strerror(errno));
-    if (S_ISDIR(st.st_mode)) throw Error(what + ": is a folder, not a file");
-    constexpr off_t kMax = 1024LL * 1024 * 1024;
-    if (st.st_size > kMax) throw Error(what + ": larger than 1 GiB");
-    const TimePoint mtime{std::chrono::duration_cast<Millis>(std::chrono::seconds{st.st_mtim.tv_sec} +
-                                                             std::chrono::nanoseconds{st.st_mtim.tv_nsec})};
-    std::size_t total = 0;
+    OpenFile file(path, "1C offers file " + path.string());
+    const TimePoint mtime = file.mtime();
     // Appends up to `slice` bytes of the file to `buf`; false at its end.
     auto more = [&](std::string& buf) {
         const std::size_t old = buf.size();
         buf.resize(old + slice);
-        for (;;) {
-            const ssize_t n = ::read(fd, buf.data() + old, slice);
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0) throw Error(what + ": read error: " + std::strerror(errno));
-            buf.resize(old + static_cast<std::size_t>(n));
-            total += static_cast<std::size_t>(n);
-            if (total > static_cast<std::size_t>(kMax)) throw Error(what + ": larger than 1 GiB");
-            return n > 0;
-        }
+        const std::size_t n = file.read(buf.data() + old, slice);
+        buf.resize(old + n);
+        return n > 0;
     };
     auto is_tag_end = [](char c) { return c == '>' || c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
     auto whole = [&](std::string& buf) {  // no section to stream: the rest of the file, parsed at once
@@ -352,8 +369,8 @@ std::optional<Offers> read_offers_streaming(const std::filesystem::path& path, s
             return false;
         for (auto c = doc.first_child(); c; c = c.next_sibling())
             if (c.type() == pugi::node_element && local_name(c) == "Предложение") add_offer(c, streamed, detail);
-        if (++slices == 1 && size < total)  // room for as many offers as the file seems to hold
-            streamed.offers.reserve(streamed.offers.size() * (static_cast<std::size_t>(st.st_size) / size + 1));
+        if (++slices == 1 && size < file.read_so_far())  // room for as many offers as the file seems to hold
+            streamed.offers.reserve(streamed.offers.size() * (file.size() / size + 1));
         return true;
     };
     std::string tail;

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/boxed.hpp"
 #include "common/clock.hpp"
 #include "common/ozon/models.hpp"
 
@@ -54,8 +55,9 @@ struct PostingState {
     // already delivered at the first load); observe() takes it for a posting seen first.
     std::optional<TimePoint> found_since;
     std::vector<ProductLine> products;
-    std::optional<CancellationInfo> cancellation;
-    std::optional<TariffInfo> tariff;
+    // Boxed: absent from most of the 50,000 postings a shop keeps, 240 bytes each inline.
+    Boxed<CancellationInfo> cancellation;
+    Boxed<TariffInfo> tariff;
 
     nlohmann::json to_json() const;
     static PostingState from_json(const nlohmann::json& j);  // tolerant

@@ -143,7 +143,9 @@ std::string StocksItem::key() const {
 }
 
 json StocksItem::to_json() const {
-    return std::visit([](const auto& v) { return v.to_json(); }, value);
+    if (const auto* g = group()) return g->to_json();
+    if (const auto* s = source()) return s->to_json();
+    return article()->to_json();
 }
 
 StocksItem StocksItem::from_json(const json& j) {
@@ -154,7 +156,9 @@ StocksItem StocksItem::from_json(const json& j) {
 }
 
 std::string StocksItem::fingerprint() const {
-    return std::visit([](const auto& v) { return v.fingerprint(); }, value);
+    if (const auto* g = group()) return g->fingerprint();
+    if (const auto* s = source()) return s->fingerprint();
+    return article()->fingerprint();
 }
 
 }  // namespace ozw::daemon::stocks

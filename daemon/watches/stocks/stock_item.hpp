@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/boxed.hpp"
 #include "common/clock.hpp"
 
 namespace ozw::daemon::stocks {
@@ -88,16 +89,24 @@ struct SourceState {
 };
 
 struct StocksItem {
-    std::variant<ArticleStock, StockGroup, SourceState> value;
+    // The groups and sources (a few items) are boxed, so that each of the 100,000 articles
+    // takes the size of an article, not of the largest alternative.
+    std::variant<ArticleStock, Boxed<StockGroup>, Boxed<SourceState>> value;
 
     StocksItem() = default;
-    StocksItem(ArticleStock a) : value(std::move(a)) {}  // NOLINT: an item is one of them
-    StocksItem(StockGroup g) : value(std::move(g)) {}    // NOLINT
-    StocksItem(SourceState s) : value(std::move(s)) {}   // NOLINT
+    StocksItem(ArticleStock a) : value(std::move(a)) {}                     // NOLINT: an item is one of them
+    StocksItem(StockGroup g) : value(Boxed<StockGroup>(std::move(g))) {}    // NOLINT
+    StocksItem(SourceState s) : value(Boxed<SourceState>(std::move(s))) {}  // NOLINT
 
     const ArticleStock* article() const { return std::get_if<ArticleStock>(&value); }
-    const StockGroup* group() const { return std::get_if<StockGroup>(&value); }
-    const SourceState* source() const { return std::get_if<SourceState>(&value); }
+    const StockGroup* group() const {
+        const auto* g = std::get_if<Boxed<StockGroup>>(&value);
+        return g ? &**g : nullptr;
+    }
+    const SourceState* source() const {
+        const auto* s = std::get_if<Boxed<SourceState>>(&value);
+        return s ? &**s : nullptr;
+    }
     std::string key() const;
 
     nlohmann::json to_json() const;

@@ -195,14 +195,34 @@ void expect_same(const Offers& got, const Offers& want) {
     }
 }
 
+// A package of `count` offers written to a file, and the same text parsed whole (the oracle).
+struct SlicedPackageFile {
+    ozw::testing::TempDir dir;
+    std::filesystem::path path = dir.path / "offers.xml";
+    std::string text;
+    Offers whole;
+    explicit SlicedPackageFile(int count) : text(sliced_package(count)) {
+        write_file(path, text);
+        whole = parse_offers(text);
+    }
+};
+
+// The message of the Error that `read` throws ("" when it throws none).
+template <class F>
+std::string error_of(F read) {
+    try {
+        read();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return {};
+}
+
 }  // namespace
 
 TEST(OnecOffers, AFileReadInSlicesGivesWhatTheWholeDocumentGives) {
-    ozw::testing::TempDir dir;
-    const auto path = dir.path / "offers.xml";
-    const std::string text = sliced_package(300);
-    write_file(path, text);
-    const Offers whole = parse_offers(text);
+    const SlicedPackageFile file(300);
+    const auto& [dir, path, text, whole] = file;
     ASSERT_EQ(whole.offers.size(), 300u);
     // Spot checks against the text above, so that the whole-document oracle is itself right.
     EXPECT_TRUE(whole.only_changes);
@@ -292,11 +312,8 @@ TEST(OnecOffers, ABrokenFileReadInSlicesStillSaysWhereItIsBroken) {
 }
 
 TEST(OnecOffers, FiguresOnlyKeepsTheTotalsWithoutNamesOrWarehouses) {
-    ozw::testing::TempDir dir;
-    const auto path = dir.path / "offers.xml";
-    const std::string text = sliced_package(120);
-    write_file(path, text);
-    const Offers full = parse_offers(text);
+    const SlicedPackageFile file(120);
+    const auto& [dir, path, text, full] = file;
     for (std::size_t slice : {100, 1 << 20}) {
         std::size_t slices = 0;
         const Offers figures = read_at_slice(path, slice, &slices, OfferDetail::figures);
@@ -311,4 +328,17 @@ TEST(OnecOffers, FiguresOnlyKeepsTheTotalsWithoutNamesOrWarehouses) {
             EXPECT_TRUE(figures.offers[i].by_warehouse.empty());
         }
     }
+}
+
+TEST(OnecOffers, AFileThatCannotBeReadIsNamedWithWhy) {
+    ozw::testing::TempDir dir;
+    const auto missing = dir.path / "missing.xml";
+    EXPECT_EQ(error_of([&] { read_offers_file(missing); }), "1C offers file " + missing.string() + ": not found");
+    std::size_t slices = 0;
+    EXPECT_EQ(error_of([&] { detail::read_offers_streaming(missing, 1024, OfferDetail::full, &slices); }),
+              "1C offers file " + missing.string() + ": not found");
+    EXPECT_EQ(error_of([&] { read_offers_file(dir.path); }),
+              "1C offers file " + dir.path.string() + ": is a folder, not a file");
+    EXPECT_EQ(error_of([&] { detail::read_whole_file(dir.path, "1C stock file"); }),
+              "1C stock file " + dir.path.string() + ": is a folder, not a file");
 }

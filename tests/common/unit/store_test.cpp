@@ -250,21 +250,27 @@ TEST(Store, ARowFilterSeesEveryRowsHeadAndOnlyTheRowsItAcceptsAreHandedOver) {
     EXPECT_TRUE(store.load_snapshot("main", "postings", [](const SnapshotRowHead&) { return false; }).empty());
 }
 
+// Writes snapshot deltas in one apply at `seconds`.
+void write_snapshots(Store& store, long long seconds, std::vector<SnapshotDelta> deltas) {
+    ApplyBatch b;
+    b.now = at(seconds);
+    b.snapshots = std::move(deltas);
+    store.apply(b, {});
+}
+
 TEST(Store, SnapshotIndexMapsOneJsonFieldToAnotherForOneAccountAndWatchOnly) {
     TempDir dir;
     Store store(dir.db());
-    ApplyBatch b;
-    b.now = at(10);
-    b.snapshots.push_back({"main", "stocks",
-                           {{"A-1", "f", R"({"offer_id":"A-1","sku":101})"},
-                            {"B-2", "f", R"({"offer_id":"B-2","sku":202,"present":3})"},
-                            {"group:suspicious", "f", R"({"kind":"suspicious","entries":[]})"},  // no sku
-                            {"C-3", "f", R"({"offer_id":"C-3","sku":null})"},
-                            {"D-4", "f", R"({"offer_id":"D-4","sku":)"}},  // damaged: left out, not fatal
-                           {}, true, {}});
-    b.snapshots.push_back({"other", "stocks", {{"E-5", "f", R"({"offer_id":"E-5","sku":505})"}}, {}, true, {}});
-    b.snapshots.push_back({"main", "postings", {{"1-1", "f", R"({"offer_id":"X","sku":909})"}}, {}, true, {}});
-    store.apply(b, {});
+    write_snapshots(store, 10,
+                    {{"main", "stocks",
+                      {{"A-1", "f", R"({"offer_id":"A-1","sku":101})"},
+                       {"B-2", "f", R"({"offer_id":"B-2","sku":202,"present":3})"},
+                       {"group:suspicious", "f", R"({"kind":"suspicious","entries":[]})"},  // no sku
+                       {"C-3", "f", R"({"offer_id":"C-3","sku":null})"},
+                       {"D-4", "f", R"({"offer_id":"D-4","sku":)"}},  // damaged: left out, not fatal
+                      {}, true, {}},
+                     {"other", "stocks", {{"E-5", "f", R"({"offer_id":"E-5","sku":505})"}}, {}, true, {}},
+                     {"main", "postings", {{"1-1", "f", R"({"offer_id":"X","sku":909})"}}, {}, true, {}}});
     const auto index = store.snapshot_index("main", "stocks", "sku", "offer_id");
     const std::unordered_map<std::string, std::string> expected = {{"101", "A-1"}, {"202", "B-2"}};
     EXPECT_EQ(index, expected);
@@ -276,6 +282,67 @@ TEST(Store, SnapshotIndexMapsOneJsonFieldToAnotherForOneAccountAndWatchOnly) {
     EXPECT_TRUE(store.snapshot_index("main", "stocks", "sku", "offer_id", {20}).empty());
     const std::unordered_map<std::string, std::string> both = {{"101", "A-1"}, {"202", "B-2"}};
     EXPECT_EQ(store.snapshot_index("main", "stocks", "sku", "offer_id", {101, 202}), both);
+}
+
+// The names of the snapshots table's indexes, read through a connection of the test's own.
+std::vector<std::string> snapshot_indexes(const std::string& db) {
+    sqlite3* h = nullptr;
+    std::vector<std::string> names;
+    if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_stmt* q = nullptr;
+        sqlite3_prepare_v2(h, "SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='snapshots' "
+                              "AND sql IS NOT NULL ORDER BY name", -1, &q, nullptr);
+        while (q && sqlite3_step(q) == SQLITE_ROW)
+            names.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)));
+        sqlite3_finalize(q);
+    }
+    sqlite3_close(h);
+    return names;
+}
+
+TEST(Store, SnapshotIndexLooksKeysUpInAFieldIndexThatLaterWritesAndRemovalsKeepCurrent) {
+    TempDir dir;
+    Store store(dir.db());
+    write_snapshots(store, 10,
+                    {{"main", "stocks",
+                      {{"A-1", "f", R"({"offer_id":"A-1","sku":101})"},
+                       {"B-2", "f", R"({"offer_id":"B-2","sku":202})"},
+                       {"D-4", "f", R"({"offer_id":"D-4","sku":)"}},  // damaged
+                      {}, true, {}},
+                     {"other", "stocks", {{"E-5", "f", R"({"offer_id":"E-5","sku":505})"}}, {}, true, {}}});
+    EXPECT_TRUE(snapshot_indexes(dir.db()).empty());
+    // A lookup of every row makes no index; a lookup by key makes one, once.
+    EXPECT_EQ(store.snapshot_index("main", "stocks", "sku", "offer_id").size(), 2u);
+    EXPECT_TRUE(snapshot_indexes(dir.db()).empty());
+    const std::unordered_map<std::string, std::string> a1 = {{"101", "A-1"}};
+    EXPECT_EQ(store.snapshot_index("main", "stocks", "sku", "offer_id", {101, 505, 20}), a1);
+    const std::vector<std::string> made = {"snapshots_stocks_sku"};
+    EXPECT_EQ(snapshot_indexes(dir.db()), made);
+
+    // Later writes: a new row, a row whose key field changed, the damaged row removed (its
+    // index entry must not fail the delete), a row of another watch with the same field.
+    write_snapshots(store, 20,
+                    {{"main", "stocks",
+                      {{"A-1", "f2", R"({"offer_id":"A-1","sku":111})"}, {"F-6", "f", R"({"offer_id":"F-6","sku":606})"}},
+                      {"D-4"}, false, {}},
+                     {"main", "returns", {{"R-1", "f", R"({"offer_id":"R-1","sku":707})"}}, {}, true, {}}});
+    const std::unordered_map<std::string, std::string> now = {{"111", "A-1"}, {"202", "B-2"}, {"606", "F-6"}};
+    EXPECT_EQ(store.snapshot_index("main", "stocks", "sku", "offer_id", {101, 111, 202, 606, 707}), now);
+    EXPECT_EQ(store.load_snapshot("main", "stocks").size(), 3u);  // D-4 is gone
+
+    // The index is in the file: another store on it finds it and answers the same.
+    Store reopened(dir.db());
+    EXPECT_EQ(reopened.snapshot_index("main", "stocks", "sku", "offer_id", {101, 111, 202, 606, 707}), now);
+    EXPECT_EQ(snapshot_indexes(dir.db()), made);
+}
+
+TEST(Store, SnapshotIndexWithNamesThatCannotStandInSqlScansTheRowsInstead) {
+    TempDir dir;
+    Store store(dir.db());
+    write_snapshots(store, 10, {{"main", "stocks-2", {{"A-1", "f", R"({"offer_id":"A-1","sku-id":101})"}}, {}, true, {}}});
+    const std::unordered_map<std::string, std::string> a1 = {{"101", "A-1"}};
+    EXPECT_EQ(store.snapshot_index("main", "stocks-2", "sku-id", "offer_id", {101, 102}), a1);
+    EXPECT_TRUE(snapshot_indexes(dir.db()).empty());
 }
 
 TEST(Store, ConditionFiresOnceThenResolvesWhenItStopsHolding) {
