@@ -124,7 +124,8 @@ int main(int argc, char** argv) {
     }
     double cpu_initial = thread_cpu_ms() - cpu0;
     double wall_initial = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall0).count();
-    std::printf("postings in window: %d (watch holds %zu)\n", n, watch->items().size());
+    std::printf("postings in window: %d (watch holds %zu in memory, %zu at rest in the store)\n", n, watch->items().size(),
+                watch->resting_count());
     std::printf("initial load: %zu API calls, %.0f ms CPU (daemon thread; fetch %.0f, merge+evaluate+store %.0f), "
                 "%.0f ms wall\n",
                 ozon_calls(sb), cpu_initial, watch->fetch_cpu_ms, cpu_initial - watch->fetch_cpu_ms,

@@ -71,8 +71,9 @@ int main(int argc, char** argv) {
     const double cpu_initial = thread_cpu_ms() - cpu0;
     const double wall_initial =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall0).count();
-    std::printf("returns at the sandbox: %d (watch holds %zu items incl. drop-off points and rFBS requests)\n",
-                n, watch->items().size());
+    std::printf("returns at the sandbox: %d (watch holds %zu items incl. drop-off points and rFBS requests in memory, "
+                "%zu at rest in the store)\n",
+                n, watch->items().size(), watch->resting_count());
     std::printf("initial load: %zu API calls, %.0f ms CPU (daemon thread), %.0f ms wall, %zu conditions recorded\n",
                 ozon_calls(sb), cpu_initial, wall_initial, first.recorded.size());
     const long rss_after_load = rss_kb("VmRSS:");

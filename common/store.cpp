@@ -480,6 +480,20 @@ std::unordered_map<std::string, std::string> Store::snapshot_index(const std::st
     return out;
 }
 
+std::optional<std::string> Store::snapshot_row(const std::string& account, const std::string& watch,
+                                               const std::string& key) {
+    std::lock_guard lk(mu_);
+    count_read();
+    SQLite::Statement& q =
+        prepared(st_snapshot_row_, "SELECT data FROM snapshots WHERE account=? AND watch=? AND item_key=?");
+    StatementReset reset{q};
+    q.bind(1, account);
+    q.bind(2, watch);
+    q.bind(3, key);
+    if (!q.executeStep()) return std::nullopt;
+    return q.getColumn(0).getString();
+}
+
 bool Store::has_snapshot(const std::string& account, const std::string& watch) {
     std::lock_guard lk(mu_);
     count_read();

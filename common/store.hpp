@@ -212,6 +212,10 @@ public:
     std::map<std::string, SnapshotItem> load_snapshot(const std::string& account, const std::string& watch,
                                                       const SnapshotRowFilter& wanted = {});
     bool has_snapshot(const std::string& account, const std::string& watch);
+    // One row's JSON text by its key (a kept statement: a watch reads back an item it let rest
+    // here, see SnapshotWatch); nullopt when there is no such row.
+    std::optional<std::string> snapshot_row(const std::string& account, const std::string& watch,
+                                            const std::string& key);
     // One field of a watch's items against another (e.g. the stocks' SKU -> offer_id), read by
     // SQLite from the rows' JSON without handing the rows over; rows lacking either field (or
     // whose JSON is damaged) are left out. Values as text (an integer 42 as "42").
@@ -361,7 +365,7 @@ private:
         st_condition_one_, st_mark_announced_, st_mark_sent_, st_mark_retry_, st_retry_now_, st_mark_failed_,
         st_silences_, st_insert_outbox_, st_insert_event_, st_transition_seen_, st_snapshot_keys_,
         st_upsert_snapshot_, st_delete_snapshot_, st_upsert_cursor_, st_upsert_condition_,
-        st_delete_condition_, st_update_event_body_, st_data_version_;
+        st_delete_condition_, st_update_event_body_, st_data_version_, st_snapshot_row_;
     std::atomic<long long> reads_{0};
     std::mutex listeners_mu_;
     long long next_listener_ = 0;

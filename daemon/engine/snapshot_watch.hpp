@@ -20,8 +20,19 @@
 // conditions() read changes, except what observe() derives). Optional: bool same_as(const
 // Item&) const, true exactly when the fingerprints are equal, for a watch whose every poll
 // compares a large list (no fingerprint strings are built to compare).
+//
+// Items at rest: most of a big shop's items are finished (a delivered posting, a closed return)
+// and can raise nothing more unless the source changes them. A watch that says so (rest_until())
+// has those kept in memory as their key, a hash of their fingerprint and the instant they leave
+// the window, while their row stays in the store (it is there: an item rests only after the
+// poll that evaluated it was written). A fetched item whose fingerprint matches stays at rest; one
+// that differs is read back from the store (SnapshotRows::one) and diffed as usual. items() holds
+// the items awake; all_items() reads the resting ones too (reports). Without a store attached
+// (unit tests) and in full evaluation (the oracle), nothing rests.
 #include <algorithm>
 #include <concepts>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -69,9 +80,12 @@ public:
     const std::string& name() const override { return name_; }
     const std::string& account() const override { return account_; }
 
+    void attach_rows(SnapshotRows rows) override { rows_ = std::move(rows); }
+
     void load(const std::map<std::string, SnapshotItem>& stored,
               const std::map<std::string, std::string>& cursors) override {
         items_.clear();
+        resting_.clear();
         for (const auto& [key, row] : stored) {
             try {
                 items_.emplace(key, Item::from_json(nlohmann::json::parse(row.data)));
@@ -108,6 +122,13 @@ public:
     void commit() override {
         if (!pending_) return;
         for (auto& [k, v] : pending_->cursors) cursors_[k] = std::move(v);
+        // Their rows are written now: these need not be held any longer.
+        for (auto& [key, rest] : pending_->to_rest) {
+            auto it = items_.find(key);
+            if (it == items_.end()) continue;
+            items_.erase(it);
+            resting_[key] = rest;
+        }
         conditions_complete_ = true;
         pending_.reset();
     }
@@ -115,10 +136,19 @@ public:
     void rollback() override {
         if (!pending_) return;
         Pending& p = *pending_;
-        if (p.items_were_empty) items_.clear();
+        if (p.items_were_empty) {
+            items_.clear();
+            resting_.clear();
+        }
         for (auto& [key, old] : p.old_items) {
             if (old) items_[key] = std::move(*old);
             else items_.erase(key);
+        }
+        // Woken items go back to rest (their old value above was the row read back).
+        for (auto& [key, old] : p.old_resting) {
+            if (!old) continue;
+            items_.erase(key);
+            resting_[key] = *old;
         }
         if (p.conditions_were_empty) {
             holding_.clear();
@@ -133,8 +163,32 @@ public:
         pending_.reset();
     }
 
-    // The remembered items (after the last poll; committed unless a poll is pending).
+    // The remembered items awake (after the last poll; committed unless a poll is pending):
+    // every item but those at rest (see rest_until()).
     const ItemMap& items() const { return items_; }
+    // Every remembered item, those at rest read back from the store (a copy: for reports).
+    ItemMap all_items() const {
+        ItemMap all = items_;
+        if (resting_.empty() || !rows_.some) return all;
+        auto rows = rows_.some([this](const SnapshotRowHead& h) { return resting_.count(std::string(h.key)) > 0; });
+        for (auto& [key, row] : rows) {
+            if (auto item = parse_row(key, row.data)) all.emplace(key, std::move(*item));
+        }
+        return all;
+    }
+    // An item by key, awake or read back from rest; nullopt when not remembered.
+    std::optional<Item> remembered(const std::string& key) const {
+        if (auto it = items_.find(key); it != items_.end()) return it->second;
+        if (!resting_.count(key) || !rows_.one) return std::nullopt;
+        auto data = rows_.one(key);
+        return data ? parse_row(key, *data) : std::nullopt;
+    }
+    // How many items rest, and how many of them are inside the window at `now`.
+    std::size_t resting_count() const { return resting_.size(); }
+    std::size_t resting_in_window(TimePoint now) const {
+        return static_cast<std::size_t>(std::count_if(resting_.begin(), resting_.end(),
+                                                      [&](const auto& r) { return now <= r.second.window_end; }));
+    }
     // The committed cursors.
     const std::map<std::string, std::string>& cursors() const { return cursors_; }
     // Tests and benchmarks: re-evaluate every item on every poll and send the whole condition
@@ -170,8 +224,17 @@ protected:
     // wants on the first day too (the summary of the payout period that has just closed): on a
     // baseline, those get transitions(nullptr, item) and the runner records them.
     virtual bool announced_on_baseline(const Item& /*item*/, TimePoint /*now*/) const { return false; }
+    // This item may rest out of memory once it holds no condition and has no next_change: it is
+    // final, and nothing of the watch but the diff needs it at hand. The answer is the instant
+    // after which it has left the window: in_window() is true exactly until then, and expired()
+    // exactly after it (TimePoint::max(): never). nullopt: it stays in memory.
+    virtual std::optional<TimePoint> rest_until(const Item& /*item*/) const { return std::nullopt; }
 
 private:
+    struct Resting {
+        std::uint64_t fingerprint = 0;  // hash of Item::fingerprint()
+        TimePoint window_end{};         // see rest_until()
+    };
     struct Pending {
         // Nothing was remembered before this poll (a first poll, a reload): undoing it means
         // forgetting everything, so no per-key undo is kept (50,000 entries at a first load).
@@ -181,8 +244,48 @@ private:
         std::unordered_map<std::string, std::optional<Item>> old_items;
         std::unordered_map<std::string, std::optional<std::vector<Event>>> old_holding;
         std::unordered_map<std::string, std::optional<TimePoint>> old_due;
+        // Items at rest this poll woke or forgot (nullopt: was not at rest).
+        std::unordered_map<std::string, std::optional<Resting>> old_resting;
+        // Items to put to rest once the poll is written (commit()).
+        std::vector<std::pair<std::string, Resting>> to_rest;
         std::map<std::string, std::string> cursors;
     };
+
+    static std::uint64_t fingerprint_hash(const Item& item) {
+        return std::hash<std::string>{}(item.fingerprint());
+    }
+    std::optional<Item> parse_row(const std::string& key, const std::string& data) const {
+        try {
+            return Item::from_json(nlohmann::json::parse(data));
+        } catch (const std::exception& e) {
+            log::get(name_)->warn("{}/{}: snapshot row {} unreadable: {}", account_, name_, key, e.what());
+            return std::nullopt;
+        }
+    }
+    bool resting_allowed() const { return static_cast<bool>(rows_.one) && !full_evaluation_; }
+    void remember_resting(const std::string& key) {
+        auto& p = *pending_;
+        if (p.old_resting.count(key)) return;
+        auto it = resting_.find(key);
+        p.old_resting.emplace(key, it == resting_.end() ? std::nullopt : std::optional<Resting>(it->second));
+    }
+    // A resting item the source changed: read back from the store and awake (its old value is
+    // what the diff compares with). End when its row is gone or unreadable: then it is new.
+    typename ItemMap::iterator wake(const std::string& key) {
+        remember_resting(key);
+        resting_.erase(key);
+        std::optional<std::string> data = rows_.one(key);
+        std::optional<Item> item = data ? parse_row(key, *data) : std::nullopt;
+        if (!item) {
+            log::get(name_)->warn("{}/{}: item {} was at rest but its row cannot be read back; taken as new",
+                                  account_, name_, key);
+            return items_.end();
+        }
+        auto it = items_.emplace(key, std::move(*item)).first;
+        // Kept as this poll's old value (rollback() puts it back to rest, previous_of() finds it).
+        pending_->old_items.emplace(key, std::optional<Item>(it->second));
+        return it;
+    }
 
     void remember_item(const std::string& key) {
         auto& p = *pending_;
@@ -232,7 +335,7 @@ private:
     WatchOutput apply_fetched(Fetched<Item> fetched, TimePoint now, bool baseline) {
         pending_.emplace();
         pending_->cursors = std::move(fetched.cursors);
-        pending_->items_were_empty = items_.empty();
+        pending_->items_were_empty = items_.empty() && resting_.empty();
         pending_->conditions_were_empty = !conditions_complete_ && holding_.empty() && due_of_.empty();
         WatchOutput out;
         out.api_calls = fetched.api_calls;
@@ -244,11 +347,22 @@ private:
         // A whole-window answer: which remembered items it named, as the addresses of their map
         // values (stable, and cheaper than a set of 100,000 key strings).
         std::vector<const Item*> seen;
+        std::vector<const Resting*> seen_resting;
         if (fetched.full_window) seen.reserve(fetched.items.size());
         for (auto& item : fetched.items) {
             std::string key = key_of(item);
             if (key.empty()) continue;
             auto it = items_.find(key);
+            if (it == items_.end() && !resting_.empty()) {
+                if (auto r = resting_.find(key); r != resting_.end()) {
+                    // The fingerprint leaves out what observe() derives: no old item needed here.
+                    if (fingerprint_hash(item) == r->second.fingerprint) {
+                        if (fetched.full_window) seen_resting.push_back(&r->second);
+                        continue;
+                    }
+                    it = wake(key);
+                }
+            }
             if (it != items_.end()) {
                 observe(&it->second, item, now);
                 if (fetched.full_window) seen.push_back(&it->second);
@@ -264,11 +378,18 @@ private:
             if (changed_set.insert(key).second) changed.push_back(key);
         }
         std::sort(seen.begin(), seen.end(), std::less<const Item*>{});
+        std::sort(seen_resting.begin(), seen_resting.end(), std::less<const Resting*>{});
         // The fetched items now live in items_; drop the moved-from vector before the snapshot
         // rows are built (at a first load of 50,000 postings it is ~20 MB of the peak).
         std::vector<Item>().swap(fetched.items);
         std::vector<std::string> removed;
         for (const auto& key : fetched.gone) {
+            if (auto r = resting_.find(key); r != resting_.end()) {
+                remember_resting(key);
+                resting_.erase(r);
+                removed.push_back(key);
+                continue;
+            }
             auto it = items_.find(key);
             if (it == items_.end()) continue;
             remember_item(key);
@@ -290,6 +411,20 @@ private:
                     ++it;
                 }
             }
+            // Resting items hold no condition: forgetting one releases nothing.
+            for (auto r = resting_.begin(); r != resting_.end();) {
+                const bool inside = now <= r->second.window_end;
+                const bool gone = fetched.full_window && inside &&
+                                  !std::binary_search(seen_resting.begin(), seen_resting.end(), &r->second,
+                                                      std::less<const Resting*>{});
+                if (gone || !inside) {
+                    remember_resting(r->first);
+                    removed.push_back(r->first);
+                    r = resting_.erase(r);
+                } else {
+                    ++r;
+                }
+            }
         }
         if (!removed.empty())
             changed.erase(std::remove_if(changed.begin(), changed.end(),
@@ -308,7 +443,17 @@ private:
             }
         }
 
-        // ---- conditions: changed items, due items, or everything
+        // ---- conditions: changed items, due items, or everything. Removed items release theirs
+        // first, and leave the time index before it is read: an item gone past its due instant
+        // must not be evaluated (it is no longer remembered).
+        for (const auto& key : removed) {
+            remember_conditions(key);
+            if (auto it = holding_.find(key); it != holding_.end()) {
+                for (const auto& e : it->second) out.released.push_back(e.key);
+                holding_.erase(it);
+            }
+            set_due(key, std::nullopt);
+        }
         const bool everything = full_evaluation_ || !conditions_complete_;
         std::vector<std::string> to_evaluate;
         if (everything) {
@@ -320,16 +465,12 @@ private:
             for (auto it = due_index_.begin(); it != due_index_.end() && it->first <= now; ++it)
                 if (chosen.insert(it->second).second) to_evaluate.push_back(it->second);
         }
-        for (const auto& key : removed) {
-            remember_conditions(key);
-            if (auto it = holding_.find(key); it != holding_.end()) {
-                for (const auto& e : it->second) out.released.push_back(e.key);
-                holding_.erase(it);
-            }
-            set_due(key, std::nullopt);
-        }
+        const bool may_rest = resting_allowed();
         for (const auto& key : to_evaluate) {
-            ItemConditions c = conditions(items_.at(key), now);
+            const Item& item = items_.at(key);
+            ItemConditions c = conditions(item, now);
+            if (may_rest && c.holding.empty() && !c.next_change)
+                if (auto until = rest_until(item)) pending_->to_rest.emplace_back(key, Resting{fingerprint_hash(item), *until});
             remember_conditions(key);
             auto old = holding_.find(key);
             if (old != holding_.end()) {
@@ -373,7 +514,10 @@ private:
 
     std::string name_;
     std::string account_;
+    SnapshotRows rows_;
     ItemMap items_;
+    // Items at rest (see rest_until()): their rows are in the store.
+    std::unordered_map<std::string, Resting> resting_;
     std::map<std::string, std::string> cursors_;
     // Conditions each item holds now (only items that hold any), and when each item must be
     // looked at again by time alone.

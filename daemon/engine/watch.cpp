@@ -40,6 +40,12 @@ void WatchRunner::load() {
             rebaseline_ = true;
         }
     }
+    // The store, not this runner: a report may read the watch after its runner has gone.
+    watch_->attach_rows(SnapshotRows{
+        [store = &store_, account, name](const std::string& key) { return store->snapshot_row(account, name, key); },
+        [store = &store_, account, name](const SnapshotRowFilter& wanted) {
+            return store->load_snapshot(account, name, wanted);
+        }});
     if (rebaseline_) watch_->load({}, {});
     else watch_->load(store_.load_snapshot(account, name), cursors);
     loaded_ = true;

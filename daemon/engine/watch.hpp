@@ -10,6 +10,7 @@
 // transitions()/conditions(). The engine never names a concrete watch.
 #include <boost/asio/awaitable.hpp>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -49,6 +50,16 @@ struct WatchOutput {
     std::string mode;  // what the poll did, for logs ("full", "incremental")
 };
 
+// A watch's own stored rows, read back (SnapshotWatch lets items that can raise nothing more
+// rest there instead of in memory). Set by WatchRunner; empty functions = nothing to read (a
+// watch polled without a store, as unit tests do): then every item stays in memory.
+struct SnapshotRows {
+    // One row's JSON text; nullopt when absent.
+    std::function<std::optional<std::string>(const std::string& key)> one;
+    // The rows the filter accepts, by key.
+    std::function<std::map<std::string, SnapshotItem>(const SnapshotRowFilter&)> some;
+};
+
 // How the morning report and `check` are worded.
 struct ReportOptions {
     std::string language = "ru";
@@ -71,6 +82,8 @@ public:
     // The stored state (before the first poll, and again after a failed apply).
     virtual void load(const std::map<std::string, SnapshotItem>& items,
                       const std::map<std::string, std::string>& cursors) = 0;
+    // Where the stored rows can be read back (before load()).
+    virtual void attach_rows(SnapshotRows /*rows*/) {}
     // Polls the source and evaluates against the committed state. A throw (source failure)
     // leaves the committed state as it was.
     virtual awaitable<WatchOutput> poll(TimePoint now, bool baseline) = 0;

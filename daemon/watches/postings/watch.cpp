@@ -92,7 +92,7 @@ PostingsWatch::PostingsWatch(std::string account, std::shared_ptr<ozon::Client> 
       ctx_{std::move(account), std::move(settings), TimeZone(timezone)} {}
 
 std::vector<std::string> PostingsWatch::report_lines(const ReportOptions& o) const {
-    return status_table_lines(count_statuses(items()), ctx_.settings.lookback, o.language != "en");
+    return status_table_lines(count_statuses(all_items()), ctx_.settings.lookback, o.language != "en");
 }
 
 std::string PostingsWatch::report_title(const ReportOptions& o) const {
@@ -107,6 +107,12 @@ bool PostingsWatch::expired(const PostingState& p, TimePoint now) const {
     return !in_window(p, now) && is_final_status(p.status);
 }
 
+std::optional<TimePoint> PostingsWatch::rest_until(const PostingState& p) const {
+    if (!is_final_status(p.status)) return std::nullopt;
+    // in_window() and expired() of a final posting, as an instant.
+    return p.in_process_at ? *p.in_process_at + ctx_.settings.lookback : TimePoint::max();
+}
+
 void PostingsWatch::skip_implausible(const ozon::Posting& p, Fetched<PostingState>& out) {
     const bool no_number = p.posting_number.empty();
     bool& logged = no_number ? logged_no_number_ : logged_bad_status_;
@@ -118,13 +124,13 @@ void PostingsWatch::skip_implausible(const ozon::Posting& p, Fetched<PostingStat
     }
     // Known already: it stays as it was (a full re-read must not take it for gone).
     if (!no_number)
-        if (auto it = items().find(p.posting_number); it != items().end()) out.items.push_back(it->second);
+        if (auto known = remembered(p.posting_number)) out.items.push_back(std::move(*known));
 }
 
 void PostingsWatch::check_full_reread(const Fetched<PostingState>& out, TimePoint now) const {
     const int percent = ctx_.settings.min_reread_percent;
     if (percent <= 0) return;
-    std::size_t known = 0;
+    std::size_t known = resting_in_window(now);
     for (const auto& [number, p] : items())
         if (in_window(p, now)) ++known;
     // Small shops: a handful of postings can legitimately leave the window together.

@@ -71,6 +71,8 @@ protected:
     }
     bool in_window(const PostingState& p, TimePoint now) const override;
     bool expired(const PostingState& p, TimePoint now) const override;
+    // Delivered and cancelled postings (most of a big shop's window) rest in the store.
+    std::optional<TimePoint> rest_until(const PostingState& p) const override;
 
 private:
     // Plausibility gates before the diff. A posting without a number or with a status that is

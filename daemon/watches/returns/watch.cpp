@@ -138,7 +138,7 @@ ReturnsWatch::ReturnsWatch(std::string account, std::shared_ptr<ozon::Client> cl
 std::vector<std::string> ReturnsWatch::report_lines(const ReportOptions& o) const {
     TimePoint now = o.now;
     if (now == TimePoint{}) now = cursor_time(cursors(), "last_success").value_or(TimePoint{});
-    return returns_report_lines(items(), now, o.language != "en", TimeZone(o.timezone), ctx_.settings.decision_window);
+    return returns_report_lines(all_items(), now, o.language != "en", TimeZone(o.timezone), ctx_.settings.decision_window);
 }
 
 std::string ReturnsWatch::report_title(const ReportOptions& o) const {
@@ -152,6 +152,12 @@ bool ReturnsWatch::in_window(const ReturnItem& r, TimePoint now) const {
 
 bool ReturnsWatch::expired(const ReturnItem& r, TimePoint now) const {
     return r.kind == ItemKind::fbs_return && !in_window(r, now) && is_final_return_status(r.status);
+}
+
+std::optional<TimePoint> ReturnsWatch::rest_until(const ReturnItem& r) const {
+    if (r.kind != ItemKind::fbs_return || !is_final_return_status(r.status) || is_open(r.status)) return std::nullopt;
+    // in_window() and expired() of a closed return, as an instant.
+    return r.status_since + ctx_.settings.lookback;
 }
 
 void ReturnsWatch::note_unavailable(std::string_view path, const ozon::ApiError& e) {

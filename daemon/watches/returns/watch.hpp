@@ -52,6 +52,9 @@ protected:
     }
     bool in_window(const ReturnItem& r, TimePoint now) const override;
     bool expired(const ReturnItem& r, TimePoint now) const override;
+    // Closed returns (most of the 20,000 a big shop keeps) rest in the store; rFBS requests
+    // and drop-off points stay in memory (fetch() looks them up).
+    std::optional<TimePoint> rest_until(const ReturnItem& r) const override;
 
 private:
     // Unknown visual statuses are kept and logged once each (Ozon adds states).

@@ -75,7 +75,7 @@ TEST(PostingsPlausibility, APostingWithoutANumberOrARealStatusIsSkippedNotAnnoun
     auto w = r.watch();
     ASSERT_TRUE(w);
     std::vector<std::string> changed;
-    for (const auto& [number, p] : w->items())
+    for (const auto& [number, p] : w->all_items())
         if (p.status == "awaiting_packaging" && changed.size() < 3) changed.push_back(number);
     ASSERT_EQ(changed.size(), 3u) << "the scenario needs three postings awaiting packaging";
     for (const auto& n : changed) ASSERT_TRUE(r.sb.set_posting_status(n, "awaiting_deliver"));
@@ -86,7 +86,7 @@ TEST(PostingsPlausibility, APostingWithoutANumberOrARealStatusIsSkippedNotAnnoun
     r.sb.advance(2min);
     r.cycle();
     EXPECT_EQ(r.scheduled().health.consecutive_failures, 0);  // skipped, not a failed poll
-    for (const auto& [number, p] : w->items()) {
+    for (const auto& [number, p] : w->all_items()) {
         EXPECT_FALSE(number.empty());
         EXPECT_TRUE(postings::is_plausible_status(p.status)) << number << " '" << p.status << "'";
     }
@@ -110,7 +110,7 @@ TEST(PostingsPlausibility, APostingWithoutANumberOrARealStatusIsSkippedNotAnnoun
         for (const auto& e : r.events())
             if (e.key == "posting.status_changed:" + n + ":awaiting_deliver") ++announced;
         EXPECT_EQ(announced, 1) << n;
-        EXPECT_EQ(w->items().at(n).status, "awaiting_deliver");
+        EXPECT_EQ(w->all_items().at(n).status, "awaiting_deliver");
     }
 }
 
@@ -119,7 +119,7 @@ TEST(PostingsPlausibility, AFullReReadThatComesBackEmptyIsNotAppliedAndNothingIs
     r.cycle();  // the baseline: 1000 postings, ~200 of them still changing
     auto w = r.watch();
     ASSERT_TRUE(w);
-    const std::size_t known = w->items().size();
+    const std::size_t known = w->all_items().size();
     ASSERT_GE(known, 900u);
 
     // At the reconciliation every list answer is empty (a broken Ozon): the changeable ones
@@ -128,7 +128,7 @@ TEST(PostingsPlausibility, AFullReReadThatComesBackEmptyIsNotAppliedAndNothingIs
     r.sb.inject_fault({"/v4/posting/fbs/list", sandbox::FaultKind::empty_list, 0});
     r.sb.advance(6h + 1min);
     r.cycle();
-    EXPECT_EQ(w->items().size(), known);  // nothing forgotten
+    EXPECT_EQ(w->all_items().size(), known);  // nothing forgotten
     EXPECT_EQ(r.scheduled().health.consecutive_failures, 1);  // a failed poll, retried
     EXPECT_NE(r.scheduled().health.last_error.find("full re-read returned 0 postings"), std::string::npos)
         << r.scheduled().health.last_error;
@@ -139,6 +139,6 @@ TEST(PostingsPlausibility, AFullReReadThatComesBackEmptyIsNotAppliedAndNothingIs
     r.cycle();
     EXPECT_EQ(r.scheduled().health.consecutive_failures, 0);
     // Only what left the 14-day window in these 6 hours (delivered or cancelled) is forgotten.
-    EXPECT_GE(w->items().size(), known - known / 50);
+    EXPECT_GE(w->all_items().size(), known - known / 50);
     for (const auto& e : r.events()) EXPECT_NE(e.type, "posting.new") << e.key;
 }

@@ -103,7 +103,7 @@ TEST(PostingsWatchSandbox, InitialLoadThenIncrementalPollsAskOnlyForChanges) {
     // periods, which the window leaves out).
     std::size_t in_window = 0;
     for (const auto& p : sb.snapshot().postings) in_window += p.in_process_at >= sb.now() - 14 * 24h;
-    EXPECT_EQ(d.watch<postings::PostingsWatch>("postings").items().size(), in_window);
+    EXPECT_EQ(d.watch<postings::PostingsWatch>("postings").all_items().size(), in_window);
 
     sb.clear_logs();
     sb.advance(2min);
@@ -130,7 +130,7 @@ TEST(PostingsWatchSandbox, InitialLoadThenIncrementalPollsAskOnlyForChanges) {
     std::vector<std::string> keys;
     for (const auto& e : d.scheduled("postings").last_result->recorded) keys.push_back(e.key);
     EXPECT_EQ(keys, std::vector<std::string>{"posting.status_changed:0127000908-0001-1:delivering"});
-    EXPECT_EQ(d.watch<postings::PostingsWatch>("postings").items().at("0127000908-0001-1").status, "delivering");
+    EXPECT_EQ(d.watch<postings::PostingsWatch>("postings").all_items().at("0127000908-0001-1").status, "delivering");
 }
 
 TEST(DaemonPipelineSandbox, EachExpectedTelegramMessageArrivesOnceAlsoAfterARestart) {

@@ -47,7 +47,7 @@ TEST(PostingsReconciliation, ReadsOnlyChangeableStatusesAndAsksForTheMissingByNu
     cycle();  // the baseline reads the whole window
     auto watch = std::dynamic_pointer_cast<postings::PostingsWatch>(rt.accounts().at(0).watch("postings"));
     ASSERT_TRUE(watch);
-    ASSERT_EQ(watch->items().at("57195475-0050-3").status, "awaiting_packaging");
+    ASSERT_EQ(watch->all_items().at("57195475-0050-3").status, "awaiting_packaging");
 
     // Delivered while the daemon was not polling (as far as its incremental filter can tell):
     // only the reconciliation can find it.
@@ -71,11 +71,11 @@ TEST(PostingsReconciliation, ReadsOnlyChangeableStatusesAndAsksForTheMissingByNu
     ASSERT_EQ(gets.size(), 1u);
     EXPECT_NE(gets[0].find("57195475-0050-3"), std::string::npos) << gets[0];
 
-    EXPECT_EQ(watch->items().at("57195475-0050-3").status, "delivered");
+    EXPECT_EQ(watch->all_items().at("57195475-0050-3").status, "delivered");
     int announced = 0;
     for (const auto& e : store.events_since(TimePoint{}))
         if (e.key == "posting.status_changed:57195475-0050-3:delivered") ++announced;
     EXPECT_EQ(announced, 1);
     // the delivered posting is still counted in the report's table
-    EXPECT_EQ(postings::count_statuses(watch->items()).delivered, 2);
+    EXPECT_EQ(postings::count_statuses(watch->all_items()).delivered, 2);
 }
