@@ -27,8 +27,8 @@ FinanceWatch::FinanceWatch(std::string account, std::shared_ptr<ozon::Client> cl
     : SnapshotWatch("finance", account), client_(std::move(client)),
       ctx_{std::move(account), std::move(settings), TimeZone(timezone)}, read_snapshot_(std::move(read_snapshot)) {}
 
-std::optional<std::map<std::string, TimePoint>> FinanceWatch::delivered_postings() {
-    if (!read_snapshot_) return std::nullopt;
+const FinanceWatch::PostingsRead* FinanceWatch::delivered_postings() {
+    if (!read_snapshot_) return nullptr;
     // Only the rows written since the last read are handed over and parsed: at 50,000 postings,
     // copying and parsing every row each hour was nearly all of this watch's CPU. A row is
     // rewritten only when it changes, and always with a new fingerprint or last_seen.
@@ -39,14 +39,17 @@ std::optional<std::map<std::string, TimePoint>> FinanceWatch::delivered_postings
     const std::uint64_t read = ++postings_reads_;
     // The filter runs under the store's lock: it only looks at this watch's own map.
     auto rows = read_snapshot_("postings", [&](const SnapshotRowHead& row) {
-        const auto known = parsed_postings_.find(row.key);
-        if (known == parsed_postings_.end() || known->second.version != version_of(row)) return true;
+        const auto known = postings_read_.find(row.key);
+        if (known == postings_read_.end() || known->second.version != version_of(row)) return true;
         known->second.read = read;
         return false;
     });
-    if (!rows) return std::nullopt;
+    if (!rows) {
+        postings_read_.clear();  // no baseline (any more): the next one is read whole
+        return nullptr;
+    }
     for (auto& [number, row] : *rows) {
-        ParsedPosting& p = parsed_postings_[number];
+        ParsedPosting& p = postings_read_[number];
         p.version = version_of(SnapshotRowHead{row.key, row.fingerprint, row.last_seen});
         p.read = read;
         p.delivered_at.reset();
@@ -55,11 +58,8 @@ std::optional<std::map<std::string, TimePoint>> FinanceWatch::delivered_postings
             p.delivered_at = item_json::time_of(j, "status_since");
     }
     // Rows gone from the snapshot were met by neither the filter nor the loop: they drop out.
-    std::erase_if(parsed_postings_, [read](const auto& entry) { return entry.second.read != read; });
-    std::map<std::string, TimePoint> out;
-    for (const auto& [number, p] : parsed_postings_)
-        if (p.delivered_at) out.emplace(number, *p.delivered_at);
-    return out;
+    std::erase_if(postings_read_, [read](const auto& entry) { return entry.second.read != read; });
+    return &postings_read_;
 }
 
 const AccrualItem* FinanceWatch::accrual(const std::string& posting_number) const {
@@ -159,8 +159,8 @@ std::string FinanceWatch::report_title(const ReportOptions& o) const {
 awaitable<Fetched<FinanceItem>> FinanceWatch::fetch(TimePoint now, bool /*baseline*/) {
     const long long requests_before = client_->stats().requests;
     Fetched<FinanceItem> out;
-    const auto delivered = delivered_postings();
-    if (!delivered && !logged_no_postings_) {
+    const PostingsRead* postings_read = delivered_postings();
+    if (!postings_read && !logged_no_postings_) {
         // Not an error (the postings watch polls concurrently and may not have finished its
         // first poll), but if watches.postings is off this watch has nothing to check: say so
         // once. Payout periods wait for it too (their summary counts its postings).
@@ -169,8 +169,8 @@ awaitable<Fetched<FinanceItem>> FinanceWatch::fetch(TimePoint now, bool /*baseli
                      "enabled?); accruals are checked once it has (logged once)", account());
     }
     if (!cursors().count(kWatchingSinceCursor)) out.cursors[kWatchingSinceCursor] = format_iso8601(now);
-    if (delivered) co_await fetch_accruals(*delivered, now, out);
-    co_await fetch_periods(delivered, now, out);
+    if (postings_read) co_await fetch_accruals(*postings_read, now, out);
+    co_await fetch_periods(postings_read, now, out);
     co_await fetch_current_period(now, out);
     last_fetch_ = now;
     out.forget_expired = true;
@@ -179,7 +179,7 @@ awaitable<Fetched<FinanceItem>> FinanceWatch::fetch(TimePoint now, bool /*baseli
     co_return out;
 }
 
-awaitable<void> FinanceWatch::fetch_accruals(const std::map<std::string, TimePoint>& delivered, TimePoint now,
+awaitable<void> FinanceWatch::fetch_accruals(const PostingsRead& postings_read, TimePoint now,
                                              Fetched<FinanceItem>& out) {
     const FinanceSettings& cfg = ctx_.settings;
     const TimePoint due_before = now - std::chrono::hours(24) * cfg.grace_days;
@@ -193,10 +193,12 @@ awaitable<void> FinanceWatch::fetch_accruals(const std::map<std::string, TimePoi
         return at <= due_before && at >= oldest && (at >= hourly_since || first_poll_of_day);
     };
     std::map<std::string, TimePoint> ask;
-    for (const auto& [number, at] : delivered) {
+    for (const auto& [number, p] : postings_read) {
+        // The time test first: most are not wanted, and it is cheaper than the lookup.
+        if (!p.delivered_at || !wanted(*p.delivered_at)) continue;
         const AccrualItem* known = accrual(number);
         if (known && known->paid) continue;
-        if (wanted(at)) ask.emplace(number, at);
+        ask.emplace(number, *p.delivered_at);
     }
     for (const auto& [_, item] : items()) {  // remembered unpaid ones the postings watch forgot
         const AccrualItem* a = item.accrual();
@@ -231,7 +233,7 @@ awaitable<void> FinanceWatch::fetch_accruals(const std::map<std::string, TimePoi
     }
 }
 
-awaitable<void> FinanceWatch::fetch_periods(const std::optional<std::map<std::string, TimePoint>>& delivered,
+awaitable<void> FinanceWatch::fetch_periods(const PostingsRead* postings_read,
                                             TimePoint now, Fetched<FinanceItem>& out) {
     const FinanceSettings& cfg = ctx_.settings;
     const PayoutPeriod previous = previous_period(now, ctx_.tz);
@@ -252,7 +254,7 @@ awaitable<void> FinanceWatch::fetch_periods(const std::optional<std::map<std::st
     // The summary counts the postings watch's deliveries: wait for it (and for Ozon's statement)
     // up to statement_wait after the period ended.
     const bool may_wait = now < previous.end + cfg.statement_wait;
-    if (summary_due && !delivered && may_wait && awaited.empty()) co_return;
+    if (summary_due && !postings_read && may_wait && awaited.empty()) co_return;
 
     // One statement call from the oldest period wanted to the end of the previous one. At the
     // first summary ever, the periods of the last give_up_after too: an old unpaid one is news.
@@ -273,8 +275,9 @@ awaitable<void> FinanceWatch::fetch_periods(const std::optional<std::map<std::st
         if (const auto* a = item.accrual()) know(*a);
     for (const auto& [_, item] : items())
         if (const auto* a = item.accrual()) know(*a);
-    if (delivered)
-        for (const auto& [number, at] : *delivered) postings.emplace(number, DeliveredPosting{at, false, false});
+    if (postings_read)
+        for (const auto& [number, p] : *postings_read)
+            if (p.delivered_at) postings.emplace(number, DeliveredPosting{*p.delivered_at, false, false});
     const TimePoint watching_since = watching_since_or(now);
 
     for (const auto* p : awaited) {
@@ -296,7 +299,7 @@ awaitable<void> FinanceWatch::fetch_periods(const std::optional<std::map<std::st
         out.items.emplace_back(std::move(p));
         return true;
     };
-    if (!(delivered || !may_wait) || !close(previous)) co_return;
+    if (!(postings_read || !may_wait) || !close(previous)) co_return;
     if (!any_period)  // the first summary: the older periods of the window, silently
         for (PayoutPeriod pp = payout_period_containing(ctx_.tz, from); pp.start < previous.start;
              pp = payout_period_containing(ctx_.tz, pp.end))

@@ -58,14 +58,29 @@ protected:
     bool expired(const FinanceItem& item, TimePoint now) const override;
     bool announced_on_baseline(const FinanceItem& item, TimePoint now) const override;
 
-    // Delivered postings (number -> delivery time) in the postings watch's snapshot; nullopt
-    // while that watch has no baseline. (Protected for its unit test.)
-    std::optional<std::map<std::string, TimePoint>> delivered_postings();
+    // The postings watch's rows as last parsed: the row's version (its fingerprint and when it
+    // was written, hashed), its delivery time if delivered, and the read that last met it (rows
+    // no read meets are gone from the snapshot).
+    struct ParsedPosting {
+        std::size_t version = 0;
+        std::optional<TimePoint> delivered_at;
+        std::uint64_t read = 0;
+    };
+    // Looked up by the row's key as SQLite holds it (a string_view): no string per row per read.
+    struct KeyHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    using PostingsRead = std::unordered_map<std::string, ParsedPosting, KeyHash, std::equal_to<>>;
+    // Every posting in the postings watch's snapshot, those with delivered_at delivered; null
+    // while that watch has no baseline. Kept between polls, valid until the next call: most
+    // reads change a few hundred of 50,000. (Protected for its unit test.)
+    const PostingsRead* delivered_postings();
 
 private:
-    awaitable<void> fetch_accruals(const std::map<std::string, TimePoint>& delivered, TimePoint now,
+    awaitable<void> fetch_accruals(const PostingsRead& postings_read, TimePoint now,
                                    Fetched<FinanceItem>& out);
-    awaitable<void> fetch_periods(const std::optional<std::map<std::string, TimePoint>>& delivered, TimePoint now,
+    awaitable<void> fetch_periods(const PostingsRead* postings_read, TimePoint now,
                                   Fetched<FinanceItem>& out);
     awaitable<void> fetch_current_period(TimePoint now, Fetched<FinanceItem>& out);
     // When this watch first polled (its cursor), or `now` before that.
@@ -78,20 +93,7 @@ private:
     std::optional<TimePoint> types_read_at_;
     bool logged_no_postings_ = false;
     std::optional<TimePoint> last_fetch_;
-    // The postings watch's rows as last parsed: the row's version (its fingerprint and when it
-    // was written, hashed), its delivery time, and the read that last met it (rows no read
-    // meets are gone from the snapshot).
-    struct ParsedPosting {
-        std::size_t version = 0;
-        std::optional<TimePoint> delivered_at;
-        std::uint64_t read = 0;
-    };
-    // Looked up by the row's key as SQLite holds it (a string_view): no string per row per read.
-    struct KeyHash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-    };
-    std::unordered_map<std::string, ParsedPosting, KeyHash, std::equal_to<>> parsed_postings_;
+    PostingsRead postings_read_;
     std::uint64_t postings_reads_ = 0;
 };
 

@@ -146,7 +146,15 @@ namespace {
 class DeliveredReader : public FinanceWatch {
 public:
     using FinanceWatch::FinanceWatch;
-    using FinanceWatch::delivered_postings;
+    // The delivered ones (number -> delivery time); nullopt while there is no baseline.
+    std::optional<std::map<std::string, TimePoint>> delivered() {
+        const PostingsRead* read = delivered_postings();
+        if (!read) return std::nullopt;
+        std::map<std::string, TimePoint> out;
+        for (const auto& [number, p] : *read)
+            if (p.delivered_at) out.emplace(number, *p.delivered_at);
+        return out;
+    }
 };
 
 SnapshotItem posting_row(const std::string& number, const std::string& status, const std::string& since,
@@ -166,9 +174,11 @@ TEST(FinanceDeliveredPostings, OnlyRowsWrittenSinceTheLastReadAreHandedOverAndRe
     // Store::load_snapshot does and counts the rows it hands over.
     std::map<std::string, SnapshotItem> rows;
     std::size_t handed = 0;
+    bool baseline = true;  // false: the postings watch has no baseline (the reader says nullopt)
     SnapshotReader reader = [&](const std::string& watch, const SnapshotRowFilter& wanted)
         -> std::optional<std::map<std::string, SnapshotItem>> {
         EXPECT_EQ(watch, "postings");
+        if (!baseline) return std::nullopt;
         std::map<std::string, SnapshotItem> out;
         for (const auto& [key, r] : rows)
             if (!wanted || wanted(SnapshotRowHead{r.key, r.fingerprint, r.last_seen})) {
@@ -182,28 +192,42 @@ TEST(FinanceDeliveredPostings, OnlyRowsWrittenSinceTheLastReadAreHandedOverAndRe
     rows["1-1"] = posting_row("1-1", "delivered", "2026-11-21T09:00:00.000Z", t1);
     rows["2-1"] = posting_row("2-1", "delivering", "2026-11-20T09:00:00.000Z", t1);
     rows["3-1"] = posting_row("3-1", "delivered", "2026-11-22T10:00:00.000Z", t1);
-    auto first = watch.delivered_postings();
+    auto first = watch.delivered();
     ASSERT_TRUE(first);
     EXPECT_EQ(*first, (std::map<std::string, TimePoint>{{"1-1", at("2026-11-21T09:00:00Z")},
                                                        {"3-1", at("2026-11-22T10:00:00Z")}}));
     EXPECT_EQ(handed, 3u);
     // Nothing written since: nothing handed over, the same answer.
     handed = 0;
-    EXPECT_EQ(watch.delivered_postings(), first);
+    EXPECT_EQ(watch.delivered(), first);
     EXPECT_EQ(handed, 0u);
     // One posting delivered now, one gone from the snapshot (retention): only the rewritten row
     // is handed over, and the gone one is no longer delivered.
     rows["2-1"] = posting_row("2-1", "delivered", "2026-11-26T04:30:00.000Z", t2);
     rows.erase("1-1");
     handed = 0;
-    auto third = watch.delivered_postings();
+    auto third = watch.delivered();
     ASSERT_TRUE(third);
     EXPECT_EQ(*third, (std::map<std::string, TimePoint>{{"2-1", at("2026-11-26T04:30:00Z")},
                                                        {"3-1", at("2026-11-22T10:00:00Z")}}));
     EXPECT_EQ(handed, 1u);
     // A delivered posting whose row is rewritten as not delivered (a correction) is no longer one.
     rows["3-1"] = posting_row("3-1", "cancelled", "2026-11-26T05:00:00.000Z", t2 + 1h);
-    auto fourth = watch.delivered_postings();
+    auto fourth = watch.delivered();
     ASSERT_TRUE(fourth);
     EXPECT_EQ(*fourth, (std::map<std::string, TimePoint>{{"2-1", at("2026-11-26T04:30:00Z")}}));
+    // A delivery time corrected in place is the new one.
+    rows["2-1"] = posting_row("2-1", "delivered", "2026-11-26T04:45:00.000Z", t2 + 2h);
+    auto fifth = watch.delivered();
+    ASSERT_TRUE(fifth);
+    EXPECT_EQ(*fifth, (std::map<std::string, TimePoint>{{"2-1", at("2026-11-26T04:45:00Z")}}));
+    // No baseline any more: nothing is known; once there is one again, every row is read anew.
+    baseline = false;
+    EXPECT_EQ(watch.delivered(), std::nullopt);
+    baseline = true;
+    handed = 0;
+    auto sixth = watch.delivered();
+    ASSERT_TRUE(sixth);
+    EXPECT_EQ(*sixth, (std::map<std::string, TimePoint>{{"2-1", at("2026-11-26T04:45:00Z")}}));
+    EXPECT_EQ(handed, rows.size());
 }
