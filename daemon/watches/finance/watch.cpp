@@ -27,7 +27,7 @@ FinanceWatch::FinanceWatch(std::string account, std::shared_ptr<ozon::Client> cl
     : SnapshotWatch("finance", account), client_(std::move(client)),
       ctx_{std::move(account), std::move(settings), TimeZone(timezone)}, read_snapshot_(std::move(read_snapshot)) {}
 
-const FinanceWatch::PostingsRead* FinanceWatch::delivered_postings() {
+const FinanceWatch::PostingsRead* FinanceWatch::read_postings() {
     if (!read_snapshot_) return nullptr;
     // Only the rows written since the last read are handed over and parsed: at 50,000 postings,
     // copying and parsing every row each hour was nearly all of this watch's CPU. A row is
@@ -159,7 +159,7 @@ std::string FinanceWatch::report_title(const ReportOptions& o) const {
 awaitable<Fetched<FinanceItem>> FinanceWatch::fetch(TimePoint now, bool /*baseline*/) {
     const long long requests_before = client_->stats().requests;
     Fetched<FinanceItem> out;
-    const PostingsRead* postings_read = delivered_postings();
+    const PostingsRead* postings_read = read_postings();
     if (!postings_read && !logged_no_postings_) {
         // Not an error (the postings watch polls concurrently and may not have finished its
         // first poll), but if watches.postings is off this watch has nothing to check: say so

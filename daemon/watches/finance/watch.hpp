@@ -72,10 +72,11 @@ protected:
         std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
     };
     using PostingsRead = std::unordered_map<std::string, ParsedPosting, KeyHash, std::equal_to<>>;
-    // Every posting in the postings watch's snapshot, those with delivered_at delivered; null
-    // while that watch has no baseline. Kept between polls, valid until the next call: most
-    // reads change a few hundred of 50,000. (Protected for its unit test.)
-    const PostingsRead* delivered_postings();
+    // Reads what the postings watch wrote since the last call and returns every posting of its
+    // snapshot (a delivered one with delivered_at); null while that watch has no baseline. Kept
+    // between polls, valid until the next call: most reads change a few hundred of 50,000.
+    // (Protected for its unit test.)
+    const PostingsRead* read_postings();
 
 private:
     awaitable<void> fetch_accruals(const PostingsRead& postings_read, TimePoint now,

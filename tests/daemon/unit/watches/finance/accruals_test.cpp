@@ -148,7 +148,7 @@ public:
     using FinanceWatch::FinanceWatch;
     // The delivered ones (number -> delivery time); nullopt while there is no baseline.
     std::optional<std::map<std::string, TimePoint>> delivered() {
-        const PostingsRead* read = delivered_postings();
+        const PostingsRead* read = read_postings();
         if (!read) return std::nullopt;
         std::map<std::string, TimePoint> out;
         for (const auto& [number, p] : *read)
